@@ -1,0 +1,45 @@
+import NeuriteKernels
+
+// The value-level machinery of elementwise operations: no autograd here, only results.
+extension Tensor {
+    /// `body(self[i])` for every element.
+    func mapValues(_ body: (Float) -> Float) -> Tensor {
+        Tensor(unsafeUninitializedShape: shape) { output in
+            Elementwise.map(storage.base, output.baseAddress!, count: scalarCount, body)
+        }
+    }
+
+    /// `body(a[index], b[index])` over the broadcast shape of `a` and `b` (NumPy rules).
+    static func broadcastValues(
+        _ a: Tensor, _ b: Tensor, operation: String, _ body: (Float, Float) -> Float
+    ) -> Tensor {
+        if a.shape == b.shape {
+            return Tensor(unsafeUninitializedShape: a.shape) { output in
+                Elementwise.zip(a.storage.base, b.storage.base, output.baseAddress!, count: a.scalarCount, body)
+            }
+        }
+        let shape = Shape.broadcast(a.shape, b.shape, operation: operation)
+        return Tensor(unsafeUninitializedShape: shape) { output in
+            Elementwise.broadcastZip(
+                a.storage.base, strides: Shape.broadcastStrides(of: a.shape, to: shape),
+                b.storage.base, strides: Shape.broadcastStrides(of: b.shape, to: shape),
+                shape: shape, into: output.baseAddress!, body)
+        }
+    }
+
+    /// Replaces the values with `body(self, other)` in place (no copy when the storage is not
+    /// shared); `other` must broadcast to `self`'s shape. Not recorded: a leaf keeps its identity
+    /// and gradient, an operation result is cut from the graph.
+    mutating func updateValues(with other: Tensor, operation: String, _ body: (Float, Float) -> Float) {
+        let shape = self.shape
+        precondition(Shape.broadcast(shape, other.shape, operation: operation) == shape,
+                     "\(operation): in-place update of a tensor of shape \(shape) with shape \(other.shape) would change its shape")
+        if !(node?.isLeaf ?? true) { node = nil }
+        makeStorageUnique()
+        let output = storage.base
+        Elementwise.broadcastZip(
+            output, strides: contiguousStrides(of: shape),
+            other.storage.base, strides: Shape.broadcastStrides(of: other.shape, to: shape),
+            shape: shape, into: output, body)
+    }
+}

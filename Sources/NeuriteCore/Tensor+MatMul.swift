@@ -1,0 +1,70 @@
+import NeuriteKernels
+
+/// Matrix product with NumPy's `matmul` semantics:
+/// - `[m, k] × [k, n] → [m, n]`;
+/// - batched: `[…, m, k] × […, k, n] → […, m, n]`, the batch axes broadcast together
+///   (`[8, 1, m, k] × [5, k, n] → [8, 5, m, n]`);
+/// - a vector operand `[k]` is treated as `[1, k]` on the left or `[k, 1]` on the right and that
+///   axis is removed from the result (two vectors give their dot product, a scalar).
+///
+/// Derivatives: `∂A = G·Bᵀ` and `∂B = Aᵀ·G`, each summed over the batch axes its operand was
+/// broadcast along.
+/// - Precondition: the inner lengths agree and the batch axes broadcast.
+public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
+    precondition(a.rank >= 1 && b.rank >= 1, "matmul: \(a.shape) × \(b.shape): scalars cannot be multiplied as matrices")
+    if a.rank == 1 && b.rank == 1 {
+        return matmul(a.unsqueezed(axis: 0), b.unsqueezed(axis: 1)).reshaped([])
+    }
+    if a.rank == 1 { return matmul(a.unsqueezed(axis: 0), b).squeezed(axis: -2) }
+    if b.rank == 1 { return matmul(a, b.unsqueezed(axis: 1)).squeezed(axis: -1) }
+    let value = Tensor.matrixProduct(a, b, transposeA: false, transposeB: false)
+    let (x, y) = (a.detached(), b.detached())
+    return Tensor.recording("matmul", value: value, inputs: [a, b]) { g in
+        [Tensor.matrixProduct(g, y, transposeA: false, transposeB: true).sum(toShape: x.shape),
+         Tensor.matrixProduct(x, g, transposeA: true, transposeB: false).sum(toShape: y.shape)]
+    }
+}
+
+extension Tensor {
+    /// `op(a) · op(b)` over broadcast batch axes, where `op` transposes the last two axes when
+    /// asked (without copying). Values only.
+    static func matrixProduct(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) -> Tensor {
+        let (aRows, aColumns) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
+        let (bRows, bColumns) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
+        let (m, k) = transposeA ? (aColumns, aRows) : (aRows, aColumns)
+        let (k2, n) = transposeB ? (bColumns, bRows) : (bRows, bColumns)
+        precondition(k == k2, "matmul: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : ""): inner dimensions \(k) and \(k2) differ")
+        let aBatch = Array(a.shape.dropLast(2)), bBatch = Array(b.shape.dropLast(2))
+        let batch = Shape.broadcast(aBatch, bBatch, operation: "matmul")
+        let batchCount = batch.reduce(1, *)
+        let aStrides = Shape.broadcastStrides(of: aBatch, to: batch)
+        let bStrides = Shape.broadcastStrides(of: bBatch, to: batch)
+        let (aMatrix, bMatrix) = (aRows * aColumns, bRows * bColumns)
+        return Tensor(unsafeUninitializedShape: batch + [m, n]) { output in
+            var coordinates = Array(repeating: 0, count: batch.count)
+            for index in 0..<batchCount {
+                var aOffset = 0, bOffset = 0
+                for d in batch.indices {
+                    aOffset += coordinates[d] * aStrides[d]
+                    bOffset += coordinates[d] * bStrides[d]
+                }
+                if k == 0 {
+                    (output.baseAddress! + index * m * n).update(repeating: 0, count: m * n)
+                } else {
+                    Gemm.multiply(
+                        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                        alpha: 1, a: a.storage.base + aOffset * aMatrix, lda: aColumns,
+                        b: b.storage.base + bOffset * bMatrix, ldb: bColumns,
+                        beta: 0, c: output.baseAddress! + index * m * n, ldc: n)
+                }
+                var d = batch.count - 1
+                while d >= 0 {
+                    coordinates[d] += 1
+                    if coordinates[d] < batch[d] { break }
+                    coordinates[d] = 0
+                    d -= 1
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import NeuriteCore
+import Testing
+import _NeuriteTestSupport
+
+@Suite("Automatic differentiation")
+struct AutogradTests {
+    @Test func chainRuleThroughAComposition() {
+        // f(x) = sin(x²)·eˣ, f'(x) = 2x·cos(x²)·eˣ + sin(x²)·eˣ.
+        let x = Tensor([0.5, -1.2], requiresGradient: true)
+        (sin(x * x) * exp(x)).sum().backward()
+        let expected = x.scalars.map { v -> Float in
+            let d = Double(v)
+            return Float(2 * d * Foundation_cos(d * d) * Foundation_exp(d) + Foundation_sin(d * d) * Foundation_exp(d))
+        }
+        expectClose(x.gradient!, expected)
+    }
+
+    @Test func sharedSubexpressionsSumTheirContributions() {
+        // y = x·x + x uses x three times: dy/dx = 2x + 1.
+        let x = Tensor([3], requiresGradient: true)
+        let y = x * x + x
+        y.backward()
+        #expect(x.gradient?.scalars == [7])
+    }
+
+    @Test func gradientsAccumulateAcrossBackwardCalls() {
+        let x = Tensor([1, 2], requiresGradient: true)
+        (x * 3).sum().backward()
+        (x * x).sum().backward()
+        #expect(x.gradient?.scalars == [5, 7])
+        x.gradient = nil
+        #expect(x.gradient == nil)
+    }
+
+    @Test func retainingTheGraphAllowsASecondPass() {
+        let x = Tensor([2], requiresGradient: true)
+        let y = x * x
+        y.backward(retainingGraph: true)
+        y.backward()
+        #expect(x.gradient?.scalars == [8])
+    }
+
+    @Test func secondPassThroughAFreedGraphIsAPrecondition() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let x = Tensor([2], requiresGradient: true)
+            let y = x * x
+            y.backward()
+            y.backward()
+        }.map { result in
+            let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(message.contains("already freed"))
+        }
+    }
+
+    @Test func explicitUpstreamGradientForNonScalars() {
+        let x = Tensor([1, 2, 3], requiresGradient: true)
+        (x * x).backward(Tensor([1, 0, -1]))
+        #expect(x.gradient?.scalars == [2, 0, -6])
+    }
+
+    @Test func noGradientScopeAndDetach() {
+        let x = Tensor([1, 2], requiresGradient: true)
+        let inside = withoutGradients { x * 2 }
+        #expect(!inside.requiresGradient)
+        #expect(withoutGradients { withGradients { (x * 2).requiresGradient } })
+        #expect(!x.detached().requiresGradient)
+        #expect(x.detached().sharesStorage(with: x))
+        let y = (x * x.detached()).sum()  // the detached factor is a constant
+        y.backward()
+        #expect(x.gradient?.scalars == [1, 2])
+        #expect(!(Tensor([1]) * 2).requiresGradient)
+    }
+
+    @Test func onlyLeavesKeepGradients() {
+        let x = Tensor([1, 2], requiresGradient: true)
+        let hidden = x * 2
+        (hidden * hidden).sum().backward()
+        #expect(x.isLeaf && !hidden.isLeaf)
+        #expect(hidden.gradient == nil)
+        #expect(x.gradient?.scalars == [8, 16])
+    }
+
+    @Test func veryDeepGraphsDoNotOverflowTheStack() {
+        let x = Tensor([1], requiresGradient: true)
+        var y = x
+        for _ in 0..<20_000 { y = y * 1.0001 }
+        y.sum().backward()
+        expectClose(x.gradient!, [Float(Foundation_pow(1.0001, 20_000))], relativeTolerance: 1e-3)
+    }
+
+    @Test func customOperationsRecordTheirRule() {
+        // A user-defined op: cube with its own derivative 3x².
+        func cube(_ x: Tensor) -> Tensor {
+            let input = x.detached()
+            return Tensor.recording("cube", value: input * input * input, inputs: [x]) { g in [g * input * input * 3] }
+        }
+        expectGradientsMatch([fixture([4], seed: 3)]) { cube($0[0]) }
+        #expect(!withoutGradients { cube(Tensor([1], requiresGradient: true)).requiresGradient })
+    }
+
+    @Test func checkGradientsCatchesAWrongRule() {
+        func wrongSquare(_ x: Tensor) -> Tensor {
+            let input = x.detached()
+            return Tensor.recording("wrongSquare", value: input * input, inputs: [x]) { g in [g * input] }  // should be 2x
+        }
+        let result = checkGradients(of: { wrongSquare($0[0]) }, at: [Tensor([1, 2])])
+        #expect(!result.passed)
+        #expect(result.worst?.analytic == 2 && abs(result.worst!.numeric - 4) < 1e-2)
+        #expect(result.comparedEntries == 4)
+        #expect(checkGradients(of: { $0[0] * $0[0] }, at: [Tensor([1, 2])]).passed)
+    }
+}
