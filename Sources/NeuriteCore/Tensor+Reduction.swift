@@ -34,6 +34,7 @@ extension Tensor {
         }
     }
 
+    @inline(__always)
     func foldValues(alongAxis axis: Int, operation: String, _ combine: (Float, Float) -> Float) -> Tensor {
         let (outer, length, inner) = split(around: axis)
         precondition(length > 0, "\(operation): cannot reduce axis \(axis) of length 0 in shape \(shape)")
@@ -127,8 +128,9 @@ extension Tensor {
     /// The smallest element (a scalar).
     public func min() -> Tensor { flattened().min(axes: [0]) }
 
+    @inline(__always)
     private func extremum(
-        _ operation: String, axes: [Int], keepDims: Bool, _ combine: @escaping (Float, Float) -> Float
+        _ operation: String, axes: [Int], keepDims: Bool, _ combine: (Float, Float) -> Float
     ) -> Tensor {
         let axes = Shape.normalize(axes: axes, rank: rank, operation: operation)
         let value = reduceValues(axes, keepDims: keepDims) {

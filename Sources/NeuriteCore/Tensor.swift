@@ -10,6 +10,9 @@ import NeuriteKernels
 ///
 /// Shapes are `[Int]`, outermost axis first; `[]` is a scalar (one element), and any axis may have
 /// length 0. Images are NCHW.
+///
+/// Tensors may be sent between threads; their values are never shared mutably. One autograd graph,
+/// though, must be recorded and differentiated by one thread at a time.
 public struct Tensor: @unchecked Sendable {
     @usableFromInline var storage: TensorStorage
     /// The length of each axis, outermost first.

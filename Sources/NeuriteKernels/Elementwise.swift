@@ -44,7 +44,7 @@ public enum Elementwise {
 
     /// `output[index] = body(a[index], b[index])` over `shape`, reading `a` and `b` through their
     /// broadcast strides (0 along broadcast axes). `output` is contiguous.
-    @inlinable
+    @inlinable @inline(__always)
     public static func broadcastZip(
         _ a: UnsafePointer<Float>, strides stridesA: [Int],
         _ b: UnsafePointer<Float>, strides stridesB: [Int],

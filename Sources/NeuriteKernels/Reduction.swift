@@ -48,11 +48,20 @@ public enum Reduction {
         into output: UnsafeMutablePointer<Float>, _ combine: (Float, Float) -> Float
     ) {
         precondition(length > 0, "fold: cannot reduce an axis of length 0")
+        if inner == 1 {
+            for o in 0..<outer {
+                let row = input + o * length
+                var result = row[0]
+                for k in 1..<length { result = combine(result, row[k]) }
+                output[o] = result
+            }
+            return
+        }
         for o in 0..<outer {
             let out = output + o * inner
             let base = input + o * length * inner
             out.update(from: base, count: inner)
-            for k in 1..<max(length, 1) {
+            for k in 1..<length {
                 let row = base + k * inner
                 for i in 0..<inner { out[i] = combine(out[i], row[i]) }
             }
@@ -72,7 +81,7 @@ public enum Reduction {
                 let base = input + o * length * inner + i
                 var best = base.pointee, bestIndex = 0
                 if !best.isNaN {
-                    for k in 1..<max(length, 1) {
+                    for k in 1..<length {
                         let value = base[k * inner]
                         if value.isNaN { bestIndex = k; break }
                         if isBetter(value, best) { best = value; bestIndex = k }

@@ -39,7 +39,7 @@ public struct StridedLayout: Sendable {
 
     /// Calls `body(offsets, innerCount, innerStrides)` once per run of the innermost dimension,
     /// in row-major order; `offsets[k]` is operand `k`'s element offset at the start of the run.
-    @inlinable
+    @inlinable @inline(__always)
     public func forEachRun(_ body: (_ offsets: [Int], _ innerCount: Int, _ innerStrides: [Int]) -> Void) {
         let rank = dimensions.count
         let inner = dimensions[rank - 1]
