@@ -3,17 +3,21 @@ import PackageDescription
 
 let package = Package(
     name: "Neurite",
+    // Synchronization's Atomic (the thread-count setting) needs these on Apple platforms.
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "Neurite", targets: ["Neurite"]),
         .executable(name: "xor", targets: ["xor"]),
     ],
     targets: [
         // Layering (Documentation/Architecture.md): each target may import only those below it.
-        .target(name: "NeuriteKernels"),
+        .target(name: "CNeuriteSIMD"),
+        .target(name: "NeuriteKernels", dependencies: ["CNeuriteSIMD"]),
         .target(name: "NeuriteCore", dependencies: ["NeuriteKernels"]),
         .target(name: "Neurite", dependencies: ["NeuriteCore"]),
 
         .executableTarget(name: "xor", dependencies: ["Neurite"], path: "Examples/xor"),
+        .executableTarget(name: "neurite-bench", dependencies: ["Neurite", "NeuriteKernels"], path: "Benchmarks/neurite-bench"),
 
         .target(name: "_NeuriteTestSupport", dependencies: ["NeuriteCore"], path: "Tests/_NeuriteTestSupport"),
         .testTarget(name: "NeuriteKernelsTests", dependencies: ["NeuriteKernels"]),

@@ -17,11 +17,29 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
     }
     if a.rank == 1 { return matmul(a.unsqueezed(axis: 0), b).squeezed(axis: -2) }
     if b.rank == 1 { return matmul(a, b.unsqueezed(axis: 1)).squeezed(axis: -1) }
-    let value = Tensor.matrixProduct(a, b, transposeA: false, transposeB: false)
+    return matmul(a, b, transposeA: false, transposeB: false)
+}
+
+/// `op(a) · op(b)`, where `op` transposes the last two axes of an operand when asked, without
+/// copying it: `matmul(x, weight, transposeB: true)` multiplies by a `[out, in]` weight stored as
+/// PyTorch stores it. Batch axes broadcast as in `matmul(_:_:)`.
+///
+/// Derivatives, for `C = op(A)·op(B)` and incoming `G`: `∂op(A) = G·op(B)ᵀ`, `∂op(B) = op(A)ᵀ·G`,
+/// transposed back where the operand was transposed; each summed over broadcast batch axes.
+/// - Precondition: both operands have rank ≥ 2, the inner lengths agree, the batch axes broadcast.
+public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+    if !transposeA && !transposeB && (a.rank == 1 || b.rank == 1) { return matmul(a, b) }
+    precondition(a.rank >= 2 && b.rank >= 2, "matmul: \(a.shape) × \(b.shape): transposed operands need rank ≥ 2")
+    let value = Tensor.matrixProduct(a, b, transposeA: transposeA, transposeB: transposeB)
     let (x, y) = (a.detached(), b.detached())
     return Tensor.recording("matmul", value: value, inputs: [a, b]) { g in
-        [Tensor.matrixProduct(g, y, transposeA: false, transposeB: true).sum(toShape: x.shape),
-         Tensor.matrixProduct(x, g, transposeA: true, transposeB: false).sum(toShape: y.shape)]
+        let gradientA = transposeA
+            ? Tensor.matrixProduct(y, g, transposeA: transposeB, transposeB: true)      // op(B)·Gᵀ
+            : Tensor.matrixProduct(g, y, transposeA: false, transposeB: !transposeB)    // G·op(B)ᵀ
+        let gradientB = transposeB
+            ? Tensor.matrixProduct(g, x, transposeA: true, transposeB: transposeA)      // Gᵀ·op(A)
+            : Tensor.matrixProduct(x, g, transposeA: !transposeA, transposeB: false)    // op(A)ᵀ·G
+        return [gradientA.sum(toShape: x.shape), gradientB.sum(toShape: y.shape)]
     }
 }
 

@@ -1,69 +1,181 @@
+import CNeuriteSIMD
+
 /// Single-precision general matrix multiply on row-major operands:
 /// `C ← alpha · op(A) · op(B) + beta · C`, where `op(X)` is `X` or `Xᵀ`.
 ///
 /// Shapes: `op(A)` is `m × k`, `op(B)` is `k × n`, `C` is `m × n`; `lda`, `ldb` and `ldc` are the
 /// row strides (leading dimensions) of the stored matrices. As in BLAS, `beta == 0` overwrites `C`
-/// without reading it (NaN in uninitialised memory does not propagate).
+/// without reading it (NaN there does not propagate) and `alpha` multiplies `A` as it is packed.
 ///
-/// Each element of `C` is summed over `k` in increasing order, whatever the blocking, so results do
-/// not depend on cache sizes or threads.
+/// Design (BLIS): `B` is packed in `KC × 16` panels and `A` in `6 × KC` panels inside `MC × KC`
+/// blocks that stay in L2; a 6×16 register-tiled micro-kernel (AVX2+FMA when the processor has
+/// them, portable C otherwise) multiplies a pair of panels. Transposed operands are read in place
+/// while packing. Each thread computes a band of rows (or of columns, for wide products) of C with
+/// its own packed panels, so a call synchronises once. Products with at most four rows (batch-1
+/// inference), or at most 16 columns of a transposed B (a small output layer), skip packing and
+/// run as dot products or row updates.
+///
+/// Determinism: every element of `C` is computed by one thread, summed over `k` in increasing
+/// order in blocks of `KC` with the same arithmetic wherever its tile falls, so the result is the
+/// same bit for bit for any thread count. The path (packed or not) depends on the shape only.
 public enum Gemm {
-    /// Rows of `B` kept hot in cache per pass over `A`.
-    @usableFromInline static let depthBlock = 256
+    static let rowTile = NEURITE_GEMM_MR      // 6
+    static let columnTile = NEURITE_GEMM_NR   // 16
+    /// Depth of a packed block: a `KC × 16` panel of B is 16 KiB, half the L1 cache.
+    static let depthBlock = 256
+    /// Rows of A per packed block (a multiple of 6): 144 × 256 floats = 144 KiB, within L2.
+    static let rowBlock = 144
+    /// Columns of B per packed block: 256 × 4096 floats = 4 MiB, within L3.
+    static let columnBlock = 4096
+    /// Products with at most this many rows skip packing.
+    static let skinnyRows = 4
+    /// Products by a transposed B with at most this many columns skip packing.
+    static let skinnyColumns = 16
+    /// Below this many multiply-adds (m·n·k) one thread does the whole product.
+    static let parallelThreshold = 1 << 20
 
     public static func multiply(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+        threads: Int = Threading.maximumThreads, simd: SIMDLevel = .detected
     ) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size m \(m) n \(n) k \(k)")
         guard m > 0, n > 0 else { return }
-        // Bring transposed operands to row-major panels once: the inner loop then streams rows.
-        let packedA = transposeA ? transposedCopy(a, rows: k, columns: m, stride: lda) : nil
-        let packedB = transposeB ? transposedCopy(b, rows: n, columns: k, stride: ldb) : nil
-        defer { packedA?.deallocate(); packedB?.deallocate() }
-        let aRows = packedA.map { UnsafePointer($0) } ?? a
-        let bRows = packedB.map { UnsafePointer($0) } ?? b
-        let strideA = transposeA ? k : lda
-        let strideB = transposeB ? n : ldb
-
-        for i in 0..<m {
-            let row = c + i * ldc
-            if beta == 0 {
-                row.update(repeating: 0, count: n)
-            } else if beta != 1 {
-                for j in 0..<n { row[j] *= beta }
+        scale(c, rows: m, columns: n, stride: ldc, by: beta)
+        guard k > 0, alpha != 0 else { return }
+        let threads = m * n * k < parallelThreshold ? 1 : max(threads, 1)
+        let problem = Problem(transposeA: transposeA, transposeB: transposeB, k: k, alpha: alpha,
+                              a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, simd: simd)
+        if m <= skinnyRows {
+            // Few rows: split the columns.
+            forEachPart(of: n, parts: threads, multiple: 8) { columns in
+                problem.multiplyRowsWithoutPacking(0..<m, columns: columns)
             }
-        }
-        var depthStart = 0
-        while depthStart < k {
-            let depthEnd = min(depthStart + depthBlock, k)
-            for i in 0..<m {
-                let row = c + i * ldc
-                let aRow = aRows + i * strideA
-                for p in depthStart..<depthEnd {
-                    let scale = alpha * aRow[p]
-                    let bRow = bRows + p * strideB
-                    for j in 0..<n { row[j] += scale * bRow[j] }
-                }
+        } else if n <= skinnyColumns && transposeB {
+            // Few columns of a transposed B (a small output layer): dot products, rows split.
+            forEachPart(of: m, parts: threads, multiple: 1) { rows in
+                problem.multiplyRowsWithoutPacking(rows, columns: 0..<n)
             }
-            depthStart = depthEnd
+        } else if m >= n {
+            // Each thread computes whole rows of C, packing its own panels: one synchronisation.
+            forEachPart(of: m, parts: threads, multiple: rowTile) { rows in
+                problem.multiplyPacked(rows: rows, columns: 0..<n)
+            }
+        } else {
+            forEachPart(of: n, parts: threads, multiple: columnTile) { columns in
+                problem.multiplyPacked(rows: 0..<m, columns: columns)
+            }
         }
     }
 
-    /// A contiguous `columns × rows` copy of the `rows × columns` matrix at `x`.
-    static func transposedCopy(_ x: UnsafePointer<Float>, rows: Int, columns: Int, stride: Int)
-        -> UnsafeMutablePointer<Float>
-    {
-        let out = UnsafeMutablePointer<Float>.allocate(capacity: max(rows * columns, 1))
-        let tile = 32
-        for r0 in Swift.stride(from: 0, to: rows, by: tile) {
-            for c0 in Swift.stride(from: 0, to: columns, by: tile) {
-                for r in r0..<min(r0 + tile, rows) {
-                    for col in c0..<min(c0 + tile, columns) { out[col * rows + r] = x[r * stride + col] }
+    /// Splits `0..<count` into at most `parts` consecutive ranges whose lengths are multiples of
+    /// `multiple` (but the last), and runs `body` on each in parallel.
+    static func forEachPart(of count: Int, parts: Int, multiple: Int, _ body: (Range<Int>) -> Void) {
+        let length = roundUp((count + parts - 1) / parts, multiple)
+        let pieces = (count + length - 1) / length
+        Parallel.forEachRange(pieces, threads: pieces) { range in
+            for piece in range { body(piece * length ..< min(count, (piece + 1) * length)) }
+        }
+    }
+
+    /// The operands of one call, shared read-only by its threads; each thread writes a disjoint
+    /// part of `c`.
+    struct Problem: @unchecked Sendable {
+        let transposeA: Bool, transposeB: Bool, k: Int, alpha: Float
+        let a: UnsafePointer<Float>, lda: Int
+        let b: UnsafePointer<Float>, ldb: Int
+        let c: UnsafeMutablePointer<Float>, ldc: Int
+        let simd: SIMDLevel
+
+        /// `C[rows, columns] += alpha · op(A)[rows, :] · op(B)[:, columns]` by packed panels and
+        /// the 6×16 micro-kernel (the BLIS loop nest: column block, depth block, row block,
+        /// column panel, row panel).
+        func multiplyPacked(rows: Range<Int>, columns: Range<Int>) {
+            let kernel = simd == .avx2 ? neurite_gemm_kernel_6x16_avx2 : neurite_gemm_kernel_6x16_portable
+            let packA = simd == .avx2 ? neurite_pack_a_avx2 : neurite_pack_a_portable
+            let packB = simd == .avx2 ? neurite_pack_b_avx2 : neurite_pack_b_portable
+            let bCapacity = depthBlock * min(columnBlock, roundUp(columns.count, columnTile))
+            ScratchBuffers.with(count: bCapacity + rowBlock * depthBlock + rowTile * columnTile) { scratch in
+                let packedB = scratch, packedA = scratch + bCapacity
+                let edge = packedA + rowBlock * depthBlock
+                for columnStart in stride(from: columns.lowerBound, to: columns.upperBound, by: columnBlock) {
+                    let width = min(columnBlock, columns.upperBound - columnStart)
+                    let panels = (width + columnTile - 1) / columnTile
+                    for depthStart in stride(from: 0, to: k, by: depthBlock) {
+                        let depth = min(depthBlock, k - depthStart)
+                        for panel in 0..<panels {
+                            let column = columnStart + panel * columnTile
+                            let origin = transposeB ? b + column * ldb + depthStart : b + depthStart * ldb + column
+                            packB(origin, ldb, transposeB ? 1 : 0, depth, min(columnTile, width - panel * columnTile),
+                                  packedB + panel * depth * columnTile)
+                        }
+                        for rowStart in stride(from: rows.lowerBound, to: rows.upperBound, by: rowBlock) {
+                            let blockRows = min(rowBlock, rows.upperBound - rowStart)
+                            let origin = transposeA ? a + depthStart * lda + rowStart : a + rowStart * lda + depthStart
+                            packA(origin, lda, transposeA ? 1 : 0, alpha, blockRows, depth, packedA)
+                            for panel in 0..<panels {
+                                let column = columnStart + panel * columnTile
+                                let panelColumns = min(columnTile, columnStart + width - column)
+                                let bPanel = packedB + panel * depth * columnTile
+                                for rowPanel in 0 ..< (blockRows + rowTile - 1) / rowTile {
+                                    let row = rowStart + rowPanel * rowTile
+                                    let panelRows = min(rowTile, rowStart + blockRows - row)
+                                    let aPanel = packedA + rowPanel * depth * rowTile
+                                    let target = c + row * ldc + column
+                                    if panelRows == rowTile && panelColumns == columnTile {
+                                        kernel(depth, aPanel, bPanel, target, ldc)
+                                    } else {
+                                        // Edge tile: the same arithmetic into a scratch tile, then added,
+                                        // so results do not depend on where a tile falls.
+                                        edge.update(repeating: 0, count: rowTile * columnTile)
+                                        kernel(depth, aPanel, bPanel, edge, columnTile)
+                                        for i in 0..<panelRows {
+                                            for j in 0..<panelColumns { target[i * ldc + j] += edge[i * columnTile + j] }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
-        return out
+
+        /// `C[rows, columns] += alpha · op(A)[rows, :] · op(B)[:, columns]` without packing: dot
+        /// products of A's rows with B's rows (B transposed) or row updates streaming B's rows.
+        func multiplyRowsWithoutPacking(_ rows: Range<Int>, columns: Range<Int>) {
+            guard !rows.isEmpty, !columns.isEmpty else { return }
+            // A stored transposed has the wanted rows as columns: gather them once.
+            var gathered: UnsafeMutablePointer<Float>?
+            if transposeA {
+                let copy = UnsafeMutablePointer<Float>.allocate(capacity: rows.count * k)
+                for (i, row) in rows.enumerated() { for p in 0..<k { copy[i * k + p] = a[p * lda + row] } }
+                gathered = copy
+            }
+            defer { gathered?.deallocate() }
+            let aRows = gathered.map { UnsafePointer($0) } ?? a + rows.lowerBound * lda
+            let aStride = transposeA ? k : lda
+            let target = c + rows.lowerBound * ldc + columns.lowerBound
+            if transposeB {
+                let kernel = simd == .avx2 ? neurite_gemm_small_m_nt_avx2 : neurite_gemm_small_m_nt_portable
+                kernel(rows.count, columns.count, k, alpha, aRows, aStride, b + columns.lowerBound * ldb, ldb, target, ldc)
+            } else {
+                let kernel = simd == .avx2 ? neurite_gemm_small_m_nn_avx2 : neurite_gemm_small_m_nn_portable
+                kernel(rows.count, columns.count, k, alpha, aRows, aStride, b + columns.lowerBound, ldb, target, ldc)
+            }
+        }
     }
+
+    /// `c ← beta · c` (0 overwrites, 1 leaves it alone).
+    static func scale(_ c: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int, by beta: Float) {
+        if beta == 1 { return }
+        for i in 0..<rows {
+            let row = c + i * stride
+            if beta == 0 { row.update(repeating: 0, count: columns) } else { for j in 0..<columns { row[j] *= beta } }
+        }
+    }
+
+    static func roundUp(_ value: Int, _ multiple: Int) -> Int { (value + multiple - 1) / multiple * multiple }
 }

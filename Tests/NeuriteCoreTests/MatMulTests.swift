@@ -45,3 +45,15 @@ struct MatMulTests {
         }
     }
 }
+
+@Suite("Matrix multiplication with transposed operands")
+struct TransposedMatMulTests {
+    @Test(arguments: [false, true], [false, true])
+    func equalsMultiplyingMaterialisedTransposes(transposeA: Bool, transposeB: Bool) {
+        let a = fixture(transposeA ? [2, 4, 3] : [2, 3, 4], seed: 51)
+        let b = fixture(transposeB ? [5, 4] : [4, 5], seed: 52)
+        let expected = matmul(transposeA ? a.transposed() : a, transposeB ? b.transposed() : b)
+        expectClose(matmul(a, b, transposeA: transposeA, transposeB: transposeB), expected)
+        expectGradientsMatch([a, b]) { matmul($0[0], $0[1], transposeA: transposeA, transposeB: transposeB) }
+    }
+}

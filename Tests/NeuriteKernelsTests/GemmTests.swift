@@ -3,8 +3,21 @@ import Testing
 
 @Suite("GEMM kernel")
 struct GemmTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let m: Int, n: Int, k: Int
+        var testDescription: String { "\(m)×\(k) · \(k)×\(n)" }
+    }
+
+    /// Sizes covering every path: the skinny path (m ≤ 4), single and partial 6×16 tiles, primes,
+    /// non-multiples of the tiles, more than one depth block (k > 256) and row block (m > 144).
+    static let cases: [Case] = [
+        Case(m: 1, n: 1, k: 1), Case(m: 1, n: 37, k: 300), Case(m: 3, n: 10, k: 17), Case(m: 4, n: 70, k: 9),
+        Case(m: 5, n: 7, k: 3), Case(m: 6, n: 16, k: 8), Case(m: 13, n: 31, k: 257), Case(m: 17, n: 10, k: 128),
+        Case(m: 151, n: 53, k: 61), Case(m: 64, n: 129, k: 2),
+    ]
+
     /// C = alpha·op(A)·op(B) + beta·C by the definition, in Double.
-    func reference(
+    static func reference(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: [Float], lda: Int, b: [Float], ldb: Int, beta: Float, c: [Float], ldc: Int
     ) -> [Float] {
@@ -23,25 +36,52 @@ struct GemmTests {
         return result
     }
 
-    @Test(arguments: [false, true], [false, true])
-    func matchesTheDefinition(transposeA: Bool, transposeB: Bool) {
-        for (m, n, k) in [(1, 1, 1), (5, 7, 3), (17, 33, 300), (64, 10, 129)] {
-            let lda = (transposeA ? m : k) + 2, ldb = (transposeB ? k : n) + 1, ldc = n + 3
-            let a = (0..<((transposeA ? k : m) * lda)).map { Float(($0 * 7) % 13) / 8 - 0.7 }
-            let b = (0..<((transposeB ? n : k) * ldb)).map { Float(($0 * 5) % 11) / 4 - 1.2 }
-            for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25)] {
-                var c = (0..<(m * ldc)).map { Float($0 % 5) - 2 }
-                let expected = reference(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                                         a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-                c.withUnsafeMutableBufferPointer { cBuffer in
-                    Gemm.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                                  a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: cBuffer.baseAddress!, ldc: ldc)
-                }
-                for index in c.indices {
-                    #expect(abs(c[index] - expected[index]) <= 1e-4 * max(1, abs(expected[index])),
-                            "m \(m) n \(n) k \(k) alpha \(alpha) beta \(beta) at \(index)")
+    /// Operands with padded leading dimensions (so strides are tested too), filled with a
+    /// deterministic pattern.
+    struct Operands {
+        let transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int
+        var lda: Int { (transposeA ? m : k) + 2 }
+        var ldb: Int { (transposeB ? k : n) + 1 }
+        var ldc: Int { n + 3 }
+        var a: [Float] { (0..<((transposeA ? k : m) * lda)).map { Float(($0 * 7) % 13) / 8 - 0.7 } }
+        var b: [Float] { (0..<((transposeB ? n : k) * ldb)).map { Float(($0 * 5) % 11) / 4 - 1.2 } }
+        var c: [Float] { (0..<(m * ldc)).map { Float($0 % 5) - 2 } }
+
+        func run(alpha: Float, beta: Float, threads: Int, simd: SIMDLevel) -> [Float] {
+            var c = self.c
+            let (a, b) = (self.a, self.b)
+            c.withUnsafeMutableBufferPointer { cBuffer in
+                Gemm.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: cBuffer.baseAddress!, ldc: ldc,
+                              threads: threads, simd: simd)
+            }
+            return c
+        }
+    }
+
+    @Test(arguments: cases, SIMDLevel.available)
+    func matchesTheDefinitionForEveryTransposeAndScale(size: Case, simd: SIMDLevel) {
+        for transposeA in [false, true] {
+            for transposeB in [false, true] {
+                let operands = Operands(transposeA: transposeA, transposeB: transposeB, m: size.m, n: size.n, k: size.k)
+                for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25)] {
+                    let expected = Self.reference(transposeA: transposeA, transposeB: transposeB, m: size.m, n: size.n, k: size.k,
+                                                  alpha: alpha, a: operands.a, lda: operands.lda, b: operands.b, ldb: operands.ldb,
+                                                  beta: beta, c: operands.c, ldc: operands.ldc)
+                    let actual = operands.run(alpha: alpha, beta: beta, threads: 2, simd: simd)
+                    let worst = zip(actual, expected).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+                    #expect(worst <= 1e-5, "transposeA \(transposeA) transposeB \(transposeB) alpha \(alpha) beta \(beta): relative error \(worst)")
                 }
             }
+        }
+    }
+
+    @Test(arguments: [Case(m: 151, n: 200, k: 300), Case(m: 3, n: 500, k: 300), Case(m: 40, n: 10, k: 700)], SIMDLevel.available)
+    func sameBitsOnOneTwoAndThreeThreads(size: Case, simd: SIMDLevel) {
+        for (transposeA, transposeB) in [(false, false), (true, false), (false, true)] {
+            let operands = Operands(transposeA: transposeA, transposeB: transposeB, m: size.m, n: size.n, k: size.k)
+            let results = [1, 2, 3].map { operands.run(alpha: 1, beta: 0, threads: $0, simd: simd) }
+            #expect(results[0] == results[1] && results[1] == results[2], "transposeA \(transposeA) transposeB \(transposeB)")
         }
     }
 
@@ -53,5 +93,15 @@ struct GemmTests {
                           a: a, lda: 1, b: b, ldb: 1, beta: 0, c: buffer.baseAddress!, ldc: 1)
         }
         #expect(c == [3, 6])
+    }
+
+    @Test func zeroDepthOnlyScalesC() {
+        var c: [Float] = [1, 2, 3, 4]
+        let empty: [Float] = [0]
+        c.withUnsafeMutableBufferPointer { buffer in
+            Gemm.multiply(transposeA: false, transposeB: false, m: 2, n: 2, k: 0, alpha: 1,
+                          a: empty, lda: 1, b: empty, ldb: 2, beta: 0.5, c: buffer.baseAddress!, ldc: 2)
+        }
+        #expect(c == [0.5, 1, 1.5, 2])
     }
 }

@@ -1,0 +1,95 @@
+import Foundation
+
+/// A long-running `python3` that times NumPy operations on request, so that each NumPy timing is
+/// taken right next to the Neurite timing of the same shape. OpenBLAS's thread count is fixed
+/// per process through its environment variables.
+final class NumpyReference {
+    private let process = Process()
+    private let input = Pipe(), output = Pipe()
+    private var buffer = Data()
+
+    struct Unavailable: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { "NumPy reference unavailable: \(reason) (python3 with numpy is needed for the comparison)" }
+    }
+
+    init(threads: Int) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-u", "-c", Self.script]
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"] { environment[name] = "\(threads)" }
+        process.environment = environment
+        process.standardInput = input
+        process.standardOutput = output
+        do { try process.run() } catch { throw Unavailable(reason: "\(error)") }
+        guard try readLine() == "ready" else { throw Unavailable(reason: "python3 did not start numpy") }
+    }
+
+    deinit {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+
+    /// Median seconds of `op(A)·op(B)` for `m × k · k × n` in float32 (transposes are views,
+    /// passed to BLAS without copies).
+    func gemm(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, budget: Double) throws -> Double {
+        try request("gemm \(m) \(n) \(k) \(transposeA ? 1 : 0) \(transposeB ? 1 : 0) \(budget)")
+    }
+
+    /// Median seconds of `numpy.<function>` over `count` float32 values in [-5, 5).
+    func unary(_ function: String, count: Int, budget: Double) throws -> Double {
+        try request("unary \(function) \(count) \(budget)")
+    }
+
+    private func request(_ line: String) throws -> Double {
+        input.fileHandleForWriting.write(Data((line + "\n").utf8))
+        let reply = try readLine()
+        // OpenBLAS's worker threads spin for a while after a call; let them go to sleep before
+        // anything else is timed, or they would take a core from it.
+        usleep(100_000)
+        guard let seconds = Double(reply) else { throw Unavailable(reason: "unexpected reply '\(reply)'") }
+        return seconds
+    }
+
+    private func readLine() throws -> String {
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[..<newline], as: UTF8.self)
+                buffer.removeSubrange(...newline)
+                return line
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { throw Unavailable(reason: "python3 exited") }
+            buffer.append(chunk)
+        }
+    }
+
+    private static let script = """
+    import sys, time
+    import numpy as np
+    from scipy import special
+    def median_time(f, budget):
+        f(); t0 = time.perf_counter(); f(); once = max(time.perf_counter() - t0, 1e-7)
+        runs = min(max(5, int(budget / once)), 2001)
+        samples = []
+        for _ in range(runs):
+            t0 = time.perf_counter(); f(); samples.append(time.perf_counter() - t0)
+        samples.sort(); return samples[len(samples) // 2]
+    print("ready")
+    for line in sys.stdin:
+        parts = line.split()
+        rng = np.random.default_rng(0)
+        if parts[0] == "gemm":
+            m, n, k, ta, tb = map(int, parts[1:6]); budget = float(parts[6])
+            a = rng.standard_normal((k, m) if ta else (m, k), dtype=np.float32)
+            b = rng.standard_normal((n, k) if tb else (k, n), dtype=np.float32)
+            A = a.T if ta else a; B = b.T if tb else b
+            print(median_time(lambda: A @ B, budget))
+        else:
+            name, count, budget = parts[1], int(parts[2]), float(parts[3])
+            x = (rng.random(count, dtype=np.float32) * 10 - 5)
+            f = {"exp": np.exp, "log": np.log, "tanh": np.tanh, "sigmoid": special.expit, "erf": special.erf}[name]
+            if name == "log": x = np.abs(x) + 1
+            print(median_time(lambda: f(x), budget))
+    """
+}

@@ -1,0 +1,58 @@
+// The few SIMD micro-kernels of Neurite, in C so that they can be compiled for AVX2 and FMA while
+// the rest of the library keeps the baseline x86-64 target. Each kernel exists in a portable
+// version (plain C that the compiler vectorises for the baseline: SSE2 on x86-64, NEON on arm64)
+// and, on x86-64, an AVX2+FMA version; `neurite_cpu_has_avx2_fma` picks between them at run time.
+// Not public API: NeuriteKernels wraps everything here.
+#ifndef CNEURITE_SIMD_H
+#define CNEURITE_SIMD_H
+
+#include <stddef.h>
+
+/// 1 when the processor and the operating system support AVX2 and FMA, else 0.
+int neurite_cpu_has_avx2_fma(void);
+
+/// The register tile of the GEMM micro-kernels: 6 rows by 16 columns.
+enum { NEURITE_GEMM_MR = 6, NEURITE_GEMM_NR = 16 };
+
+/// c[i * ldc + j] += Σ_p a[p * 6 + i] · b[p * 16 + j] for i < 6, j < 16, p < k, summed over p in
+/// increasing order into a zero-initialised accumulator that is then added to c.
+/// `a` is a packed 6-row panel, `b` a packed 16-column panel.
+void neurite_gemm_kernel_6x16_avx2(long k, const float *a, const float *b, float *c, long ldc);
+void neurite_gemm_kernel_6x16_portable(long k, const float *a, const float *b, float *c, long ldc);
+
+/// Packs `alpha · op(A)` for `rows` rows and `depth` columns (a at the block's first element;
+/// op(A)[i, p] is a[i·lda + p], or a[p·lda + i] when transposed) into consecutive 6-row panels laid
+/// out [p][i], rows past the end zero. Packing is exact apart from the multiplication by alpha.
+void neurite_pack_a_avx2(const float *a, long lda, int transposed, float alpha, long rows, long depth, float *packed);
+void neurite_pack_a_portable(const float *a, long lda, int transposed, float alpha, long rows, long depth, float *packed);
+/// Packs `op(B)` for `depth` rows and `columns` ≤ 16 columns (op(B)[p, j] is b[p·ldb + j], or
+/// b[j·ldb + p] when transposed) into one panel laid out [p][j], columns past the end zero.
+void neurite_pack_b_avx2(const float *b, long ldb, int transposed, long depth, long columns, float *packed);
+void neurite_pack_b_portable(const float *b, long ldb, int transposed, long depth, long columns, float *packed);
+
+/// Skinny products without packing, for few rows of A (batch-1 inference).
+/// c[i, j] += alpha · Σ_p a[i, p] · b[j, p]   (B transposed: rows of b are dotted with rows of a)
+void neurite_gemm_small_m_nt_avx2(long m, long n, long k, float alpha, const float *a, long lda,
+                                  const float *b, long ldb, float *c, long ldc);
+void neurite_gemm_small_m_nt_portable(long m, long n, long k, float alpha, const float *a, long lda,
+                                      const float *b, long ldb, float *c, long ldc);
+/// c[i, j] += alpha · Σ_p a[i, p] · b[p, j]
+void neurite_gemm_small_m_nn_avx2(long m, long n, long k, float alpha, const float *a, long lda,
+                                  const float *b, long ldb, float *c, long ldc);
+void neurite_gemm_small_m_nn_portable(long m, long n, long k, float alpha, const float *a, long lda,
+                                      const float *b, long ldb, float *c, long ldc);
+
+/// Vector math over buffers: y[i] = f(x[i]) for i < n; `x` and `y` may be the same buffer.
+/// Maximum errors against the C library are documented in NeuriteKernels' `VectorMath`.
+void neurite_exp_avx2(const float *x, float *y, long n);
+void neurite_exp_portable(const float *x, float *y, long n);
+void neurite_log_avx2(const float *x, float *y, long n);
+void neurite_log_portable(const float *x, float *y, long n);
+void neurite_tanh_avx2(const float *x, float *y, long n);
+void neurite_tanh_portable(const float *x, float *y, long n);
+void neurite_sigmoid_avx2(const float *x, float *y, long n);
+void neurite_sigmoid_portable(const float *x, float *y, long n);
+void neurite_erf_avx2(const float *x, float *y, long n);
+void neurite_erf_portable(const float *x, float *y, long n);
+
+#endif

@@ -1,0 +1,71 @@
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How many threads Neurite's kernels use.
+///
+/// The default is the `NEURITE_NUM_THREADS` environment variable when it holds a positive
+/// integer, else the number of online processors. Results never depend on it: work is split over
+/// output rows and columns, never over a summation.
+public enum Threading {
+    private static let configured = Atomic<Int>(0)
+
+    /// The most threads one kernel call uses (at least 1). Setting it affects later calls.
+    public static var maximumThreads: Int {
+        get {
+            let value = configured.load(ordering: .relaxed)
+            if value > 0 { return value }
+            let detected = defaultThreadCount()
+            configured.store(detected, ordering: .relaxed)
+            return detected
+        }
+        set {
+            precondition(newValue >= 1, "Threading.maximumThreads: \(newValue) is not a positive thread count")
+            configured.store(newValue, ordering: .relaxed)
+        }
+    }
+
+    /// `NEURITE_NUM_THREADS` if it is a positive integer, else the online processor count.
+    public static func defaultThreadCount() -> Int {
+        if let text = getenv("NEURITE_NUM_THREADS").map({ String(cString: $0) }),
+           let value = Int(text.filter { !$0.isWhitespace }), value > 0 {
+            return value
+        }
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+}
+
+/// Splits work across threads.
+public enum Parallel {
+    /// Calls `body` with consecutive ranges that together cover `0..<count`, one range per worker,
+    /// on up to `threads` workers running at once (on the calling thread when that is 1). Which
+    /// worker runs which range never changes what is computed, so results must not depend on it.
+    public static func forEachRange(
+        _ count: Int, threads: Int = Threading.maximumThreads, _ body: (Range<Int>) -> Void
+    ) {
+        let workers = min(max(threads, 1), count)
+        if workers <= 1 {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                shared.value(count * worker / workers ..< count * (worker + 1) / workers)
+            }
+        }
+    }
+}
+
+/// Wraps a value that is safe to share across the threads of one `Parallel` call (a pointer into
+/// disjoint ranges, a closure that only touches them).
+public struct UncheckedSendable<Value>: @unchecked Sendable {
+    public let value: Value
+    public init(_ value: Value) { self.value = value }
+}
