@@ -40,7 +40,7 @@ func neuriteGemmSeconds(_ shape: GemmShape, threads: Int, budget: Double) -> Dou
     }
 }
 
-func runGemmBenchmarks(quick: Bool) throws {
+func runGemmBenchmarks(quick: Bool, rounds: Int) throws {
     let budget = quick ? 0.1 : 0.4
     let squares = (quick ? [64, 256, 512] : [64, 128, 256, 512, 1024, 2048]).map {
         GemmShape(label: "square \($0)", m: $0, n: $0, k: $0)
@@ -50,33 +50,38 @@ func runGemmBenchmarks(quick: Bool) throws {
         print("\nGEMM, \(threads) thread\(threads == 1 ? "" : "s") (GFLOP/s)")
         print("\(padded("shape", 24)) \(padded("m×n×k", 14)) \(padded("Neurite", 8)) \(padded("NumPy", 8)) \(padded("ratio", 6))")
         for shape in squares + mlpShapes {
-            let ours = neuriteGemmSeconds(shape, threads: threads, budget: budget)
-            let theirs = try numpy.gemm(m: shape.m, n: shape.n, k: shape.k,
-                                        transposeA: shape.transposeA, transposeB: shape.transposeB, budget: budget)
+            let (ours, theirs) = try alternating(rounds: rounds, {
+                neuriteGemmSeconds(shape, threads: threads, budget: budget)
+            }, {
+                try numpy.gemm(m: shape.m, n: shape.n, k: shape.k,
+                               transposeA: shape.transposeA, transposeB: shape.transposeB, budget: budget)
+            })
             let op = (shape.transposeA ? "ᵀ" : "") + (shape.transposeB ? "·ᵀ" : "")
             print("\(padded(shape.label, 24)) \(padded("\(shape.m)×\(shape.n)×\(shape.k)\(op)", 14)) \(padded(formatted(shape.flops / ours / 1e9), 8)) \(padded(formatted(shape.flops / theirs / 1e9), 8)) \(padded(formatted(theirs / ours, decimals: 2), 6))")
         }
     }
-    try runBatchOneForward(budget: budget)
+    try runBatchOneForward(budget: budget, rounds: rounds)
 }
 
 /// The forward pass of the 784-256-128-10 MLP on one sample through the tensor API:
 /// three products, bias additions and ReLUs.
-func runBatchOneForward(budget: Double) throws {
+func runBatchOneForward(budget: Double, rounds: Int) throws {
     var generator = PhiloxGenerator(seed: 3)
     let widths = [784, 256, 128, 10]
     let weights = (0..<3).map { Tensor.normal([widths[$0 + 1], widths[$0]], standardDeviation: 0.05, generator: &generator) }
     let biases = (0..<3).map { Tensor.zeros([widths[$0 + 1]]) }
     let x = Tensor.normal([1, 784], generator: &generator)
     var outputs = 0
-    let seconds = medianSeconds(budget: budget) {
-        var h = x
-        for layer in 0..<3 {
-            h = matmul(h, weights[layer], transposeB: true) + biases[layer]
-            if layer < 2 { h = Tensor.maximum(h, Tensor(0)) }
+    let seconds = median((0..<rounds).map { _ in
+        medianSeconds(budget: budget) {
+            var h = x
+            for layer in 0..<3 {
+                h = matmul(h, weights[layer], transposeB: true) + biases[layer]
+                if layer < 2 { h = Tensor.maximum(h, Tensor(0)) }
+            }
+            outputs += h.scalarCount
         }
-        outputs += h.scalarCount
-    }
+    })
     precondition(outputs > 0)
     print("\nBatch-1 forward of the 784-256-128-10 MLP (tensor API, \(Threading.maximumThreads) threads): \(formatted(seconds * 1e6)) µs")
 }

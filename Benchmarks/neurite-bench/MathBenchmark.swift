@@ -3,7 +3,7 @@ import NeuriteKernels
 
 /// Vector math over one million floats in [-5, 5) (log on [1, 6)): Neurite against NumPy
 /// (SciPy for sigmoid and erf), both single-threaded, and Neurite with all threads.
-func runMathBenchmarks(quick: Bool) throws {
+func runMathBenchmarks(quick: Bool, rounds: Int) throws {
     let count = 1 << 20
     let budget = quick ? 0.1 : 0.3
     let numpy = try NumpyReference(threads: 1)
@@ -22,7 +22,7 @@ func runMathBenchmarks(quick: Bool) throws {
     print("\(padded("function", 10)) \(padded("Neurite 1T", 11)) \(padded("NumPy 1T", 9)) \(padded("ratio", 6)) \(padded("Neurite \(saved)T", 11))")
     for (name, kernel) in kernels {
         let source = name == "log" ? positive : inputs
-        let timings = [1, saved].map { threads -> Double in
+        func ours(threads: Int) -> Double {
             Threading.maximumThreads = threads
             return source.withUnsafeBufferPointer { x in
                 output.withUnsafeMutableBufferPointer { y in
@@ -30,7 +30,10 @@ func runMathBenchmarks(quick: Bool) throws {
                 }
             }
         }
-        let theirs = try numpy.unary(name, count: count, budget: budget)
+        let (single, theirs) = try alternating(rounds: rounds, { ours(threads: 1) }, {
+            try numpy.unary(name, count: count, budget: budget)
+        })
+        let timings = [single, median((0..<rounds).map { _ in ours(threads: saved) })]
         let perElement = { (seconds: Double) in formatted(seconds / Double(count) * 1e9, decimals: 2) }
         print("\(padded(name, 10)) \(padded(perElement(timings[0]), 11)) \(padded(perElement(theirs), 9)) \(padded(formatted(theirs / timings[0], decimals: 2), 6)) \(padded(perElement(timings[1]), 11))")
     }

@@ -34,3 +34,19 @@ func formatted(_ value: Double, decimals: Int = 1) -> String {
 func padded(_ text: String, _ width: Int) -> String {
     text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
 }
+
+/// The median of `values`.
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted[sorted.count / 2]
+}
+
+/// Times Neurite and the reference alternately `rounds` times; the median of each side.
+func alternating(rounds: Int, _ ours: () throws -> Double, _ theirs: () throws -> Double) rethrows -> (ours: Double, theirs: Double) {
+    var mine: [Double] = [], reference: [Double] = []
+    for _ in 0..<rounds {
+        mine.append(try ours())
+        reference.append(try theirs())
+    }
+    return (median(mine), median(reference))
+}

@@ -26,6 +26,18 @@ enum Shape {
         }
     }
 
+    /// When `shape` broadcasts to `target` by repetition along leading axes only (its elements
+    /// are a contiguous suffix block of `target`'s, or it has one element), how many times it
+    /// repeats; nil otherwise.
+    static func leadingRepeats(of shape: [Int], in target: [Int]) -> Int? {
+        let count = shape.reduce(1, *)
+        let total = target.reduce(1, *)
+        if count == 1 { return total }
+        let trimmed = shape.drop { $0 == 1 }
+        guard trimmed.count <= target.count, Array(target.suffix(trimmed.count)) == Array(trimmed), count > 0 else { return nil }
+        return total / count
+    }
+
     /// `axis` as a non-negative index into `rank` axes; `-1` is the last.
     static func normalize(axis: Int, rank: Int, operation: String) -> Int {
         let resolved = axis < 0 ? axis + rank : axis

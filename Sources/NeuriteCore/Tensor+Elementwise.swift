@@ -23,6 +23,30 @@ extension Tensor {
             }
         }
         let shape = Shape.broadcast(a.shape, b.shape, operation: operation)
+        // Common cases without the general strided walk: a scalar operand, or one operand that
+        // repeats along leading axes only (a bias row added to a batch).
+        if shape == a.shape, let repeats = Shape.leadingRepeats(of: b.shape, in: shape) {
+            return Tensor(unsafeUninitializedShape: shape) { output in
+                let (x, y, out, width) = (a.storage.base, b.storage.base, output.baseAddress!, b.scalarCount)
+                if width == 1 {
+                    let v = y.pointee
+                    for i in 0..<a.scalarCount { out[i] = body(x[i], v) }
+                } else {
+                    for row in 0..<repeats { Elementwise.zip(x + row * width, y, out + row * width, count: width, body) }
+                }
+            }
+        }
+        if shape == b.shape, let repeats = Shape.leadingRepeats(of: a.shape, in: shape) {
+            return Tensor(unsafeUninitializedShape: shape) { output in
+                let (x, y, out, width) = (a.storage.base, b.storage.base, output.baseAddress!, a.scalarCount)
+                if width == 1 {
+                    let v = x.pointee
+                    for i in 0..<b.scalarCount { out[i] = body(v, y[i]) }
+                } else {
+                    for row in 0..<repeats { Elementwise.zip(x, y + row * width, out + row * width, count: width, body) }
+                }
+            }
+        }
         return Tensor(unsafeUninitializedShape: shape) { output in
             Elementwise.broadcastZip(
                 a.storage.base, strides: Shape.broadcastStrides(of: a.shape, to: shape),

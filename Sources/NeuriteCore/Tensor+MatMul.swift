@@ -52,6 +52,14 @@ extension Tensor {
         let (m, k) = transposeA ? (aColumns, aRows) : (aRows, aColumns)
         let (k2, n) = transposeB ? (bColumns, bRows) : (bRows, bColumns)
         precondition(k == k2, "matmul: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : ""): inner dimensions \(k) and \(k2) differ")
+        if a.rank == 2 && b.rank == 2 {
+            // Plain matrices: no batch bookkeeping (this is the per-layer path of every network).
+            return Tensor(unsafeUninitializedShape: [m, n]) { output in
+                Gemm.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                              alpha: 1, a: a.storage.base, lda: aColumns, b: b.storage.base, ldb: bColumns,
+                              beta: 0, c: output.baseAddress!, ldc: n)
+            }
+        }
         let aBatch = Array(a.shape.dropLast(2)), bBatch = Array(b.shape.dropLast(2))
         let batch = Shape.broadcast(aBatch, bBatch, operation: "matmul")
         let batchCount = batch.reduce(1, *)

@@ -33,6 +33,8 @@ public enum Gemm {
     static let skinnyColumns = 16
     /// Below this many multiply-adds (m·n·k) one thread does the whole product.
     static let parallelThreshold = 1 << 20
+    /// The same for products with at most `skinnyRows` rows.
+    static let skinnyParallelThreshold = 1 << 16
 
     public static func multiply(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
@@ -45,7 +47,10 @@ public enum Gemm {
         guard m > 0, n > 0 else { return }
         scale(c, rows: m, columns: n, stride: ldc, by: beta)
         guard k > 0, alpha != 0 else { return }
-        let threads = m * n * k < parallelThreshold ? 1 : max(threads, 1)
+        // Skinny products read each element of B once: worth splitting sooner, so each core
+        // streams (and keeps in its own cache) half of B.
+        let threshold = m <= skinnyRows ? skinnyParallelThreshold : parallelThreshold
+        let threads = m * n * k < threshold ? 1 : max(threads, 1)
         let problem = Problem(transposeA: transposeA, transposeB: transposeB, k: k, alpha: alpha,
                               a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, simd: simd)
         if m <= skinnyRows {

@@ -1,43 +1,69 @@
+import CNeuriteSIMD
+
 /// Reductions of one axis of a contiguous array viewed as `[outer, length, inner]`.
 ///
 /// Every result is computed in a fixed order, independent of threads, so the same input always
 /// gives the same bits.
 public enum Reduction {
+    /// Elements per parallel task of a sum; fixed, so that the partial sums (and the result) never
+    /// depend on the thread count.
+    static let sumChunk = 1 << 16
+
     /// `output[o, i] = Σ_k input[o, k, i]`, accumulated in `Double` (so long sums of `Float` lose
     /// no precision) and rounded once. `output` has `outer × inner` elements.
-    @inlinable
+    ///
+    /// Large reductions use several threads: over rows, or over fixed chunks of one long row whose
+    /// partial sums are then added in order.
     public static func sum(
         _ input: UnsafePointer<Float>, outer: Int, length: Int, inner: Int,
-        into output: UnsafeMutablePointer<Float>
+        into output: UnsafeMutablePointer<Float>, simd: SIMDLevel = .detected
     ) {
-        if inner == 1 {
-            for o in 0..<outer { output[o] = Float(contiguousSum(input + o * length, count: length)) }
-            return
-        }
-        let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: inner)
-        defer { accumulator.deallocate() }
-        for o in 0..<outer {
-            accumulator.update(repeating: 0, count: inner)
-            for k in 0..<length {
-                let row = input + (o * length + k) * inner
-                for i in 0..<inner { accumulator[i] += Double(row[i]) }
+        let rowSum = simd == .avx2 ? neurite_sum_avx2 : neurite_sum_portable
+        let (source, destination) = (UncheckedSendable(input), UncheckedSendable(output))
+        let threads = outer * length * inner < sumChunk * 2 ? 1 : Threading.maximumThreads
+        if inner == 1 && outer == 1 {
+            output.pointee = Float(contiguousSum(input, count: length, simd: simd))
+        } else if inner == 1 {
+            Parallel.forEachRange(outer, threads: threads) { rows in
+                for o in rows { destination.value[o] = Float(rowSum(source.value + o * length, length)) }
             }
-            for i in 0..<inner { output[o * inner + i] = Float(accumulator[i]) }
+        } else {
+            // Column sums: split the outer blocks, or the columns when there is one block.
+            let splitColumns = outer < threads
+            Parallel.forEachRange(splitColumns ? inner : outer, threads: threads) { range in
+                let blocks = splitColumns ? 0..<outer : range
+                let columns = splitColumns ? range : 0..<inner
+                let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: columns.count)
+                defer { accumulator.deallocate() }
+                for o in blocks {
+                    accumulator.update(repeating: 0, count: columns.count)
+                    for k in 0..<length {
+                        let row = source.value + (o * length + k) * inner + columns.lowerBound
+                        for i in 0..<columns.count { accumulator[i] += Double(row[i]) }
+                    }
+                    for i in 0..<columns.count { destination.value[o * inner + columns.lowerBound + i] = Float(accumulator[i]) }
+                }
+            }
         }
     }
 
-    /// The sum of `count` contiguous elements in `Double`, with four interleaved partial sums
-    /// combined in a fixed order.
-    @inlinable
-    public static func contiguousSum(_ x: UnsafePointer<Float>, count: Int) -> Double {
-        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-        var k = 0
-        while k + 4 <= count {
-            s0 += Double(x[k]); s1 += Double(x[k + 1]); s2 += Double(x[k + 2]); s3 += Double(x[k + 3])
-            k += 4
+    /// The sum of `count` contiguous elements in `Double`: fixed chunks summed (in parallel when
+    /// there are several) and their sums added in order.
+    public static func contiguousSum(_ x: UnsafePointer<Float>, count: Int, simd: SIMDLevel = .detected) -> Double {
+        let rowSum = simd == .avx2 ? neurite_sum_avx2 : neurite_sum_portable
+        let chunks = (count + sumChunk - 1) / sumChunk
+        if chunks <= 1 { return rowSum(x, count) }
+        var partials = [Double](repeating: 0, count: chunks)
+        let source = UncheckedSendable(x)
+        partials.withUnsafeMutableBufferPointer { buffer in
+            let sums = UncheckedSendable(buffer.baseAddress!)
+            Parallel.forEachRange(chunks) { range in
+                for chunk in range {
+                    sums.value[chunk] = rowSum(source.value + chunk * sumChunk, min(sumChunk, count - chunk * sumChunk))
+                }
+            }
         }
-        while k < count { s0 += Double(x[k]); k += 1 }
-        return (s0 + s1) + (s2 + s3)
+        return partials.reduce(0, +)
     }
 
     /// `output[o, i] = combine(…combine(input[o, 0, i], input[o, 1, i])…, input[o, length-1, i])`.

@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -44,8 +43,9 @@ public enum Threading {
 /// Splits work across threads.
 public enum Parallel {
     /// Calls `body` with consecutive ranges that together cover `0..<count`, one range per worker,
-    /// on up to `threads` workers running at once (on the calling thread when that is 1). Which
-    /// worker runs which range never changes what is computed, so results must not depend on it.
+    /// on up to `threads` threads at once (the calling thread and `WorkerPool`'s workers; only the
+    /// calling thread when `threads` is 1). Which thread runs which range must not change what is
+    /// computed.
     public static func forEachRange(
         _ count: Int, threads: Int = Threading.maximumThreads, _ body: (Range<Int>) -> Void
     ) {
@@ -54,11 +54,12 @@ public enum Parallel {
             if count > 0 { body(0..<count) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                shared.value(count * worker / workers ..< count * (worker + 1) / workers)
-            }
+        let ran = WorkerPool.shared.run(taskCount: workers, threads: workers) { worker in
+            body(count * worker / workers ..< count * (worker + 1) / workers)
+        }
+        if !ran {
+            // The pool is busy (a nested call, or another thread's): run here, in order.
+            for worker in 0..<workers { body(count * worker / workers ..< count * (worker + 1) / workers) }
         }
     }
 }

@@ -11,6 +11,19 @@
 /// 1 when the processor and the operating system support AVX2 and FMA, else 0.
 int neurite_cpu_has_avx2_fma(void);
 
+/// A hint for spin-wait loops (`pause` on x86-64, `yield` on arm64).
+static inline void neurite_cpu_relax(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+/// Σ x[i] for i < n, accumulated in double in a fixed order (the same in both versions).
+double neurite_sum_avx2(const float *x, long n);
+double neurite_sum_portable(const float *x, long n);
+
+#endif
+}
+
 /// The register tile of the GEMM micro-kernels: 6 rows by 16 columns.
 enum { NEURITE_GEMM_MR = 6, NEURITE_GEMM_NR = 16 };
 
@@ -54,5 +67,9 @@ void neurite_sigmoid_avx2(const float *x, float *y, long n);
 void neurite_sigmoid_portable(const float *x, float *y, long n);
 void neurite_erf_avx2(const float *x, float *y, long n);
 void neurite_erf_portable(const float *x, float *y, long n);
+
+/// Σ x[i] for i < n, accumulated in double in a fixed order (the same in both versions).
+double neurite_sum_avx2(const float *x, long n);
+double neurite_sum_portable(const float *x, long n);
 
 #endif

@@ -58,7 +58,8 @@ extension Tensor {
         rule: @escaping (_ gradient: Tensor) -> [Tensor?]
     ) -> Tensor {
         var result = value.detached()
-        if GradientMode.isEnabled, inputs.contains(where: { $0.node != nil }) {
+        // The input check first: it is cheaper than reading the task-local mode.
+        if inputs.contains(where: { $0.node != nil }), GradientMode.isEnabled {
             result.node = GradientNode(operation: operation, inputs: inputs, rule: rule)
         }
         return result
@@ -66,6 +67,6 @@ extension Tensor {
 
     /// Whether a result computed from `inputs` now would be recorded.
     static func isRecording(_ inputs: Tensor...) -> Bool {
-        GradientMode.isEnabled && inputs.contains { $0.node != nil }
+        inputs.contains { $0.node != nil } && GradientMode.isEnabled
     }
 }
