@@ -36,6 +36,12 @@ final class NumpyReference {
         try request("gemm \(m) \(n) \(k) \(transposeA ? 1 : 0) \(transposeB ? 1 : 0) \(budget)")
     }
 
+    /// Median seconds of one of the tensor operations named in `OperationBenchmark.swift`, on
+    /// float32 inputs of the same shapes.
+    func operation(_ name: String, budget: Double) throws -> Double {
+        try request("op \(name) \(budget)")
+    }
+
     /// Median seconds of `numpy.<function>` over `count` float32 values in [-5, 5).
     func unary(_ function: String, count: Int, budget: Double) throws -> Double {
         try request("unary \(function) \(count) \(budget)")
@@ -85,6 +91,15 @@ final class NumpyReference {
             b = rng.standard_normal((n, k) if tb else (k, n), dtype=np.float32)
             A = a.T if ta else a; B = b.T if tb else b
             print(median_time(lambda: A @ B, budget))
+        elif parts[0] == "op":
+            name, budget = parts[1], float(parts[2])
+            v1, v2 = rng.random(1 << 20, dtype=np.float32), rng.random(1 << 20, dtype=np.float32)
+            m, row = rng.random((1024, 1024), dtype=np.float32), rng.random(1024, dtype=np.float32)
+            f = {"add": lambda: v1 + v2, "multiply-scalar": lambda: v1 * np.float32(3),
+                 "add-row": lambda: m + row, "sum": lambda: v1.sum(), "sum-columns": lambda: m.sum(axis=0),
+                 "sum-rows": lambda: m.sum(axis=1), "max-rows": lambda: m.max(axis=1),
+                 "transpose": lambda: np.ascontiguousarray(m.T)}[name]
+            print(median_time(f, budget))
         else:
             name, count, budget = parts[1], int(parts[2]), float(parts[3])
             x = (rng.random(count, dtype=np.float32) * 10 - 5)

@@ -1,4 +1,5 @@
-// Packing of GEMM operands into the panel layouts the micro-kernels read. See CNeuriteSIMD.h.
+// Packing of GEMM operands into the panel layouts the micro-kernels read, and matrix transposition
+// (both built on 8×8 register transposes). See CNeuriteSIMD.h.
 #include "CNeuriteSIMD.h"
 
 #if defined(__x86_64__)
@@ -31,6 +32,18 @@ void neurite_pack_b_portable(const float *b, long ldb, int transposed, long dept
     }
 }
 
+void neurite_transpose_portable(const float *in, long rows, long columns, float *out) {
+    // 8×8 tiles: eight output lines are written while eight input lines are read.
+    for (long r0 = 0; r0 < rows; r0 += 8) {
+        const long r1 = r0 + 8 < rows ? r0 + 8 : rows;
+        for (long c0 = 0; c0 < columns; c0 += 8) {
+            const long c1 = c0 + 8 < columns ? c0 + 8 : columns;
+            for (long r = r0; r < r1; r++)
+                for (long c = c0; c < c1; c++) out[c * rows + r] = in[r * columns + c];
+        }
+    }
+}
+
 // MARK: AVX2 versions: 8×8 transposes in registers for the transposed layouts.
 
 #if defined(__x86_64__)
@@ -57,6 +70,24 @@ NEURITE_AVX2 static inline void transpose8x8(__m256 r[8]) {
     r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
     r[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
     r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+NEURITE_AVX2
+void neurite_transpose_avx2(const float *in, long rows, long columns, float *out) {
+    long r = 0;
+    for (; r + 8 <= rows; r += 8) {
+        long c = 0;
+        for (; c + 8 <= columns; c += 8) {
+            __m256 block[8];
+            for (int i = 0; i < 8; i++) block[i] = _mm256_loadu_ps(in + (r + i) * columns + c);
+            transpose8x8(block);
+            for (int i = 0; i < 8; i++) _mm256_storeu_ps(out + (c + i) * rows + r, block[i]);
+        }
+        for (; c < columns; c++)
+            for (long i = 0; i < 8; i++) out[c * rows + r + i] = in[(r + i) * columns + c];
+    }
+    for (; r < rows; r++)
+        for (long c = 0; c < columns; c++) out[c * rows + r] = in[r * columns + c];
 }
 
 NEURITE_AVX2
@@ -125,6 +156,9 @@ void neurite_pack_b_avx2(const float *b, long ldb, int transposed, long depth, l
 
 #else
 
+void neurite_transpose_avx2(const float *in, long rows, long columns, float *out) {
+    neurite_transpose_portable(in, rows, columns, out);
+}
 void neurite_pack_a_avx2(const float *a, long lda, int transposed, float alpha, long rows, long depth,
                          float *packed) {
     neurite_pack_a_portable(a, lda, transposed, alpha, rows, depth, packed);

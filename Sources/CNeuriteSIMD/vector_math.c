@@ -135,24 +135,3 @@ NEURITE_DEFINE(tanh)
 NEURITE_DEFINE(sigmoid)
 NEURITE_DEFINE(erf)
 
-// MARK: Sums in double precision.
-
-/// Σ x[i] accumulated in double: sixteen partial sums (lanes of four accumulators), combined in a
-/// fixed order at the end. The portable and AVX2 versions use the same partial sums.
-static inline double sum_double(const float *x, long n) {
-    double lanes[16] = {0};
-    long i = 0;
-    for (; i + 16 <= n; i += 16)
-        for (int l = 0; l < 16; l++) lanes[l] += (double)x[i + l];
-    for (; i < n; i++) lanes[i & 15] += (double)x[i];
-    for (int width = 8; width >= 1; width /= 2)
-        for (int l = 0; l < width; l++) lanes[l] += lanes[l + width];
-    return lanes[0];
-}
-
-double neurite_sum_portable(const float *x, long n) { return sum_double(x, n); }
-#if defined(__x86_64__)
-NEURITE_AVX2 double neurite_sum_avx2(const float *x, long n) { return sum_double(x, n); }
-#else
-double neurite_sum_avx2(const float *x, long n) { return sum_double(x, n); }
-#endif

@@ -34,14 +34,13 @@ extension Tensor {
         }
     }
 
-    @inline(__always)
-    func foldValues(alongAxis axis: Int, operation: String, _ combine: (Float, Float) -> Float) -> Tensor {
+    func extremumValues(alongAxis axis: Int, maximum: Bool, operation: String) -> Tensor {
         let (outer, length, inner) = split(around: axis)
         precondition(length > 0, "\(operation): cannot reduce axis \(axis) of length 0 in shape \(shape)")
         var kept = shape
         kept[axis] = 1
         return Tensor(unsafeUninitializedShape: kept) { output in
-            Reduction.fold(storage.base, outer: outer, length: length, inner: inner, into: output.baseAddress!, combine)
+            Reduction.extremum(maximum: maximum, storage.base, outer: outer, length: length, inner: inner, into: output.baseAddress!)
         }
     }
 
@@ -112,12 +111,12 @@ extension Tensor {
     /// equally among the elements that attain the maximum (PyTorch's `amax`).
     /// - Precondition: the reduced axes are not empty.
     public func max(axes: [Int], keepDims: Bool = false) -> Tensor {
-        extremum("max", axes: axes, keepDims: keepDims) { $0.isNaN || $0 > $1 ? $0 : $1 }
+        extremum("max", maximum: true, axes: axes, keepDims: keepDims)
     }
 
     /// The smallest element along `axes`; see `max(axes:keepDims:)`.
     public func min(axes: [Int], keepDims: Bool = false) -> Tensor {
-        extremum("min", axes: axes, keepDims: keepDims) { $0.isNaN || $0 < $1 ? $0 : $1 }
+        extremum("min", maximum: false, axes: axes, keepDims: keepDims)
     }
 
     public func max(axis: Int, keepDims: Bool = false) -> Tensor { max(axes: [axis], keepDims: keepDims) }
@@ -128,13 +127,10 @@ extension Tensor {
     /// The smallest element (a scalar).
     public func min() -> Tensor { flattened().min(axes: [0]) }
 
-    @inline(__always)
-    private func extremum(
-        _ operation: String, axes: [Int], keepDims: Bool, _ combine: (Float, Float) -> Float
-    ) -> Tensor {
+    private func extremum(_ operation: String, maximum: Bool, axes: [Int], keepDims: Bool) -> Tensor {
         let axes = Shape.normalize(axes: axes, rank: rank, operation: operation)
         let value = reduceValues(axes, keepDims: keepDims) {
-            $0.foldValues(alongAxis: $1, operation: operation, combine)
+            $0.extremumValues(alongAxis: $1, maximum: maximum, operation: operation)
         }
         let (x, inputShape, keptShape) = (detached(), shape, reducedShape(axes, keepDims: true))
         return Tensor.recording(operation, value: value, inputs: [self]) { g in

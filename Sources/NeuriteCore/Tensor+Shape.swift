@@ -69,8 +69,15 @@ extension Tensor {
         if order == Array(0..<rank) { return self }
         let strides = contiguousStrides(of: shape)
         let newShape = order.map { shape[$0] }
+        let swapsLastTwo = rank >= 2 && order == Array(0..<(rank - 2)) + [rank - 1, rank - 2]
         let value = Tensor(unsafeUninitializedShape: newShape) { output in
-            Elementwise.stridedCopy(storage.base, strides: order.map { strides[$0] }, shape: newShape, into: output.baseAddress!)
+            if swapsLastTwo {
+                // A (batched) matrix transpose: tiled, far faster than a strided walk.
+                Elementwise.transposeMatrices(storage.base, count: shape.dropLast(2).reduce(1, *),
+                                              rows: shape[rank - 2], columns: shape[rank - 1], into: output.baseAddress!)
+            } else {
+                Elementwise.stridedCopy(storage.base, strides: order.map { strides[$0] }, shape: newShape, into: output.baseAddress!)
+            }
         }
         var inverse = Array(repeating: 0, count: rank)
         for (position, axis) in order.enumerated() { inverse[axis] = position }

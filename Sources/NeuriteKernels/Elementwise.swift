@@ -1,3 +1,5 @@
+import CNeuriteSIMD
+
 /// Elementwise kernels over raw buffers. Outputs are contiguous; inputs are read through a
 /// `StridedLayout`, so broadcasting, transposition and slicing need no materialised copies.
 public enum Elementwise {
@@ -39,6 +41,18 @@ public enum Elementwise {
                 for j in 0..<n { destination[j] = source[j * step] }
             }
             position += n
+        }
+    }
+
+    /// Transposes `count` row-major `rows × columns` matrices stored one after another, in 8×8
+    /// blocks (register transposes with AVX2), so reads and writes both stay within cache lines.
+    public static func transposeMatrices(
+        _ input: UnsafePointer<Float>, count: Int, rows: Int, columns: Int, into output: UnsafeMutablePointer<Float>,
+        simd: SIMDLevel = .detected
+    ) {
+        let transpose = simd == .avx2 ? neurite_transpose_avx2 : neurite_transpose_portable
+        for matrix in 0..<count {
+            transpose(input + matrix * rows * columns, rows, columns, output + matrix * rows * columns)
         }
     }
 

@@ -19,6 +19,7 @@ public enum Reduction {
         into output: UnsafeMutablePointer<Float>, simd: SIMDLevel = .detected
     ) {
         let rowSum = simd == .avx2 ? neurite_sum_avx2 : neurite_sum_portable
+        let accumulateRows = simd == .avx2 ? neurite_accumulate_rows_avx2 : neurite_accumulate_rows_portable
         let (source, destination) = (UncheckedSendable(input), UncheckedSendable(output))
         let threads = outer * length * inner < sumChunk * 2 ? 1 : Threading.maximumThreads
         if inner == 1 && outer == 1 {
@@ -37,10 +38,7 @@ public enum Reduction {
                 defer { accumulator.deallocate() }
                 for o in blocks {
                     accumulator.update(repeating: 0, count: columns.count)
-                    for k in 0..<length {
-                        let row = source.value + (o * length + k) * inner + columns.lowerBound
-                        for i in 0..<columns.count { accumulator[i] += Double(row[i]) }
-                    }
+                    accumulateRows(source.value + o * length * inner + columns.lowerBound, length, columns.count, inner, accumulator)
                     for i in 0..<columns.count { destination.value[o * inner + columns.lowerBound + i] = Float(accumulator[i]) }
                 }
             }
@@ -66,30 +64,29 @@ public enum Reduction {
         return partials.reduce(0, +)
     }
 
-    /// `output[o, i] = combine(…combine(input[o, 0, i], input[o, 1, i])…, input[o, length-1, i])`.
-    /// `length` must be positive. Used for max and min, whose `combine` propagates NaN.
-    @inlinable
-    public static func fold(
-        _ input: UnsafePointer<Float>, outer: Int, length: Int, inner: Int,
-        into output: UnsafeMutablePointer<Float>, _ combine: (Float, Float) -> Float
+    /// `output[o, i] = max_k input[o, k, i]` (or the minimum), NaN when any element reduced is
+    /// NaN, as in PyTorch. `length` must be positive. Rows are split across threads when large.
+    public static func extremum(
+        maximum: Bool, _ input: UnsafePointer<Float>, outer: Int, length: Int, inner: Int,
+        into output: UnsafeMutablePointer<Float>, simd: SIMDLevel = .detected
     ) {
-        precondition(length > 0, "fold: cannot reduce an axis of length 0")
+        precondition(length > 0, "extremum: cannot reduce an axis of length 0")
+        let (source, destination) = (UncheckedSendable(input), UncheckedSendable(output))
+        let threads = outer * length * inner < sumChunk * 2 ? 1 : Threading.maximumThreads
+        let flag: Int32 = maximum ? 1 : 0
         if inner == 1 {
-            for o in 0..<outer {
-                let row = input + o * length
-                var result = row[0]
-                for k in 1..<length { result = combine(result, row[k]) }
-                output[o] = result
+            let rowExtremum = simd == .avx2 ? neurite_extremum_avx2 : neurite_extremum_portable
+            Parallel.forEachRange(outer, threads: threads) { rows in
+                for o in rows { destination.value[o] = rowExtremum(source.value + o * length, length, flag) }
             }
-            return
-        }
-        for o in 0..<outer {
-            let out = output + o * inner
-            let base = input + o * length * inner
-            out.update(from: base, count: inner)
-            for k in 1..<length {
-                let row = base + k * inner
-                for i in 0..<inner { out[i] = combine(out[i], row[i]) }
+        } else {
+            let extremumRows = simd == .avx2 ? neurite_extremum_rows_avx2 : neurite_extremum_rows_portable
+            Parallel.forEachRange(outer, threads: threads) { blocks in
+                for o in blocks {
+                    let base = source.value + o * length * inner, out = destination.value + o * inner
+                    out.update(from: base, count: inner)
+                    extremumRows(base + inner, length - 1, inner, inner, out, flag)
+                }
             }
         }
     }

@@ -20,6 +20,15 @@ static inline void neurite_cpu_relax(void) {
 /// Σ x[i] for i < n, accumulated in double in a fixed order (the same in both versions).
 double neurite_sum_avx2(const float *x, long n);
 double neurite_sum_portable(const float *x, long n);
+/// accumulator[j] += Σ_r x[r·stride + j] for j < columns, r < rows (rows added in order).
+void neurite_accumulate_rows_avx2(const float *x, long rows, long columns, long stride, double *accumulator);
+void neurite_accumulate_rows_portable(const float *x, long rows, long columns, long stride, double *accumulator);
+/// out[j] ← max (maximum ≠ 0) or min of out[j] and x[r·stride + j] over r < rows; NaN propagates.
+void neurite_extremum_rows_avx2(const float *x, long rows, long columns, long stride, float *out, int maximum);
+void neurite_extremum_rows_portable(const float *x, long rows, long columns, long stride, float *out, int maximum);
+/// The largest (maximum ≠ 0) or smallest of x[0..<n], n ≥ 1; NaN if any element is NaN.
+float neurite_extremum_avx2(const float *x, long n, int maximum);
+float neurite_extremum_portable(const float *x, long n, int maximum);
 
 #endif
 }
@@ -42,6 +51,10 @@ void neurite_pack_a_portable(const float *a, long lda, int transposed, float alp
 /// b[j·ldb + p] when transposed) into one panel laid out [p][j], columns past the end zero.
 void neurite_pack_b_avx2(const float *b, long ldb, int transposed, long depth, long columns, float *packed);
 void neurite_pack_b_portable(const float *b, long ldb, int transposed, long depth, long columns, float *packed);
+
+/// out (columns × rows) = the transpose of in (rows × columns), both row-major and contiguous.
+void neurite_transpose_avx2(const float *in, long rows, long columns, float *out);
+void neurite_transpose_portable(const float *in, long rows, long columns, float *out);
 
 /// Skinny products without packing, for few rows of A (batch-1 inference).
 /// c[i, j] += alpha · Σ_p a[i, p] · b[j, p]   (B transposed: rows of b are dotted with rows of a)
@@ -71,5 +84,14 @@ void neurite_erf_portable(const float *x, float *y, long n);
 /// Σ x[i] for i < n, accumulated in double in a fixed order (the same in both versions).
 double neurite_sum_avx2(const float *x, long n);
 double neurite_sum_portable(const float *x, long n);
+/// accumulator[j] += Σ_r x[r·stride + j] for j < columns, r < rows (rows added in order).
+void neurite_accumulate_rows_avx2(const float *x, long rows, long columns, long stride, double *accumulator);
+void neurite_accumulate_rows_portable(const float *x, long rows, long columns, long stride, double *accumulator);
+/// out[j] ← max (maximum ≠ 0) or min of out[j] and x[r·stride + j] over r < rows; NaN propagates.
+void neurite_extremum_rows_avx2(const float *x, long rows, long columns, long stride, float *out, int maximum);
+void neurite_extremum_rows_portable(const float *x, long rows, long columns, long stride, float *out, int maximum);
+/// The largest (maximum ≠ 0) or smallest of x[0..<n], n ≥ 1; NaN if any element is NaN.
+float neurite_extremum_avx2(const float *x, long n, int maximum);
+float neurite_extremum_portable(const float *x, long n, int maximum);
 
 #endif
