@@ -76,6 +76,22 @@ struct GemmTests {
         }
     }
 
+    @Test(arguments: SIMDLevel.available)
+    func matchesTheDefinitionOnSeededRandomShapes(simd: SIMDLevel) {
+        var generator = SplitMix(seed: 2026)
+        for _ in 0..<40 {
+            let (m, n, k) = (generator.next(in: 1...70), generator.next(in: 1...70), generator.next(in: 1...300))
+            let (transposeA, transposeB) = (generator.next(in: 0...1) == 1, generator.next(in: 0...1) == 1)
+            let operands = Operands(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k)
+            let expected = Self.reference(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1.5,
+                                          a: operands.a, lda: operands.lda, b: operands.b, ldb: operands.ldb,
+                                          beta: -1, c: operands.c, ldc: operands.ldc)
+            let actual = operands.run(alpha: 1.5, beta: -1, threads: 2, simd: simd)
+            let worst = zip(actual, expected).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+            #expect(worst <= 1e-5, "\(m)×\(k) · \(k)×\(n), transposeA \(transposeA) transposeB \(transposeB): \(worst)")
+        }
+    }
+
     @Test(arguments: [Case(m: 151, n: 200, k: 300), Case(m: 3, n: 500, k: 300), Case(m: 40, n: 10, k: 700)], SIMDLevel.available)
     func sameBitsOnOneTwoAndThreeThreads(size: Case, simd: SIMDLevel) {
         for (transposeA, transposeB) in [(false, false), (true, false), (false, true)] {
@@ -103,5 +119,19 @@ struct GemmTests {
                           a: empty, lda: 1, b: empty, ldb: 2, beta: 0.5, c: buffer.baseAddress!, ldc: 2)
         }
         #expect(c == [0.5, 1, 1.5, 2])
+    }
+}
+
+/// A small seeded generator for test shapes (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next(in range: ClosedRange<Int>) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return range.lowerBound + Int(z % UInt64(range.count))
     }
 }
