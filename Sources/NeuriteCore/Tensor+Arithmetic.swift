@@ -41,22 +41,28 @@ extension Tensor {
         recording("negate", value: x.mapValues { -$0 }, inputs: [x]) { g in [-g] }
     }
 
+    /// `lhs + rhs` for every element. Derivative 1.
     public static func + (lhs: Tensor, rhs: Float) -> Tensor {
         recording("add", value: lhs.mapValues { $0 + rhs }, inputs: [lhs]) { g in [g] }
     }
 
+    /// `lhs + rhs` for every element of `rhs`.
     public static func + (lhs: Float, rhs: Tensor) -> Tensor { rhs + lhs }
 
+    /// `lhs − rhs` for every element.
     public static func - (lhs: Tensor, rhs: Float) -> Tensor { lhs + (-rhs) }
 
+    /// `lhs − rhs` for every element of `rhs`. Derivative −1.
     public static func - (lhs: Float, rhs: Tensor) -> Tensor {
         recording("subtract", value: rhs.mapValues { lhs - $0 }, inputs: [rhs]) { g in [-g] }
     }
 
+    /// `lhs · rhs` for every element. Derivative `rhs`.
     public static func * (lhs: Tensor, rhs: Float) -> Tensor {
         recording("multiply", value: lhs.mapValues { $0 * rhs }, inputs: [lhs]) { g in [g * rhs] }
     }
 
+    /// `lhs · rhs` for every element of `rhs`.
     public static func * (lhs: Float, rhs: Tensor) -> Tensor { rhs * lhs }
 
     /// Division by a scalar (computed as a division, not a multiplication by the reciprocal, so
@@ -77,22 +83,27 @@ extension Tensor {
 // its storage is not shared, and a leaf stays the same leaf with the same gradient: this is how
 // parameter updates are written inside `withoutGradients`.
 extension Tensor {
+    /// `lhs = lhs + rhs` (see above for when it updates in place).
     public static func += (lhs: inout Tensor, rhs: Tensor) {
         if isRecording(lhs, rhs) { lhs = lhs + rhs } else { lhs.updateValues(with: rhs, operation: "+=", +) }
     }
 
+    /// `lhs = lhs − rhs` (see above for when it updates in place).
     public static func -= (lhs: inout Tensor, rhs: Tensor) {
         if isRecording(lhs, rhs) { lhs = lhs - rhs } else { lhs.updateValues(with: rhs, operation: "-=", -) }
     }
 
+    /// `lhs = lhs · rhs` (see above for when it updates in place).
     public static func *= (lhs: inout Tensor, rhs: Tensor) {
         if isRecording(lhs, rhs) { lhs = lhs * rhs } else { lhs.updateValues(with: rhs, operation: "*=", *) }
     }
 
+    /// `lhs = lhs / rhs` (see above for when it updates in place).
     public static func /= (lhs: inout Tensor, rhs: Tensor) {
         if isRecording(lhs, rhs) { lhs = lhs / rhs } else { lhs.updateValues(with: rhs, operation: "/=", /) }
     }
 
+    /// The compound assignments with a scalar right-hand side.
     public static func += (lhs: inout Tensor, rhs: Float) { lhs += Tensor(rhs) }
     public static func -= (lhs: inout Tensor, rhs: Float) { lhs -= Tensor(rhs) }
     public static func *= (lhs: inout Tensor, rhs: Float) { lhs *= Tensor(rhs) }

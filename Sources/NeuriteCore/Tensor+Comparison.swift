@@ -2,6 +2,7 @@
 // differentiable. `where`, `maximum` and `minimum` are.
 
 extension Tensor {
+    /// 1 where `lhs == rhs` elementwise (broadcasting), else 0. The other comparisons are alike.
     public static func .== (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastValues(lhs, rhs, operation: ".==") { $0 == $1 ? 1 : 0 } }
     public static func .!= (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastValues(lhs, rhs, operation: ".!=") { $0 != $1 ? 1 : 0 } }
     public static func .< (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastValues(lhs, rhs, operation: ".<") { $0 < $1 ? 1 : 0 } }
@@ -9,6 +10,7 @@ extension Tensor {
     public static func .> (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastValues(lhs, rhs, operation: ".>") { $0 > $1 ? 1 : 0 } }
     public static func .>= (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastValues(lhs, rhs, operation: ".>=") { $0 >= $1 ? 1 : 0 } }
 
+    /// 1 where an element equals `rhs`, else 0. The other scalar comparisons are alike.
     public static func .== (lhs: Tensor, rhs: Float) -> Tensor { lhs.mapValues { $0 == rhs ? 1 : 0 } }
     public static func .!= (lhs: Tensor, rhs: Float) -> Tensor { lhs.mapValues { $0 != rhs ? 1 : 0 } }
     public static func .< (lhs: Tensor, rhs: Float) -> Tensor { lhs.mapValues { $0 < rhs ? 1 : 0 } }

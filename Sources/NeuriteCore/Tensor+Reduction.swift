@@ -119,7 +119,9 @@ extension Tensor {
         extremum("min", maximum: false, axes: axes, keepDims: keepDims)
     }
 
+    /// The largest element along one axis.
     public func max(axis: Int, keepDims: Bool = false) -> Tensor { max(axes: [axis], keepDims: keepDims) }
+    /// The smallest element along one axis.
     public func min(axis: Int, keepDims: Bool = false) -> Tensor { min(axes: [axis], keepDims: keepDims) }
 
     /// The largest element (a scalar).

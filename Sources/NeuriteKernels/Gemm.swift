@@ -36,6 +36,8 @@ public enum Gemm {
     /// The same for products with at most `skinnyRows` rows.
     static let skinnyParallelThreshold = 1 << 16
 
+    /// `C ← alpha · op(A) · op(B) + beta · C` (see the type's documentation), on up to `threads`
+    /// threads with the given micro-kernel family.
     public static func multiply(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,

@@ -23,22 +23,27 @@ public enum VectorMath {
     /// Elements per task: fixed, so the split never depends on the thread count.
     static let chunk = 1 << 14
 
+    /// `output[i] = exp(input[i])` for `count` elements.
     public static func exp(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int, simd: SIMDLevel = .detected) {
         apply(simd == .avx2 ? neurite_exp_avx2 : neurite_exp_portable, input, output, count)
     }
 
+    /// `output[i] = log(input[i])` for `count` elements.
     public static func log(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int, simd: SIMDLevel = .detected) {
         apply(simd == .avx2 ? neurite_log_avx2 : neurite_log_portable, input, output, count)
     }
 
+    /// `output[i] = tanh(input[i])` for `count` elements.
     public static func tanh(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int, simd: SIMDLevel = .detected) {
         apply(simd == .avx2 ? neurite_tanh_avx2 : neurite_tanh_portable, input, output, count)
     }
 
+    /// `output[i] = sigmoid(input[i])` for `count` elements.
     public static func sigmoid(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int, simd: SIMDLevel = .detected) {
         apply(simd == .avx2 ? neurite_sigmoid_avx2 : neurite_sigmoid_portable, input, output, count)
     }
 
+    /// `output[i] = erf(input[i])` for `count` elements.
     public static func erf(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int, simd: SIMDLevel = .detected) {
         apply(simd == .avx2 ? neurite_erf_avx2 : neurite_erf_portable, input, output, count)
     }
