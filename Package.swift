@@ -14,7 +14,8 @@ let package = Package(
         .target(name: "CNeuriteSIMD"),
         .target(name: "NeuriteKernels", dependencies: ["CNeuriteSIMD"]),
         .target(name: "NeuriteCore", dependencies: ["NeuriteKernels"]),
-        .target(name: "Neurite", dependencies: ["NeuriteCore"]),
+        .target(name: "NeuriteNN", dependencies: ["NeuriteCore", "NeuriteKernels"]),
+        .target(name: "Neurite", dependencies: ["NeuriteCore", "NeuriteNN"]),
 
         .executableTarget(name: "xor", dependencies: ["Neurite"], path: "Examples/xor"),
         .executableTarget(name: "neurite-bench", dependencies: ["Neurite", "NeuriteKernels"], path: "Benchmarks/neurite-bench"),
@@ -24,6 +25,7 @@ let package = Package(
         .testTarget(
             name: "NeuriteCoreTests", dependencies: ["NeuriteCore", "_NeuriteTestSupport"],
             exclude: ["Fixtures/make_numpy_fixtures.py"]),
+        .testTarget(name: "NeuriteNNTests", dependencies: ["NeuriteNN", "_NeuriteTestSupport"]),
         .testTarget(name: "ExamplesTests", dependencies: ["xor"]),
     ],
     swiftLanguageModes: [.v6]

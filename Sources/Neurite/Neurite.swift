@@ -1,2 +1,3 @@
 // The umbrella module: `import Neurite` brings in every public layer of the library.
 @_exported import NeuriteCore
+@_exported import NeuriteNN

@@ -10,10 +10,13 @@ import ucrt
 
 /// Scalar math from the platform's C library, in one place so that the layers above need no
 /// platform imports. The functions that run over whole tensors are in `VectorMath`; these serve
-/// the elementwise operations that have no vector kernel (`sin`, `cos`, `pow`, `sqrt`) and the
+/// the elementwise operations that have no vector kernel (`sin`, `cos`, `pow`, `sqrt`, `expm1`, …) and the
 /// random-number transforms.
 public enum ScalarMath {
     @inlinable public static func log(_ x: Float) -> Float { logf(x) }
+    @inlinable public static func log1p(_ x: Float) -> Float { log1pf(x) }
+    @inlinable public static func expm1(_ x: Float) -> Float { expm1f(x) }
+    @inlinable public static func exp(_ x: Float) -> Float { expf(x) }
     @inlinable public static func sqrt(_ x: Float) -> Float { x.squareRoot() }
     @inlinable public static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
     @inlinable public static func sin(_ x: Float) -> Float { sinf(x) }

@@ -1,0 +1,92 @@
+import NeuriteCore
+import NeuriteKernels
+
+// Activation functions. Each is stable for any finite input (no NaN or ∞ from large |x|), and its
+// derivative at kinks is PyTorch's: ReLU 0 at 0, leaky ReLU `slope` at 0 (the `x > 0` test is
+// strict), ELU 1 at 0. `sigmoid` and `tanh` come from NeuriteCore.
+
+/// `max(0, x)`. Derivative 1 for x > 0, else 0 (0 at 0).
+public func relu(_ x: Tensor) -> Tensor {
+    let input = x.detached()
+    return Tensor.recording("relu", value: clamp(input, min: 0), inputs: [x]) { g in [g * (input .> 0)] }
+}
+
+/// `x` for x > 0, `negativeSlope · x` otherwise. PyTorch's default slope 0.01 (Keras's layer uses
+/// 0.3 and its function 0.2). Derivative 1 for x > 0, else `negativeSlope` (also at 0).
+public func leakyRelu(_ x: Tensor, negativeSlope: Float = 0.01) -> Tensor {
+    let input = x.detached()
+    let slope = Tensor.where(input .> 0, Tensor(1), Tensor(negativeSlope))
+    return Tensor.recording("leakyRelu", value: input * slope, inputs: [x]) { g in [g * slope] }
+}
+
+/// `x` for x > 0, `alpha · (eˣ − 1)` otherwise (computed with `expm1`). Derivative 1 for x > 0,
+/// else `y + alpha` (1 at 0).
+public func elu(_ x: Tensor, alpha: Float = 1) -> Tensor {
+    let input = x.detached()
+    let value = Tensor(unsafeUninitializedShape: x.shape) { output in
+        input.withUnsafeBufferPointer { source in
+            for i in source.indices { output[i] = source[i] > 0 ? source[i] : alpha * ScalarMath.expm1(source[i]) }
+        }
+    }
+    return Tensor.recording("elu", value: value, inputs: [x]) { g in
+        [g * Tensor.where(input .> 0, Tensor(1), value + alpha)]
+    }
+}
+
+/// Which formula `gelu` uses.
+public enum GELUApproximation: Sendable {
+    /// `0.5·x·(1 + erf(x/√2))`, PyTorch's default (`approximate='none'`).
+    case none
+    /// `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`, within 4·10⁻⁴ of the exact form.
+    case tanh
+}
+
+/// The Gaussian error linear unit `x·Φ(x)`. Exact (erf) by default, as in PyTorch; Keras's
+/// `ops.gelu` defaults to the tanh form. Derivative at 0: 0.5.
+public func gelu(_ x: Tensor, approximate: GELUApproximation = .none) -> Tensor {
+    switch approximate {
+    case .none:
+        return 0.5 * x * (1 + erf(x * Float(0.5.squareRoot())))
+    case .tanh:
+        let inner = (x + 0.044715 * x * x * x) * Float((2 / Double.pi).squareRoot())
+        return 0.5 * x * (1 + tanh(inner))
+    }
+}
+
+/// `x · σ(x)` (also called swish).
+public func silu(_ x: Tensor) -> Tensor { x * sigmoid(x) }
+
+/// `(1/β)·log(1 + e^{βx})`, and `x` itself where `βx > threshold` (PyTorch's defaults β = 1,
+/// threshold 20). Derivative `σ(βx)`, 1 in the linear region.
+public func softplus(_ x: Tensor, beta: Float = 1, threshold: Float = 20) -> Tensor {
+    let input = x.detached()
+    let value = Tensor(unsafeUninitializedShape: x.shape) { output in
+        input.withUnsafeBufferPointer { source in
+            for i in source.indices {
+                let scaled = beta * source[i]
+                output[i] = scaled > threshold ? source[i] : ScalarMath.log1p(ScalarMath.exp(scaled)) / beta
+            }
+        }
+    }
+    return Tensor.recording("softplus", value: value, inputs: [x]) { g in
+        let scaled = input * beta
+        return [g * Tensor.where(scaled .> threshold, Tensor(1), sigmoid(scaled))]
+    }
+}
+
+/// `log softmax(x)` along `axis`: `x − max − log Σ exp(x − max)`, stable for any finite input.
+/// There is no default axis (PyTorch's implicit choice is deprecated and surprising).
+public func logSoftmax(_ x: Tensor, axis: Int) -> Tensor {
+    let shifted = x - x.detached().max(axis: axis, keepDims: true).clampedToFinite()
+    return shifted - shifted.logSumExp(axis: axis, keepDims: true)
+}
+
+/// `exp(xᵢ) / Σⱼ exp(xⱼ)` along `axis`, computed as `exp(logSoftmax(x))`: no overflow.
+public func softmax(_ x: Tensor, axis: Int) -> Tensor { exp(logSoftmax(x, axis: axis)) }
+
+extension Tensor {
+    /// Infinite maxima (a row of −∞) replaced by 0, so that shifting by them gives no NaN.
+    func clampedToFinite() -> Tensor {
+        Tensor.where(abs(self) .< .infinity, self, Tensor(0))
+    }
+}

@@ -1,0 +1,47 @@
+import NeuriteCore
+
+/// Layers applied one after another; children are named `0`, `1`, … by position, counting
+/// parameterless layers, as PyTorch's `nn.Sequential` (so `0.weight`, `2.running_mean`).
+///
+/// ```swift
+/// let model = Sequential {
+///     Dense(784, 256)
+///     ReLU()
+///     Dense(256, 10)
+/// }
+/// ```
+public final class Sequential: Module {
+    public let layers: [Module]
+
+    public init(_ layers: [Module]) {
+        self.layers = layers
+        super.init()
+    }
+
+    public convenience init(@LayerBuilder _ build: () -> [Module]) {
+        self.init(build())
+    }
+
+    public override var namedChildren: [(name: String, module: Module)] {
+        layers.enumerated().map { ("\($0.offset)", $0.element) }
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        layers.reduce(input) { $1($0) }
+    }
+
+    /// The layer at `index`.
+    public subscript(index: Int) -> Module { layers[index] }
+}
+
+/// Collects the layers written in a `Sequential { … }` block, with `if`, `for` and optionals.
+@resultBuilder
+public enum LayerBuilder {
+    public static func buildExpression(_ layer: Module) -> [Module] { [layer] }
+    public static func buildExpression(_ layers: [Module]) -> [Module] { layers }
+    public static func buildBlock(_ parts: [Module]...) -> [Module] { parts.flatMap { $0 } }
+    public static func buildOptional(_ part: [Module]?) -> [Module] { part ?? [] }
+    public static func buildEither(first part: [Module]) -> [Module] { part }
+    public static func buildEither(second part: [Module]) -> [Module] { part }
+    public static func buildArray(_ parts: [[Module]]) -> [Module] { parts.flatMap { $0 } }
+}

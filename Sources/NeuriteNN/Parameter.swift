@@ -1,0 +1,52 @@
+import NeuriteCore
+
+/// A trainable tensor owned by a module (PyTorch's `nn.Parameter`).
+///
+/// `value` is a leaf that requires gradients while the parameter is trainable; after
+/// `backward()` its gradient is in `gradient`. Optimisers update `value` in place inside
+/// `withoutGradients`, which keeps it the same leaf. A frozen parameter (`isTrainable == false`)
+/// records no graph and receives no gradient.
+public final class Parameter {
+    /// The current values. Assigning a new tensor keeps the parameter's trainability.
+    public var value: Tensor {
+        didSet { value.requiresGradient = isTrainable }
+    }
+
+    /// Whether the parameter receives gradients. Setting it to `false` freezes it (and drops any
+    /// accumulated gradient).
+    public var isTrainable: Bool {
+        didSet { value.requiresGradient = isTrainable }
+    }
+
+    /// The gradient accumulated by `backward()`, shaped like `value`; nil before the first
+    /// backward pass, after `zeroGradient()`, or when frozen.
+    public var gradient: Tensor? { value.gradient }
+
+    /// The shape of `value`.
+    public var shape: [Int] { value.shape }
+
+    /// A parameter holding `value`.
+    public init(_ value: Tensor, isTrainable: Bool = true) {
+        self.value = value
+        self.isTrainable = isTrainable
+        self.value.requiresGradient = isTrainable
+    }
+
+    /// Clears the accumulated gradient.
+    public func zeroGradient() {
+        if value.isLeaf { value.gradient = nil }
+    }
+}
+
+/// A tensor owned by a module that is state but not trained (BatchNorm's running statistics):
+/// saved with the parameters, never given gradients.
+public final class Buffer {
+    /// The current values.
+    public var value: Tensor {
+        didSet { value.requiresGradient = false }
+    }
+
+    public init(_ value: Tensor) {
+        self.value = value.detached()
+    }
+}
