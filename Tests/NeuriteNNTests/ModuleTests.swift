@@ -133,3 +133,25 @@ struct ModuleTests {
         }
     }
 }
+
+@Suite("README")
+struct ReadmeNetworkTests {
+    /// The "Networks" snippet of README.md, with its claims checked.
+    @Test func networksSnippetRunsAsDescribed() {
+        DefaultGenerator.seed(42)
+        let images = fixture([8, 784], seed: 1, low: 0, high: 1)
+        let labels = Tensor([0, 1, 2, 3, 4, 5, 6, 7])
+        let model = Sequential {
+            Dense(784, 256)
+            ReLU()
+            Dropout(0.2)
+            Dense(256, 10)
+        }
+        let loss = crossEntropy(logits: model(images), classIndices: labels, labelSmoothing: 0.1)
+        loss.backward()
+        #expect(model.parameters.allSatisfy { $0.gradient?.shape == $0.shape })
+        #expect(model.description.hasPrefix("Sequential(\n  (0): Dense(784 => 256)"))
+        #expect(model.summary(inputShape: [784]).contains("│ 3 (Dense)"))
+        #expect(model.namedParameters.map(\.name) == ["0.weight", "0.bias", "3.weight", "3.bias"])
+    }
+}
