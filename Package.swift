@@ -15,7 +15,8 @@ let package = Package(
         .target(name: "NeuriteKernels", dependencies: ["CNeuriteSIMD"]),
         .target(name: "NeuriteCore", dependencies: ["NeuriteKernels"]),
         .target(name: "NeuriteNN", dependencies: ["NeuriteCore", "NeuriteKernels"]),
-        .target(name: "Neurite", dependencies: ["NeuriteCore", "NeuriteNN"]),
+        .target(name: "NeuriteOptimizers", dependencies: ["NeuriteCore", "NeuriteNN"]),
+        .target(name: "Neurite", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers"]),
 
         .executableTarget(name: "xor", dependencies: ["Neurite"], path: "Examples/xor"),
         .executableTarget(name: "neurite-bench", dependencies: ["Neurite", "NeuriteKernels"], path: "Benchmarks/neurite-bench"),
@@ -26,6 +27,7 @@ let package = Package(
             name: "NeuriteCoreTests", dependencies: ["NeuriteCore", "_NeuriteTestSupport"],
             exclude: ["Fixtures/make_numpy_fixtures.py"]),
         .testTarget(name: "NeuriteNNTests", dependencies: ["NeuriteNN", "_NeuriteTestSupport"]),
+        .testTarget(name: "NeuriteOptimizersTests", dependencies: ["NeuriteOptimizers", "_NeuriteTestSupport"]),
         .testTarget(name: "ExamplesTests", dependencies: ["xor"]),
     ],
     swiftLanguageModes: [.v6]

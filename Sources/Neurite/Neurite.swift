@@ -1,3 +1,4 @@
 // The umbrella module: `import Neurite` brings in every public layer of the library.
 @_exported import NeuriteCore
 @_exported import NeuriteNN
+@_exported import NeuriteOptimizers

@@ -1,0 +1,138 @@
+import NeuriteNN
+
+/// Drives an optimiser's learning rates by a schedule: each group's rate is
+/// `schedule.learningRate(at: step, base: group.baseLearningRate)`. Like PyTorch's schedulers it
+/// sets the rates for step 0 when created; call `step()` after `optimizer.step()`, once per batch
+/// or per epoch as `schedule.unit` says. A one-cycle schedule also sets the optimiser's momentum.
+public final class LearningRateScheduler {
+    public let optimizer: Optimizer
+    public let schedule: any LearningRateSchedule
+    /// How many times `step()` has been called (PyTorch's `last_epoch`).
+    public private(set) var stepCount = 0
+
+    public init(_ optimizer: Optimizer, schedule: any LearningRateSchedule) {
+        self.optimizer = optimizer
+        self.schedule = schedule
+        apply()
+    }
+
+    /// Advances the schedule by one step and sets the new rates.
+    public func step() {
+        stepCount += 1
+        apply()
+    }
+
+    /// The rates now in effect, one per group.
+    public var learningRates: [Float] { optimizer.groups.map(\.learningRate) }
+
+    /// The saved position (a checkpoint holds it with the optimiser's state).
+    public var state: Int { stepCount }
+
+    /// Restores a saved position and sets the rates it implies.
+    public func load(_ stepCount: Int) {
+        precondition(stepCount >= 0, "LearningRateScheduler: negative step count \(stepCount)")
+        self.stepCount = stepCount
+        apply()
+    }
+
+    private func apply() {
+        for index in optimizer.groups.indices {
+            let base = Double(optimizer.groups[index].baseLearningRate)
+            optimizer.groups[index].learningRate = Float(schedule.learningRate(at: stepCount, base: base))
+        }
+        if let cycle = schedule as? OneCycle, optimizer.cycledMomentum != nil {
+            optimizer.cycledMomentum = Float(cycle.momentum(at: stepCount))
+        }
+    }
+}
+
+/// Reduces the learning rate when a monitored metric stops improving (PyTorch's
+/// `ReduceLROnPlateau`), stepped once per epoch with the metric.
+///
+/// A value improves on the best so far when, for `mode == .min`, it is below
+/// `best·(1 − threshold)` (relative threshold) or `best − threshold` (absolute); `.max` mirrors
+/// it. After more than `patience` epochs without improvement, every group's rate is multiplied by
+/// `factor` (not below `minimumRate`; changes smaller than `epsilon` are skipped) and `cooldown`
+/// epochs pass before bad epochs count again. Defaults are PyTorch's.
+public final class ReduceOnPlateau {
+    public enum Mode: String, Codable, Sendable { case min, max }
+    public enum ThresholdMode: String, Codable, Sendable { case relative, absolute }
+
+    /// What is saved and restored.
+    public struct State: Codable, Equatable, Sendable {
+        public var best: Double
+        public var badEpochs: Int
+        public var cooldownLeft: Int
+        public var learningRates: [Float]
+    }
+
+    public let optimizer: Optimizer
+    public let mode: Mode, factor: Float, patience: Int, threshold: Double, thresholdMode: ThresholdMode
+    public let cooldown: Int, minimumRate: Float, epsilon: Float
+    public private(set) var best: Double
+    public private(set) var badEpochs = 0
+    public private(set) var cooldownLeft = 0
+
+    public init(
+        _ optimizer: Optimizer, mode: Mode = .min, factor: Float = 0.1, patience: Int = 10, threshold: Double = 1e-4,
+        thresholdMode: ThresholdMode = .relative, cooldown: Int = 0, minimumRate: Float = 0, epsilon: Float = 1e-8
+    ) {
+        precondition(factor < 1 && factor >= 0, "ReduceOnPlateau: factor \(factor) must be in [0, 1)")
+        self.optimizer = optimizer
+        self.mode = mode
+        self.factor = factor
+        self.patience = patience
+        self.threshold = threshold
+        self.thresholdMode = thresholdMode
+        self.cooldown = cooldown
+        self.minimumRate = minimumRate
+        self.epsilon = epsilon
+        best = mode == .min ? .infinity : -.infinity
+    }
+
+    public var unit: ScheduleUnit { .epoch }
+
+    /// Records one epoch's metric and lowers the rates if it has plateaued.
+    public func step(metric: Double) {
+        if improves(metric) {
+            best = metric
+            badEpochs = 0
+        } else {
+            badEpochs += 1
+        }
+        if cooldownLeft > 0 {
+            cooldownLeft -= 1
+            badEpochs = 0
+        }
+        if badEpochs > patience {
+            for index in optimizer.groups.indices {
+                let old = optimizer.groups[index].learningRate
+                let new = Swift.max(old * factor, minimumRate)
+                if old - new > epsilon { optimizer.groups[index].learningRate = new }
+            }
+            cooldownLeft = cooldown
+            badEpochs = 0
+        }
+    }
+
+    private func improves(_ metric: Double) -> Bool {
+        switch (mode, thresholdMode) {
+        case (.min, .relative): metric < best * (1 - threshold)
+        case (.min, .absolute): metric < best - threshold
+        case (.max, .relative): metric > best * (1 + threshold)
+        case (.max, .absolute): metric > best + threshold
+        }
+    }
+
+    public var state: State {
+        State(best: best, badEpochs: badEpochs, cooldownLeft: cooldownLeft, learningRates: optimizer.groups.map(\.learningRate))
+    }
+
+    public func load(_ state: State) {
+        precondition(state.learningRates.count == optimizer.groups.count, "ReduceOnPlateau: state for \(state.learningRates.count) groups, optimizer has \(optimizer.groups.count)")
+        best = state.best
+        badEpochs = state.badEpochs
+        cooldownLeft = state.cooldownLeft
+        for index in optimizer.groups.indices { optimizer.groups[index].learningRate = state.learningRates[index] }
+    }
+}

@@ -1,0 +1,198 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// When a schedule is meant to advance.
+public enum ScheduleUnit: Sendable {
+    /// Once per epoch (step decay, multi-step, exponential, cosine annealing, plateau).
+    case epoch
+    /// Once per batch (one-cycle, warm restarts as usually used).
+    case batch
+}
+
+/// A learning rate as a function of the number of `step()` calls so far, in closed form:
+/// `learningRate(at: e, base: η₀)`. Values are computed in `Double`.
+///
+/// PyTorch computes most of these recursively, multiplying the previous rate; without other
+/// changes to the rate the two agree up to rounding. They differ when something else also
+/// changes the rate (a second schedule, a manual change): here the base rate is what is scaled.
+public protocol LearningRateSchedule: Sendable {
+    func learningRate(at step: Int, base: Double) -> Double
+    /// When the schedule is meant to advance.
+    var unit: ScheduleUnit { get }
+}
+
+/// The base rate, unchanged.
+public struct ConstantSchedule: LearningRateSchedule {
+    public init() {}
+    public func learningRate(at step: Int, base: Double) -> Double { base }
+    public var unit: ScheduleUnit { .epoch }
+}
+
+/// `η₀·γ^⌊e / stepSize⌋` (PyTorch's `StepLR`, γ = 0.1 by default).
+public struct StepDecay: LearningRateSchedule {
+    public let stepSize: Int, gamma: Double
+    public init(stepSize: Int, gamma: Double = 0.1) {
+        precondition(stepSize > 0, "StepDecay: step size \(stepSize) must be positive")
+        self.stepSize = stepSize
+        self.gamma = gamma
+    }
+    public func learningRate(at step: Int, base: Double) -> Double { base * pow(gamma, Double(step / stepSize)) }
+    public var unit: ScheduleUnit { .epoch }
+}
+
+/// `η₀·γ^(number of milestones ≤ e)` (PyTorch's `MultiStepLR`): the decay applies at each
+/// milestone; a repeated milestone decays again.
+public struct MultiStepDecay: LearningRateSchedule {
+    public let milestones: [Int], gamma: Double
+    public init(milestones: [Int], gamma: Double = 0.1) {
+        self.milestones = milestones.sorted()
+        self.gamma = gamma
+    }
+    public func learningRate(at step: Int, base: Double) -> Double {
+        base * pow(gamma, Double(milestones.filter { $0 <= step }.count))
+    }
+    public var unit: ScheduleUnit { .epoch }
+}
+
+/// `η₀·γᵉ` (PyTorch's `ExponentialLR`).
+public struct ExponentialDecay: LearningRateSchedule {
+    public let gamma: Double
+    public init(gamma: Double) { self.gamma = gamma }
+    public func learningRate(at step: Int, base: Double) -> Double { base * pow(gamma, Double(step)) }
+    public var unit: ScheduleUnit { .epoch }
+}
+
+/// `η_min + (η₀ − η_min)·(1 + cos(π·e / T))/2` (PyTorch's `CosineAnnealingLR`). As in PyTorch there
+/// is no clamping: past `T` the rate rises again (period 2T). For restarts use
+/// `CosineAnnealingWarmRestarts`.
+public struct CosineAnnealing: LearningRateSchedule {
+    public let period: Int, floor: Double
+    public init(period: Int, floor: Double = 0) {
+        precondition(period > 0, "CosineAnnealing: period \(period) must be positive")
+        self.period = period
+        self.floor = floor
+    }
+    public func learningRate(at step: Int, base: Double) -> Double {
+        floor + (base - floor) * (1 + cos(Double.pi * Double(step) / Double(period))) / 2
+    }
+    public var unit: ScheduleUnit { .epoch }
+}
+
+/// Cosine annealing restarted every cycle, the cycles growing by `periodMultiplier`
+/// (SGDR; PyTorch's `CosineAnnealingWarmRestarts`): `η_min + (η₀ − η_min)·(1 + cos(π·T_cur/T_i))/2`
+/// with `T_0 = firstPeriod`, `T_{i+1} = T_i · periodMultiplier`.
+public struct CosineAnnealingWarmRestarts: LearningRateSchedule {
+    public let firstPeriod: Int, periodMultiplier: Int, floor: Double
+    public init(firstPeriod: Int, periodMultiplier: Int = 1, floor: Double = 0) {
+        precondition(firstPeriod > 0, "CosineAnnealingWarmRestarts: first period \(firstPeriod) must be positive")
+        precondition(periodMultiplier >= 1, "CosineAnnealingWarmRestarts: period multiplier \(periodMultiplier) must be at least 1")
+        self.firstPeriod = firstPeriod
+        self.periodMultiplier = periodMultiplier
+        self.floor = floor
+    }
+    public func learningRate(at step: Int, base: Double) -> Double {
+        var position = step, period = firstPeriod
+        while position >= period {
+            position -= period
+            period *= periodMultiplier
+        }
+        return floor + (base - floor) * (1 + cos(Double.pi * Double(position) / Double(period))) / 2
+    }
+    public var unit: ScheduleUnit { .batch }
+}
+
+/// A linear warm-up in front of any schedule (PyTorch's `LinearLR` chained by `SequentialLR`):
+/// `η₀·(s + (1 − s)·e/n)` for the first `steps` = n steps, starting at `startFactor` = s, then
+/// `then` counted from 0.
+public struct LinearWarmup: LearningRateSchedule {
+    public let steps: Int, startFactor: Double
+    public let then: any LearningRateSchedule
+    public init(steps: Int, startFactor: Double = 1.0 / 3, then: any LearningRateSchedule = ConstantSchedule()) {
+        precondition(steps > 0, "LinearWarmup: steps \(steps) must be positive")
+        precondition((0...1).contains(startFactor), "LinearWarmup: start factor \(startFactor) is not in [0, 1]")
+        self.steps = steps
+        self.startFactor = startFactor
+        self.then = then
+    }
+    public func learningRate(at step: Int, base: Double) -> Double {
+        step < steps
+            ? base * (startFactor + (1 - startFactor) * Double(step) / Double(steps))
+            : then.learningRate(at: step - steps, base: base)
+    }
+    public var unit: ScheduleUnit { then.unit }
+}
+
+/// The one-cycle policy (PyTorch's `OneCycleLR`), stepped once per batch for `totalSteps`
+/// batches: from `maxRate/divFactor` up to `maxRate` over `pctStart` of the steps, then down to
+/// `maxRate/divFactor/finalDivFactor` (with `threePhase`, back to the start value first, then
+/// down). The base rate is ignored. The momentum is cycled the other way, `maxMomentum →
+/// baseMomentum → maxMomentum`. Defaults are PyTorch's.
+public struct OneCycle: LearningRateSchedule {
+    public enum Annealing: Sendable { case cosine, linear }
+
+    public let maxRate: Double, totalSteps: Int, pctStart: Double, annealing: Annealing
+    public let divFactor: Double, finalDivFactor: Double, threePhase: Bool
+    public let baseMomentum: Double, maxMomentum: Double
+
+    public init(
+        maxRate: Double, totalSteps: Int, pctStart: Double = 0.3, annealing: Annealing = .cosine,
+        divFactor: Double = 25, finalDivFactor: Double = 1e4, threePhase: Bool = false,
+        baseMomentum: Double = 0.85, maxMomentum: Double = 0.95
+    ) {
+        precondition(totalSteps > 1, "OneCycle: total steps \(totalSteps) must be at least 2")
+        precondition(pctStart > 0 && pctStart < 1, "OneCycle: pctStart \(pctStart) is not in (0, 1)")
+        self.maxRate = maxRate
+        self.totalSteps = totalSteps
+        self.pctStart = pctStart
+        self.annealing = annealing
+        self.divFactor = divFactor
+        self.finalDivFactor = finalDivFactor
+        self.threePhase = threePhase
+        self.baseMomentum = baseMomentum
+        self.maxMomentum = maxMomentum
+    }
+
+    /// `(end step, start rate, end rate, start momentum, end momentum)` of each phase.
+    private var phases: [(end: Double, rates: (Double, Double), momenta: (Double, Double))] {
+        let initial = maxRate / divFactor, minimum = initial / finalDivFactor
+        let total = Double(totalSteps)
+        if threePhase {
+            return [(pctStart * total - 1, (initial, maxRate), (maxMomentum, baseMomentum)),
+                    (2 * pctStart * total - 2, (maxRate, initial), (baseMomentum, maxMomentum)),
+                    (total - 1, (initial, minimum), (maxMomentum, maxMomentum))]
+        }
+        return [(pctStart * total - 1, (initial, maxRate), (maxMomentum, baseMomentum)),
+                (total - 1, (maxRate, minimum), (baseMomentum, maxMomentum))]
+    }
+
+    private func interpolate(_ from: Double, _ to: Double, _ fraction: Double) -> Double {
+        switch annealing {
+        case .cosine: to + (from - to) / 2 * (cos(Double.pi * fraction) + 1)
+        case .linear: (to - from) * fraction + from
+        }
+    }
+
+    private func value(at step: Int, _ pick: ((Double, Double), (Double, Double)) -> (Double, Double)) -> Double {
+        precondition(step < totalSteps, "OneCycle: tried to step \(step + 1) times; the specified number of total steps is \(totalSteps)")
+        var start = 0.0
+        let phases = self.phases
+        for (index, phase) in phases.enumerated() {
+            if Double(step) <= phase.end || index == phases.count - 1 {
+                let (from, to) = pick(phase.rates, phase.momenta)
+                return interpolate(from, to, (Double(step) - start) / (phase.end - start))
+            }
+            start = phase.end
+        }
+        preconditionFailure("OneCycle: no phase for step \(step)")
+    }
+
+    public func learningRate(at step: Int, base: Double) -> Double { value(at: step) { rates, _ in rates } }
+
+    /// The momentum (SGD's momentum or Adam's β₁) at `step`.
+    public func momentum(at step: Int) -> Double { value(at: step) { _, momenta in momenta } }
+
+    public var unit: ScheduleUnit { .batch }
+}
