@@ -84,3 +84,28 @@ struct ScheduleTests {
         #expect(maximizing.badEpochs == 0 && maximizing.best == 0.6)
     }
 }
+
+@Suite("README training loop")
+struct ReadmeTrainingTests {
+    /// The "Training by hand" snippet of README.md on a small model and data.
+    @Test func trainingSnippetRuns() throws {
+        var generator = PhiloxGenerator(seed: 12)
+        let model = Sequential { Dense(4, 8, generator: &generator); ReLU(); Dense(8, 3, generator: &generator) }
+        let data = fixture([6, 4], seed: 2)
+        let batches = [(data[0..<3], Tensor([0, 1, 2])), (data[3..<6], Tensor([2, 1, 0]))]
+        let optimizer = try AdamW(model.parameters, learningRate: 1e-3)
+        let scheduler = LearningRateScheduler(optimizer,
+            schedule: LinearWarmup(steps: 100, startFactor: 0.1, then: CosineAnnealing(period: 900)))
+        let before = model.parameters.map(\.value)
+        for (images, labels) in batches {
+            optimizer.zeroGradients()
+            let loss = crossEntropy(logits: model(images), classIndices: labels)
+            loss.backward()
+            clipGradientNorm(model.parameters, maxNorm: 1)
+            optimizer.step()
+            scheduler.step()
+        }
+        #expect(zip(before, model.parameters.map(\.value)).allSatisfy { $0 != $1 })
+        #expect(abs(optimizer.groups[0].learningRate - 1e-3 * (0.1 + 0.9 * 2 / 100)) < 1e-9)
+    }
+}
