@@ -16,7 +16,9 @@ let package = Package(
         .target(name: "NeuriteCore", dependencies: ["NeuriteKernels"]),
         .target(name: "NeuriteNN", dependencies: ["NeuriteCore", "NeuriteKernels"]),
         .target(name: "NeuriteOptimizers", dependencies: ["NeuriteCore", "NeuriteNN"]),
-        .target(name: "Neurite", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers"]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "NeuriteData", dependencies: ["NeuriteCore", "CZlib"], resources: [.copy("Resources/digits.csv.gz")]),
+        .target(name: "Neurite", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData"]),
 
         .executableTarget(name: "xor", dependencies: ["Neurite"], path: "Examples/xor"),
         .executableTarget(name: "neurite-bench", dependencies: ["Neurite", "NeuriteKernels"], path: "Benchmarks/neurite-bench"),
@@ -28,6 +30,7 @@ let package = Package(
             exclude: ["Fixtures/make_numpy_fixtures.py"]),
         .testTarget(name: "NeuriteNNTests", dependencies: ["NeuriteNN", "_NeuriteTestSupport"]),
         .testTarget(name: "NeuriteOptimizersTests", dependencies: ["NeuriteOptimizers", "_NeuriteTestSupport"]),
+        .testTarget(name: "NeuriteDataTests", dependencies: ["NeuriteData", "CZlib", "_NeuriteTestSupport"]),
         .testTarget(name: "ExamplesTests", dependencies: ["xor"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,3 +2,4 @@
 @_exported import NeuriteCore
 @_exported import NeuriteNN
 @_exported import NeuriteOptimizers
+@_exported import NeuriteData

@@ -1,0 +1,48 @@
+import Foundation
+import NeuriteCore
+
+/// MNIST-format image sets read from a directory of IDX files (`train-images-idx3-ubyte`,
+/// `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, each optionally
+/// `.gz`): Fashion-MNIST and MNIST. Images become `[N, 1, 28, 28]` scaled to [0, 1]; labels `[N]`.
+public enum IDXImageDataset {
+    /// Where Debian's `dataset-fashion-mnist` package puts Fashion-MNIST.
+    public static let fashionMNISTDirectory = "/usr/share/datasets/fashion-mnist"
+
+    /// The names of Fashion-MNIST's ten classes, in label order.
+    public static let fashionMNISTClasses = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+
+    /// The training and test sets in `directory` (Fashion-MNIST's Debian location by default).
+    /// - Throws: `DataError` when the directory or a file is missing (saying how to get the data),
+    ///   or when a file is malformed or images and labels disagree.
+    public static func load(directory: String = fashionMNISTDirectory) throws(DataError) -> (train: TensorDataset, test: TensorDataset) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DataError(file: directory, "no such directory; for Fashion-MNIST run 'apt-get install dataset-fashion-mnist' (Debian) or put the four IDX files of MNIST or Fashion-MNIST in a directory and pass it")
+        }
+        return (try split("train", in: directory), try split("t10k", in: directory))
+    }
+
+    private static func split(_ prefix: String, in directory: String) throws(DataError) -> TensorDataset {
+        let images = try IDXReader.read(try locate("\(prefix)-images-idx3-ubyte", in: directory))
+        let labelsPath = try locate("\(prefix)-labels-idx1-ubyte", in: directory)
+        let labels = try IDXReader.read(labelsPath)
+        guard images.rank == 3 else {
+            throw DataError(file: "\(directory)/\(prefix)-images-idx3-ubyte", "expected images of shape [N, rows, columns], found \(images.shape)")
+        }
+        guard labels.rank == 1, labels.shape[0] == images.shape[0] else {
+            throw DataError(file: labelsPath, "expected \(images.shape[0]) labels to match the images, found shape \(labels.shape)")
+        }
+        if let bad = labels.scalars.first(where: { $0 > 9 }) {
+            throw DataError(file: labelsPath, "expected class labels 0…9, found \(Int(bad))")
+        }
+        return TensorDataset(inputs: images.reshaped([images.shape[0], 1, images.shape[1], images.shape[2]]) / 255, targets: labels)
+    }
+
+    private static func locate(_ name: String, in directory: String) throws(DataError) -> String {
+        for candidate in ["\(directory)/\(name)", "\(directory)/\(name).gz"] where FileManager.default.fileExists(atPath: candidate) {
+            return candidate
+        }
+        throw DataError(file: "\(directory)/\(name)", "missing (looked for it with and without .gz)")
+    }
+}

@@ -1,0 +1,111 @@
+import Dispatch
+import NeuriteCore
+
+/// Batches of a dataset, one epoch at a time (PyTorch's `DataLoader`).
+///
+/// With `shuffle`, each epoch's order is a permutation drawn from stream `epoch` of a generator
+/// seeded with `seed`, so epoch e has the same order in every run, whatever happened before it
+/// (resuming at epoch 5 gives epoch 5's order). Every sample appears once per epoch; the last
+/// batch is smaller unless `dropLast`. While a batch is being used, the next one is gathered (and
+/// transformed) on a background thread.
+public struct DataLoader: Sendable {
+    public let dataset: any Dataset
+    public let batchSize: Int
+    public let shuffle: Bool
+    public let dropLast: Bool
+    public let seed: UInt64
+    /// Applied to each batch on the background thread (augmentation), with a generator for that
+    /// batch (stream derived from the epoch and batch index).
+    public let transform: (@Sendable (Batch, inout PhiloxGenerator) -> Batch)?
+
+    public init(
+        _ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, dropLast: Bool = false, seed: UInt64 = 0,
+        transform: (@Sendable (Batch, inout PhiloxGenerator) -> Batch)? = nil
+    ) {
+        precondition(batchSize > 0, "DataLoader: batch size \(batchSize) must be positive")
+        self.dataset = dataset
+        self.batchSize = batchSize
+        self.shuffle = shuffle
+        self.dropLast = dropLast
+        self.seed = seed
+        self.transform = transform
+    }
+
+    /// Batches per epoch.
+    public var batchCount: Int {
+        dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+    }
+
+    /// The sample order of `epoch`.
+    public func order(epoch: Int) -> [Int] {
+        var indices = Array(0..<dataset.count)
+        if shuffle {
+            var generator = PhiloxGenerator(seed: seed, stream: UInt64(epoch))
+            indices.shuffle(using: &generator)
+        }
+        return indices
+    }
+
+    /// The batches of `epoch`, gathered one ahead in the background.
+    public func batches(epoch: Int = 0) -> PrefetchingBatches {
+        PrefetchingBatches(loader: self, order: order(epoch: epoch), epoch: epoch)
+    }
+
+    /// Batch `index` of an epoch whose order is `order`.
+    func makeBatch(_ index: Int, order: [Int], epoch: Int) -> Batch {
+        let start = index * batchSize
+        let batch = dataset.batch(at: Array(order[start..<Swift.min(start + batchSize, order.count)]))
+        guard let transform else { return batch }
+        // Stream: epoch in the high half, batch in the low half, offset from the shuffle streams.
+        var generator = PhiloxGenerator(seed: seed ^ 0x5EED_0000_0000_0000, stream: UInt64(epoch) << 32 | UInt64(index))
+        return transform(batch, &generator)
+    }
+}
+
+/// The batches of one epoch; iterating gathers batch i + 1 in the background while batch i is used.
+public struct PrefetchingBatches: Sequence, Sendable {
+    let loader: DataLoader
+    let order: [Int]
+    let epoch: Int
+
+    public var underestimatedCount: Int { loader.batchCount }
+
+    public func makeIterator() -> Iterator { Iterator(batches: self) }
+
+    public final class Iterator: IteratorProtocol {
+        private let batches: PrefetchingBatches
+        private var nextIndex = 0
+        private var pending: Pending?
+        private let queue = DispatchQueue(label: "Neurite.DataLoader.prefetch")
+
+        /// A batch being gathered on `queue`.
+        private final class Pending: @unchecked Sendable {
+            let ready = DispatchSemaphore(value: 0)
+            var batch: Batch?
+        }
+
+        init(batches: PrefetchingBatches) {
+            self.batches = batches
+            pending = start(0)
+        }
+
+        private func start(_ index: Int) -> Pending? {
+            guard index < batches.loader.batchCount else { return nil }
+            let pending = Pending()
+            let (loader, order, epoch) = (batches.loader, batches.order, batches.epoch)
+            queue.async {
+                pending.batch = loader.makeBatch(index, order: order, epoch: epoch)
+                pending.ready.signal()
+            }
+            return pending
+        }
+
+        public func next() -> Batch? {
+            guard let current = pending else { return nil }
+            current.ready.wait()
+            nextIndex += 1
+            pending = start(nextIndex)
+            return current.batch
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import NeuriteCore
+
+/// A batch: inputs `[B, …]` and targets `[B]` (class indices) or `[B, …]`.
+public struct Batch: Sendable {
+    public let inputs: Tensor
+    public let targets: Tensor
+
+    public init(inputs: Tensor, targets: Tensor) {
+        self.inputs = inputs
+        self.targets = targets
+    }
+}
+
+/// A collection of samples that can be gathered into batches.
+public protocol Dataset: Sendable {
+    /// The number of samples.
+    var count: Int { get }
+    /// The samples at `indices`, in that order, as one batch.
+    func batch(at indices: [Int]) -> Batch
+}
+
+/// Samples held in memory as two tensors whose first axis is the sample: inputs `[N, …]` and
+/// targets `[N, …]`.
+public struct TensorDataset: Dataset {
+    public let inputs: Tensor
+    public let targets: Tensor
+
+    /// - Precondition: both tensors have the same length along axis 0.
+    public init(inputs: Tensor, targets: Tensor) {
+        precondition(inputs.rank >= 1 && targets.rank >= 1 && inputs.shape[0] == targets.shape[0],
+                     "TensorDataset: inputs \(inputs.shape) and targets \(targets.shape) differ in sample count")
+        self.inputs = inputs.detached()
+        self.targets = targets.detached()
+    }
+
+    public var count: Int { inputs.shape[0] }
+
+    public func batch(at indices: [Int]) -> Batch {
+        Batch(inputs: inputs.indexSelect(axis: 0, indices: indices), targets: targets.indexSelect(axis: 0, indices: indices))
+    }
+
+    /// All samples as one batch.
+    public var all: Batch { Batch(inputs: inputs, targets: targets) }
+
+    /// The samples at `indices`, as a new in-memory dataset.
+    public func subset(_ indices: [Int]) -> TensorDataset {
+        let batch = batch(at: indices)
+        return TensorDataset(inputs: batch.inputs, targets: batch.targets)
+    }
+
+    /// A seeded random split into two parts, the first with `fraction` of the samples (rounded
+    /// down), e.g. training and validation. The same seed gives the same split.
+    public func split(fraction: Double, seed: UInt64) -> (TensorDataset, TensorDataset) {
+        precondition((0...1).contains(fraction), "split: fraction \(fraction) is not in [0, 1]")
+        var generator = PhiloxGenerator(seed: seed)
+        let order = Array(0..<count).shuffled(using: &generator)
+        let first = Int(Double(count) * fraction)
+        return (subset(Array(order[..<first])), subset(Array(order[first...])))
+    }
+
+    /// This dataset with its inputs transformed (e.g. normalised).
+    public func mapInputs(_ transform: (Tensor) -> Tensor) -> TensorDataset {
+        TensorDataset(inputs: withoutGradients { transform(inputs) }, targets: targets)
+    }
+}
+
+/// Per-feature standardisation `(x − mean) / std`, with the statistics computed on training data
+/// only and then applied to any split. For images `[N, C, H, W]` pass `axes: [0, 2, 3]` to get
+/// per-channel statistics.
+public struct Normalization: Sendable, Equatable {
+    public let mean: Tensor
+    public let standardDeviation: Tensor
+
+    /// Statistics over `axes` of `data` (by default axis 0: one per feature). Features that never
+    /// vary get a deviation of 1, so they map to 0 instead of NaN.
+    public init(fitting data: Tensor, axes: [Int] = [0]) {
+        mean = data.mean(axes: axes, keepDims: true).detached()
+        let deviation = sqrt(data.variance(axes: axes, correction: 0, keepDims: true)).detached()
+        standardDeviation = Tensor.where(deviation .> 0, deviation, Tensor(1))
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor { (x - mean) / standardDeviation }
+}
