@@ -18,7 +18,8 @@ let package = Package(
         .target(name: "NeuriteOptimizers", dependencies: ["NeuriteCore", "NeuriteNN"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "NeuriteData", dependencies: ["NeuriteCore", "CZlib"], resources: [.copy("Resources/digits.csv.gz")]),
-        .target(name: "Neurite", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData"]),
+        .target(name: "NeuriteTrain", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData"]),
+        .target(name: "Neurite", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteTrain"]),
 
         .executableTarget(name: "xor", dependencies: ["Neurite"], path: "Examples/xor"),
         .executableTarget(name: "neurite-bench", dependencies: ["Neurite", "NeuriteKernels"], path: "Benchmarks/neurite-bench"),
@@ -31,6 +32,7 @@ let package = Package(
         .testTarget(name: "NeuriteNNTests", dependencies: ["NeuriteNN", "_NeuriteTestSupport"]),
         .testTarget(name: "NeuriteOptimizersTests", dependencies: ["NeuriteOptimizers", "_NeuriteTestSupport"]),
         .testTarget(name: "NeuriteDataTests", dependencies: ["NeuriteData", "CZlib", "_NeuriteTestSupport"]),
+        .testTarget(name: "NeuriteTrainTests", dependencies: ["NeuriteTrain", "_NeuriteTestSupport"]),
         .testTarget(name: "ExamplesTests", dependencies: ["xor"]),
     ],
     swiftLanguageModes: [.v6]

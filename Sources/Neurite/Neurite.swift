@@ -3,3 +3,4 @@
 @_exported import NeuriteNN
 @_exported import NeuriteOptimizers
 @_exported import NeuriteData
+@_exported import NeuriteTrain

@@ -1,0 +1,89 @@
+import NeuriteCore
+import NeuriteData
+import NeuriteNN
+import NeuriteOptimizers
+import NeuriteTrain
+import Testing
+import _NeuriteTestSupport
+
+@Suite("Training")
+struct FitTests {
+    @Test func fitLearnsTheDigitsAndReportsAHistory() throws {
+        let (train, test) = try Digits.trainTestSplit()
+        let (fitting, validation) = train.split(fraction: 0.9, seed: 1)
+        var generator = PhiloxGenerator(seed: 2)
+        let model = Sequential { Flatten(); Dense(64, 64, generator: &generator); ReLU(); Dense(64, 10, generator: &generator) }
+        let optimizer = try Adam(model.parameters, learningRate: 0.01)
+        let scheduler = LearningRateScheduler(optimizer, schedule: StepDecay(stepSize: 4, gamma: 0.5))
+        let history = fit(
+            model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer,
+            data: DataLoader(fitting, batchSize: 64, shuffle: true, seed: 3), epochs: 8, validation: validation,
+            callbacks: [LearningRateSchedulingCallback(scheduler)], progress: .quiet)
+        #expect(history.epochs.count == 8 && history.stopReason == nil)
+        let losses = history.values(of: "loss").compactMap { $0 }
+        #expect(losses.last! < 0.5 * losses.first!)
+        #expect(history.epochs.map(\.learningRate) == [0.01, 0.01, 0.01, 0.01, 0.005, 0.005, 0.005, 0.005])
+        #expect(history.epochs.allSatisfy { $0.validationAccuracy != nil && $0.seconds > 0 })
+        let result = evaluate(model, on: test, loss: { crossEntropy(logits: $0, classIndices: $1) })
+        #expect(result.accuracy! > 0.9, "test accuracy \(result.accuracy!)")
+        #expect(result.confusion!.flatMap { $0 }.reduce(0, +) == 360)
+        #expect(!model.isTraining)
+    }
+
+    @Test func earlyStoppingEndsTrainingAndTheHistorySaysWhy() throws {
+        let data = SyntheticData.xor()
+        let model = Sequential { Dense(2, 4); Tanh(); Dense(4, 2) }
+        let optimizer = try SGD(model.parameters, learningRate: 0)  // nothing improves
+        let stopping = EarlyStopping(monitor: "loss", patience: 2)
+        let history = fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer,
+                          data: DataLoader(data, batchSize: 4), epochs: 50, callbacks: [stopping], progress: .quiet)
+        #expect(history.epochs.count == 3)
+        #expect(history.stopReason == "Epoch 3: early stopping")
+    }
+
+    @Test func divergenceStopsBeforeTheBadUpdateAndNamesTheStep() throws {
+        let data = TensorDataset(inputs: Tensor.ones([8, 1]), targets: Tensor.ones([8, 1]))
+        let model = Dense(1, 1)
+        let before = model.parameters.map(\.value)
+        var calls = 0
+        let history = fit(model, loss: { output, target in
+            calls += 1
+            return calls == 3 ? meanSquaredError(output, target) * Float.nan : meanSquaredError(output, target)
+        }, optimizer: try SGD(model.parameters, learningRate: 0), data: DataLoader(data, batchSize: 2), epochs: 3,
+           task: .regression, progress: .quiet)
+        #expect(history.stopReason == "training diverged at epoch 1, step 3 (global step 3): the loss is nan")
+        #expect(model.parameters.map(\.value) == before)
+        #expect(history.epochs.isEmpty)
+    }
+
+    @Test func regressionOnANoisyFunction() throws {
+        let data = SyntheticData.function({ $0 * $0 }, in: -2...2, count: 256, noise: 0.05, seed: 4)
+        var generator = PhiloxGenerator(seed: 5)
+        let model = Sequential { Dense(1, 32, generator: &generator); Tanh(); Dense(32, 1, generator: &generator) }
+        fit(model, loss: { meanSquaredError($0, $1) }, optimizer: try Adam(model.parameters, learningRate: 0.02),
+            data: DataLoader(data, batchSize: 32, shuffle: true, seed: 6), epochs: 60, task: .regression, progress: .quiet)
+        let result = evaluate(model, on: data, loss: { meanSquaredError($0, $1) }, task: .regression)
+        #expect(result.meanAbsoluteError! < 0.15, "MAE \(result.meanAbsoluteError!)")
+    }
+}
+
+@Suite("Metrics")
+struct MetricTests {
+    @Test func classificationMetrics() {
+        let logits = Tensor(rows: [[0.1, 0.7, 0.2], [0.5, 0.3, 0.2], [0.2, 0.3, 0.5], [0.6, 0.3, 0.1]])
+        let labels = Tensor([1, 1, 2, 2])
+        #expect(Metrics.accuracy(logits: logits, labels: labels) == 0.5)
+        #expect(Metrics.topKAccuracy(logits: logits, labels: labels, k: 2) == 0.75)
+        let confusion = Metrics.confusionMatrix(predictions: logits.argmax(axis: 1), labels: labels, classes: 3)
+        #expect(confusion == [[0, 0, 0], [1, 1, 0], [1, 0, 1]])
+        let scores = Metrics.classScores(confusion: confusion)
+        #expect(scores[0] == Metrics.ClassScores(precision: 0, recall: 0, f1: 0, support: 0))
+        #expect(scores[1].precision == 1 && scores[1].recall == 0.5 && abs(scores[1].f1 - 2.0 / 3) < 1e-12)
+        #expect(scores[2].support == 2)
+    }
+
+    @Test func regressionMetrics() {
+        #expect(Metrics.meanAbsoluteError(Tensor([1, 2, 3]), Tensor([1, 4, 2])) == 1)
+        #expect(Metrics.meanSquaredError(Tensor([1, 2, 3]), Tensor([1, 4, 2])) == Double(Float(5.0 / 3)))
+    }
+}
