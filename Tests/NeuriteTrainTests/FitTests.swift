@@ -87,3 +87,20 @@ struct MetricTests {
         #expect(Metrics.meanSquaredError(Tensor([1, 2, 3]), Tensor([1, 4, 2])) == Double(Float(5.0 / 3)))
     }
 }
+
+@Suite("README data and training")
+struct ReadmeDataTrainingTests {
+    /// The "Data and training" snippet of README.md (fewer epochs: debug builds are slow).
+    @Test func dataAndTrainingSnippetRuns() throws {
+        DefaultGenerator.seed(0)
+        let (train, test) = try Digits.trainTestSplit()
+        let model = Sequential { Flatten(); Dense(64, 256); ReLU(); Dense(256, 10) }
+        let stopping = EarlyStopping(monitor: "val_loss", patience: 5, restoreBestWeights: true)
+        let history = fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) },
+                          optimizer: try Adam(model.parameters, learningRate: 3e-3),
+                          data: DataLoader(train, batchSize: 32, shuffle: true, seed: 2),
+                          epochs: 4, validation: test, callbacks: [stopping], progress: .quiet)
+        #expect(history.epochs.count == 4)
+        #expect(evaluate(model, on: test, loss: { crossEntropy(logits: $0, classIndices: $1) }).accuracy! > 0.85)
+    }
+}
