@@ -7,7 +7,7 @@ import NeuriteOptimizers
 /// improvement is `current < best − |minDelta|` (`.min`) or `current > best + |minDelta|` (`.max`);
 /// an equal value is not one. After `patience` epochs without improvement (counted from
 /// `startFromEpoch`; never at epoch 0) training stops. With `restoreBestWeights`, the weights of the
-/// best epoch are put back when training ends, whether or not it stopped early (Keras 3; Keras 2
+/// best epoch (parameters and buffers such as running statistics) are put back when training ends, whether or not it stopped early (Keras 3; Keras 2
 /// restored only when it stopped). With a `baseline`, the wait resets only on improvements that
 /// also beat the baseline.
 public final class EarlyStopping: Callback {
@@ -71,8 +71,11 @@ public final class EarlyStopping: Callback {
         if let stoppedEpoch { messages.append("Epoch \(stoppedEpoch + 1): early stopping") }
         if restoreBestWeights, let bestWeights, let bestEpoch {
             messages.append("Restoring model weights from the end of the best epoch: \(bestEpoch + 1).")
-            for (parameter, value) in zip(context.model.parameters, bestWeights) {
-                withoutGradients { parameter.value = value }
+            let model = context.model
+            let parameters = model.parameters, buffers = model.namedBuffers.map(\.buffer)
+            withoutGradients {
+                for (parameter, value) in zip(parameters, bestWeights) { parameter.value = value }
+                for (buffer, value) in zip(buffers, bestWeights.dropFirst(parameters.count)) { buffer.value = value }
             }
         }
     }
@@ -82,8 +85,12 @@ public final class EarlyStopping: Callback {
         return resolvedMode == .min ? value + minDelta < reference : value - minDelta > reference
     }
 
-    /// Copies share storage until the optimiser writes, so a snapshot costs nothing up front.
-    private func snapshot(_ model: Module) -> [Tensor] { model.parameters.map { $0.value.detached() } }
+    /// The parameters, then the buffers (BatchNorm's running statistics are part of the weights,
+    /// as in Keras). Copies share storage until the optimiser writes, so a snapshot costs nothing
+    /// up front.
+    private func snapshot(_ model: Module) -> [Tensor] {
+        model.parameters.map { $0.value.detached() } + model.namedBuffers.map { $0.buffer.value }
+    }
 }
 
 /// Steps a learning-rate scheduler once per batch or once per epoch (the schedule's own unit by

@@ -108,6 +108,8 @@ public struct Evaluation: Sendable {
     public let classScores: [Metrics.ClassScores]?
     /// Regression only.
     public let meanAbsoluteError: Double?
+    /// Regression only.
+    public let meanSquaredError: Double?
 }
 
 /// Runs `model` over `dataset` in evaluation mode without gradients, in batches, and reports the
@@ -129,16 +131,19 @@ public func evaluate(
         }
     }
     let meanLoss = lossSum / Double(max(dataset.count, 1))
-    guard !outputs.isEmpty else { return Evaluation(loss: .nan, accuracy: nil, confusion: nil, classScores: nil, meanAbsoluteError: nil) }
+    guard !outputs.isEmpty else {
+        return Evaluation(loss: .nan, accuracy: nil, confusion: nil, classScores: nil, meanAbsoluteError: nil, meanSquaredError: nil)
+    }
     let all = Tensor.concatenate(outputs)
     switch task {
     case .classification:
         let classes = all.shape[1]
         let confusion = Metrics.confusionMatrix(predictions: all.argmax(axis: 1), labels: dataset.targets, classes: classes)
         return Evaluation(loss: meanLoss, accuracy: Metrics.accuracy(logits: all, labels: dataset.targets), confusion: confusion,
-                          classScores: Metrics.classScores(confusion: confusion), meanAbsoluteError: nil)
+                          classScores: Metrics.classScores(confusion: confusion), meanAbsoluteError: nil, meanSquaredError: nil)
     case .regression:
         return Evaluation(loss: meanLoss, accuracy: nil, confusion: nil, classScores: nil,
-                          meanAbsoluteError: Metrics.meanAbsoluteError(all, dataset.targets))
+                          meanAbsoluteError: Metrics.meanAbsoluteError(all, dataset.targets),
+                          meanSquaredError: Metrics.meanSquaredError(all, dataset.targets))
     }
 }

@@ -15,6 +15,19 @@ public struct EpochLog: Sendable, Equatable {
     /// Wall-clock seconds of the epoch, validation included.
     public let seconds: Double
 
+    public init(
+        epoch: Int, loss: Double, accuracy: Double?, validationLoss: Double?, validationAccuracy: Double?,
+        learningRate: Float, seconds: Double
+    ) {
+        self.epoch = epoch
+        self.loss = loss
+        self.accuracy = accuracy
+        self.validationLoss = validationLoss
+        self.validationAccuracy = validationAccuracy
+        self.learningRate = learningRate
+        self.seconds = seconds
+    }
+
     /// A value by Keras's log name: `loss`, `accuracy`, `val_loss`, `val_accuracy`, `lr`.
     public subscript(metric: String) -> Double? {
         switch metric {

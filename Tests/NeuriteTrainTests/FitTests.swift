@@ -104,3 +104,48 @@ struct ReadmeDataTrainingTests {
         #expect(evaluate(model, on: test, loss: { crossEntropy(logits: $0, classIndices: $1) }).accuracy! > 0.85)
     }
 }
+
+@Suite("Training with everything at once")
+struct CombinedTrainingTests {
+    @Test func weightDecayDropoutBatchNormAugmentationAndEarlyStoppingTogether() throws {
+        let (train, test) = try Digits.trainTestSplit()
+        var generator = PhiloxGenerator(seed: 21)
+        let model = Sequential {
+            Flatten()
+            Dense(64, 64, generator: &generator)
+            BatchNorm(64)
+            ReLU()
+            Dropout(0.1, generator: PhiloxGenerator(seed: 22))
+            Dense(64, 10, generator: &generator)
+        }
+        let optimizer = try AdamW(model.parameters, learningRate: 5e-3, weightDecay: 0.01)
+        let plateau = ReduceOnPlateau(optimizer, factor: 0.5, patience: 0)
+        let stopping = EarlyStopping(monitor: "val_accuracy", patience: 3, restoreBestWeights: true)
+        let loader = DataLoader(train, batchSize: 64, shuffle: true, seed: 23,
+                                transform: Augmentation.pipeline([.rotation(degrees: 5), .gaussianNoise(standardDeviation: 0.02)]))
+        let history = fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer, data: loader,
+                          epochs: 6, validation: test,
+                          callbacks: [stopping, ReduceOnPlateauCallback(plateau, monitor: "val_loss")], progress: .quiet)
+        #expect(!history.epochs.isEmpty)
+        let accuracy = evaluate(model, on: test, loss: { crossEntropy(logits: $0, classIndices: $1) }).accuracy!
+        #expect(accuracy > 0.85, "test accuracy \(accuracy)")
+        #expect(accuracy >= (history.values(of: "val_accuracy").compactMap { $0 }.max() ?? 1) - 1e-9)  // best weights restored
+    }
+
+    @Test func reduceOnPlateauCallbackLowersTheRate() throws {
+        let model = Dense(1, 1)
+        let optimizer = try SGD(model.parameters, learningRate: 1)
+        let callback = ReduceOnPlateauCallback(ReduceOnPlateau(optimizer, factor: 0.5, patience: 0), monitor: "loss")
+        let context = TrainingContext(model: model, optimizer: optimizer, epochs: 3, batchesPerEpoch: 1)
+        for epoch in 0..<3 { callback.epochEnded(context, log: EpochLog(epoch: epoch, loss: 1, accuracy: nil, validationLoss: nil, validationAccuracy: nil, learningRate: 1, seconds: 0)) }
+        #expect(optimizer.groups[0].learningRate == 0.25)
+    }
+
+    @Test func divergenceGuardNamesANonFiniteGradient() throws {
+        let model = Dense(1, 1)
+        let context = TrainingContext(model: model, optimizer: try SGD(model.parameters), epochs: 1, batchesPerEpoch: 1)
+        model.weight.value.gradient = Tensor([.infinity], shape: [1, 1])
+        DivergenceGuard().gradientsComputed(context, loss: 1)
+        #expect(context.stopReason == "training diverged at epoch 1, step 1 (global step 1): the gradient of weight is not finite")
+    }
+}
