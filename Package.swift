@@ -19,7 +19,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "NeuriteData", dependencies: ["NeuriteCore", "CZlib"], resources: [.copy("Resources/digits.csv.gz")]),
         .target(name: "NeuriteTrain", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData"]),
-        .target(name: "Neurite", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteTrain"]),
+        .target(name: "NeuriteCheckpoint", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers"]),
+        .target(name: "Neurite", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteTrain", "NeuriteCheckpoint"]),
 
         .executableTarget(name: "xor", dependencies: ["Neurite"], path: "Examples/xor"),
         .executableTarget(name: "train-check", dependencies: ["Neurite"], path: "Examples/train-check"),
@@ -34,6 +35,10 @@ let package = Package(
         .testTarget(name: "NeuriteOptimizersTests", dependencies: ["NeuriteOptimizers", "_NeuriteTestSupport"]),
         .testTarget(name: "NeuriteDataTests", dependencies: ["NeuriteData", "CZlib", "_NeuriteTestSupport"]),
         .testTarget(name: "NeuriteTrainTests", dependencies: ["NeuriteTrain", "_NeuriteTestSupport"]),
+        .testTarget(
+            name: "NeuriteCheckpointTests", dependencies: ["NeuriteCheckpoint", "_NeuriteTestSupport"],
+            exclude: ["Fixtures/make_fixtures.py", "Fixtures/README.md"],
+            resources: [.copy("Fixtures/torch_layout.safetensors"), .copy("Fixtures/tiny.safetensors"), .copy("Fixtures/demo.safetensors")]),
         .testTarget(name: "ExamplesTests", dependencies: ["xor"]),
     ],
     swiftLanguageModes: [.v6]

@@ -4,3 +4,4 @@
 @_exported import NeuriteOptimizers
 @_exported import NeuriteData
 @_exported import NeuriteTrain
+@_exported import NeuriteCheckpoint
