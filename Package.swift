@@ -18,7 +18,7 @@ let package = Package(
         .target(name: "NeuriteOptimizers", dependencies: ["NeuriteCore", "NeuriteNN"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "NeuriteData", dependencies: ["NeuriteCore", "CZlib"], resources: [.copy("Resources/digits.csv.gz")]),
-        .target(name: "NeuriteTrain", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData"]),
+        .target(name: "NeuriteTrain", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteCheckpoint"]),
         .target(name: "NeuriteCheckpoint", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers"]),
         .target(name: "Neurite", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteTrain", "NeuriteCheckpoint"]),
 
@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "NeuriteNNTests", dependencies: ["NeuriteNN", "_NeuriteTestSupport"]),
         .testTarget(name: "NeuriteOptimizersTests", dependencies: ["NeuriteOptimizers", "_NeuriteTestSupport"]),
         .testTarget(name: "NeuriteDataTests", dependencies: ["NeuriteData", "CZlib", "_NeuriteTestSupport"]),
-        .testTarget(name: "NeuriteTrainTests", dependencies: ["NeuriteTrain", "_NeuriteTestSupport"]),
+        .testTarget(name: "NeuriteTrainTests", dependencies: ["NeuriteTrain", "NeuriteCheckpoint", "_NeuriteTestSupport"]),
         .testTarget(
             name: "NeuriteCheckpointTests", dependencies: ["NeuriteCheckpoint", "_NeuriteTestSupport"],
             exclude: ["Fixtures/make_fixtures.py", "Fixtures/README.md"],

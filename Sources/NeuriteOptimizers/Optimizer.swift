@@ -132,11 +132,17 @@ public struct OptimizerState: Codable, Equatable, Sendable {
     public struct Values: Codable, Equatable, Sendable {
         public let shape: [Int]
         public let scalars: [Float]
-        init(_ tensor: Tensor) { shape = tensor.shape; scalars = tensor.scalars }
+        public init(_ tensor: Tensor) { shape = tensor.shape; scalars = tensor.scalars }
+        public init(shape: [Int], scalars: [Float]) { self.shape = shape; self.scalars = scalars }
     }
 
     public var learningRates: [Float]
     public var parameters: [[String: Values]]
+
+    public init(learningRates: [Float], parameters: [[String: Values]]) {
+        self.learningRates = learningRates
+        self.parameters = parameters
+    }
 }
 
 /// A saved optimiser state that does not fit the optimiser it is loaded into.

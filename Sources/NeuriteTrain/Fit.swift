@@ -20,6 +20,10 @@ public enum Task: Sendable {
 /// evaluated on `validation` (in evaluation mode, without gradients) and `epochEnded` runs (early
 /// stopping, per-epoch schedules, logging). A `DivergenceGuard` is always installed.
 ///
+/// To resume, restore the model, optimiser and scheduler from a `TrainingCheckpoint` and pass it
+/// as `resuming`: training continues at the checkpoint's epoch and the returned history includes
+/// the earlier epochs.
+///
 /// The manual loop this replaces, for full control:
 /// ```swift
 /// for epoch in 0..<epochs {
@@ -44,10 +48,15 @@ public func fit(
     task: Task = .classification,
     callbacks: [any Callback] = [],
     progress: ProgressStyle = .automatic,
-    startEpoch: Int = 0
+    resuming checkpoint: TrainingCheckpoint? = nil
 ) -> History {
-    precondition(epochs >= 0 && startEpoch >= 0, "fit: epochs \(epochs) and startEpoch \(startEpoch) must not be negative")
+    precondition(epochs >= 0, "fit: epochs \(epochs) must not be negative")
+    let startEpoch = checkpoint?.epoch ?? 0
     let context = TrainingContext(model: model, optimizer: optimizer, epochs: epochs, batchesPerEpoch: data.batchCount)
+    if let checkpoint {
+        context.globalStep = checkpoint.globalStep
+        context.history = checkpoint.history
+    }
     let allCallbacks: [any Callback] = [DivergenceGuard()] + callbacks + (progress == .quiet ? [] : [ProgressPrinter(style: progress)])
     for callback in allCallbacks { callback.trainingBegan(context) }
     epochLoop: for epoch in startEpoch..<max(startEpoch, epochs) {

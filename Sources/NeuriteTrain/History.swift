@@ -1,5 +1,5 @@
 /// What one epoch of training measured.
-public struct EpochLog: Sendable, Equatable {
+public struct EpochLog: Sendable, Equatable, Codable {
     /// 0-based.
     public let epoch: Int
     /// The mean training loss over the epoch's batches (weighted by batch size), measured while
@@ -47,7 +47,7 @@ public struct EpochLog: Sendable, Equatable {
 }
 
 /// The record of a `fit` call (Keras's `History`).
-public struct History: Sendable {
+public struct History: Sendable, Codable, Equatable {
     public var epochs: [EpochLog] = []
     /// Why training stopped before the last epoch (early stopping, divergence), if it did.
     public var stopReason: String?

@@ -1,0 +1,103 @@
+import Foundation
+import NeuriteCheckpoint
+import NeuriteCore
+import NeuriteData
+import NeuriteNN
+import NeuriteOptimizers
+import NeuriteTrain
+import Testing
+import _NeuriteTestSupport
+
+/// Stops training at a given batch of a given epoch, like a kill in the middle of an epoch.
+final class KillAt: Callback {
+    let epoch: Int, batch: Int
+    init(epoch: Int, batch: Int) { self.epoch = epoch; self.batch = batch }
+    func batchEnded(_ context: TrainingContext, loss: Float, runningLoss: Double, runningAccuracy: Double?) {
+        if context.epoch == epoch && context.batch == batch { context.stop(reason: "killed") }
+    }
+}
+
+@Suite("Training checkpoints")
+struct CheckpointResumeTests {
+    /// A run's parts, built the same way every time.
+    struct Run {
+        let model: Sequential
+        let optimizer: Adam
+        let scheduler: LearningRateScheduler
+        let loader: DataLoader
+
+        init(data: TensorDataset) throws {
+            var generator = PhiloxGenerator(seed: 31)
+            model = Sequential {
+                Flatten()
+                Dense(64, 32, generator: &generator)
+                BatchNorm(32)
+                ReLU()
+                Dropout(0.2, generator: PhiloxGenerator(seed: 32))
+                Dense(32, 10, generator: &generator)
+            }
+            optimizer = try Adam(model.parameters, learningRate: 3e-3)
+            scheduler = LearningRateScheduler(optimizer, schedule: StepDecay(stepSize: 2, gamma: 0.5))
+            loader = DataLoader(data, batchSize: 64, shuffle: true, seed: 33,
+                                transform: Augmentation.pipeline([.rotation(degrees: 5)]))
+        }
+
+        func train(epochs: Int, extra: [any Callback] = [], checkpointPath: String? = nil, resuming: TrainingCheckpoint? = nil) -> History {
+            var callbacks: [any Callback] = [LearningRateSchedulingCallback(scheduler)] + extra
+            if let checkpointPath { callbacks.append(CheckpointCallback(path: checkpointPath, scheduler: scheduler)) }
+            return fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer, data: loader,
+                       epochs: epochs, callbacks: callbacks, progress: .quiet, resuming: resuming)
+        }
+    }
+
+    @Test func aRunKilledMidEpochResumesToTheSameBits() throws {
+        let data = try Digits.trainTestSplit().train.subset(Array(0..<512))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-checkpoint-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        let uninterrupted = try Run(data: data)
+        let fullHistory = uninterrupted.train(epochs: 4)
+
+        let killed = try Run(data: data)
+        let partial = killed.train(epochs: 4, extra: [KillAt(epoch: 2, batch: 3)], checkpointPath: path)
+        #expect(partial.stopReason == "killed" && partial.epochs.count == 2)
+
+        let resumed = try Run(data: data)  // a fresh process: new objects
+        let checkpoint = try TrainingCheckpoint.read(path)
+        #expect(checkpoint.epoch == 2 && checkpoint.history.epochs.count == 2)
+        try checkpoint.restore(model: resumed.model, optimizer: resumed.optimizer, scheduler: resumed.scheduler, file: path)
+        let history = resumed.train(epochs: 4, checkpointPath: path, resuming: checkpoint)
+
+        #expect(resumed.model.stateDict.map(\.tensor) == uninterrupted.model.stateDict.map(\.tensor))
+        #expect(history.epochs.map(\.loss) == fullHistory.epochs.map(\.loss))
+        #expect(resumed.optimizer.groups[0].learningRate == uninterrupted.optimizer.groups[0].learningRate)
+    }
+
+    @Test func checkpointsRejectMismatchedModelsAndForeignFiles() throws {
+        let data = SyntheticData.xor()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-checkpoint-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let model = Sequential { Dense(2, 4); Tanh(); Dense(4, 2) }
+        let optimizer = try SGD(model.parameters, learningRate: 0.1, momentum: 0.9)
+        fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer, data: DataLoader(data, batchSize: 4),
+            epochs: 1, callbacks: [CheckpointCallback(path: path)], progress: .quiet)
+        let checkpoint = try TrainingCheckpoint.read(path)
+        let other = Sequential { Dense(2, 5); Tanh(); Dense(5, 2) }
+        expectCheckpointError("Error(s) in loading state_dict") {
+            try checkpoint.restore(model: other, optimizer: try SGD(other.parameters), file: path)
+        }
+        let weightsOnly = path + ".weights"
+        defer { try? FileManager.default.removeItem(atPath: weightsOnly) }
+        try model.saveWeights(to: weightsOnly)
+        expectCheckpointError("not a Neurite training checkpoint") { _ = try TrainingCheckpoint.read(weightsOnly) }
+    }
+}
+
+func expectCheckpointError(_ expected: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
+    do {
+        try body()
+        Issue.record("expected an error containing '\(expected)'", sourceLocation: sourceLocation)
+    } catch {
+        #expect("\(error)".contains(expected), "\(error)", sourceLocation: sourceLocation)
+    }
+}
