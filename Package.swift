@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "NeuriteTrainTests", dependencies: ["NeuriteTrain", "NeuriteCheckpoint", "_NeuriteTestSupport"]),
         .testTarget(
             name: "NeuriteCheckpointTests", dependencies: ["NeuriteCheckpoint", "_NeuriteTestSupport"],
-            exclude: ["Fixtures/make_fixtures.py", "Fixtures/README.md"],
+            exclude: ["Fixtures/make_fixtures.py", "Fixtures/check_reference_reads.py", "Fixtures/README.md"],
             resources: [.copy("Fixtures/torch_layout.safetensors"), .copy("Fixtures/tiny.safetensors"), .copy("Fixtures/demo.safetensors")]),
         .testTarget(name: "ExamplesTests", dependencies: ["xor"]),
     ],

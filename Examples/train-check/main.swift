@@ -1,7 +1,7 @@
 // Release-mode learning checks: trains the reference models and fails (exit status 1) when one
 // misses its bar. Run by .ci/run:
 //
-//     swift run -c release train-check [digits] [fashion] [fashion-regularized] [regression]
+//     swift run -c release train-check [digits] [fashion] [fashion-regularized] [regression] [fine-tuning]
 //
 // Fashion-MNIST is read from /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist).
 import Foundation
@@ -81,6 +81,54 @@ func fashion(regularized: Bool) throws -> Check {
                  measured: String(format: "test accuracy %.4f (best epoch %.4f), %.0f s training, %.1f s loading", accuracy, best, seconds, loadSeconds))
 }
 
+/// Transfer learning on Fashion-MNIST: an MLP pretrained on classes 0–4 (all their training
+/// images) is fine-tuned on 500 labelled images of classes 5–9 — a new head trained for 10 epochs
+/// with the body frozen, then 10 epochs with the body at 3·10⁻⁴ and the head at 10⁻³ — and
+/// compared with the same network trained from scratch on those 500 images for 20 epochs. Both are
+/// tested on all test images of classes 5–9. The comparison is reported; the bar only asks both to
+/// learn (≥ 0.85), since features of tops and dresses need not help with shoes and bags.
+func fineTuning() throws -> Check {
+    let raw = try IDXImageDataset.load()
+    let normalize = Normalization(fitting: raw.train.inputs, axes: [0, 1, 2, 3])
+    func classes(_ data: TensorDataset, _ range: ClosedRange<Float>) -> TensorDataset {
+        let indices = data.targets.scalars.indices.filter { range.contains(data.targets.scalars[$0]) }
+        let subset = data.subset(indices)
+        return TensorDataset(inputs: normalize(subset.inputs), targets: subset.targets - range.lowerBound)
+    }
+    let pretraining = classes(raw.train, 0...4)
+    let fewShot = classes(raw.train, 5...9).subset(Array(0..<500))
+    let test = classes(raw.test, 5...9)
+    func body(_ generator: inout PhiloxGenerator) -> Sequential {
+        Sequential { Flatten(); Dense(784, 256, generator: &generator); ReLU(); Dense(256, 128, generator: &generator); ReLU() }
+    }
+    let loss = crossEntropyLoss
+    // Pretrain body + head on classes 0–4.
+    var generator = PhiloxGenerator(seed: 11)
+    let pretrainedBody = body(&generator)
+    let pretrained = Sequential { pretrainedBody; Dense(128, 5, generator: &generator) }
+    fit(pretrained, loss: loss, optimizer: try Adam(pretrained.parameters, learningRate: 1e-3),
+        data: DataLoader(pretraining, batchSize: 128, shuffle: true, seed: 12), epochs: 5, progress: .quiet)
+    // Fine-tune: a new head; the body frozen for 10 epochs, then trained at a lower rate than the head.
+    let head = Dense(128, 5, generator: &generator)
+    let tuned = Sequential { pretrainedBody; head }
+    let fewShotLoader = DataLoader(fewShot, batchSize: 32, shuffle: true, seed: 13)
+    pretrainedBody.freeze()
+    fit(tuned, loss: loss, optimizer: try Adam(head.parameters, learningRate: 1e-3), data: fewShotLoader, epochs: 10, progress: .quiet)
+    pretrainedBody.unfreeze()
+    let groups = [ParameterGroup(pretrainedBody.parameters, learningRate: 3e-4), ParameterGroup(head.parameters, learningRate: 1e-3)]
+    fit(tuned, loss: loss, optimizer: try Adam(groups), data: fewShotLoader, epochs: 10, progress: .quiet)
+    let tunedAccuracy = evaluate(tuned, on: test, loss: loss).accuracy!
+    // The same network from scratch on the 500 images, 20 epochs.
+    var scratchGenerator = PhiloxGenerator(seed: 14)
+    let scratchBody = body(&scratchGenerator)
+    let scratch = Sequential { scratchBody; Dense(128, 5, generator: &scratchGenerator) }
+    fit(scratch, loss: loss, optimizer: try Adam(scratch.parameters, learningRate: 1e-3), data: fewShotLoader, epochs: 20, progress: .quiet)
+    let scratchAccuracy = evaluate(scratch, on: test, loss: loss).accuracy!
+    return Check(name: "fine-tuning, Fashion-MNIST 0–4 → 5–9 with 500 labels", bar: "both ≥ 0.85 (the comparison is reported)",
+                 passed: tunedAccuracy >= 0.85 && scratchAccuracy >= 0.85,
+                 measured: String(format: "fine-tuned %.4f, from scratch %.4f (test images of classes 5–9)", tunedAccuracy, scratchAccuracy))
+}
+
 /// A noisy 1-D function fitted with MSE: y = sin(2x) + 0.1·noise on [−2, 2].
 func regression() throws -> Check {
     let train = SyntheticData.function({ sinf(2 * $0) }, in: -2...2, count: 512, noise: 0.1, seed: 7)
@@ -94,8 +142,25 @@ func regression() throws -> Check {
                  passed: error < 0.05, measured: String(format: "MAE %.4f", error))
 }
 
+// `train-check export PATH`: writes a small trained model as a self-describing safetensors file,
+// for CI to read back with the Python reference implementation.
+if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "export" {
+    do {
+        let (train, _) = try Digits.trainTestSplit()
+        var generator = PhiloxGenerator(seed: 1)
+        let model = Sequential { Flatten(); Dense(64, 32, generator: &generator); BatchNorm(32); ReLU(); Dense(32, 10, generator: &generator) }
+        fit(model, loss: crossEntropyLoss, optimizer: try Adam(model.parameters, learningRate: 3e-3),
+            data: DataLoader(train, batchSize: 64, shuffle: true, seed: 2), epochs: 2, progress: .quiet)
+        try ModelFile.save(model, to: CommandLine.arguments[2], metadata: ["format": "pt"])
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("train-check: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
 let requested = Set(CommandLine.arguments.dropFirst())
-let all = ["digits", "fashion", "fashion-regularized", "regression"]
+let all = ["digits", "fashion", "fashion-regularized", "regression", "fine-tuning"]
 if let unknown = requested.first(where: { !all.contains($0) }) {
     FileHandle.standardError.write(Data("train-check: unknown check '\(unknown)' (expected \(all.joined(separator: ", ")))\n".utf8))
     exit(2)
@@ -107,6 +172,7 @@ do {
         case "digits": checks.append(try digits())
         case "fashion": checks.append(try fashion(regularized: false))
         case "fashion-regularized": checks.append(try fashion(regularized: true))
+        case "fine-tuning": checks.append(try fineTuning())
         default: checks.append(try regression())
         }
         print("\(checks.last!.passed ? "PASS" : "FAIL")  \(checks.last!.name): \(checks.last!.measured)  [bar: \(checks.last!.bar)]")
