@@ -7,7 +7,11 @@ let package = Package(
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "Neurite", targets: ["Neurite"]),
+        .executable(name: "neurite", targets: ["neurite"]),
         .executable(name: "xor", targets: ["xor"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         // Layering (Documentation/Architecture.md): each target may import only those below it.
@@ -22,6 +26,7 @@ let package = Package(
         .target(name: "NeuriteCheckpoint", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers"]),
         .target(name: "Neurite", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteTrain", "NeuriteCheckpoint"]),
 
+        .executableTarget(name: "neurite", dependencies: ["Neurite", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "xor", dependencies: ["Neurite"], path: "Examples/xor"),
         .executableTarget(name: "train-check", dependencies: ["Neurite"], path: "Examples/train-check"),
         .executableTarget(name: "neurite-bench", dependencies: ["Neurite", "NeuriteKernels"], path: "Benchmarks/neurite-bench"),
@@ -39,7 +44,7 @@ let package = Package(
             name: "NeuriteCheckpointTests", dependencies: ["NeuriteCheckpoint", "_NeuriteTestSupport"],
             exclude: ["Fixtures/make_fixtures.py", "Fixtures/check_reference_reads.py", "Fixtures/README.md"],
             resources: [.copy("Fixtures/torch_layout.safetensors"), .copy("Fixtures/tiny.safetensors"), .copy("Fixtures/demo.safetensors")]),
-        .testTarget(name: "ExamplesTests", dependencies: ["xor"]),
+        .testTarget(name: "ExamplesTests", dependencies: ["xor", "neurite"]),
     ],
     swiftLanguageModes: [.v6]
 )

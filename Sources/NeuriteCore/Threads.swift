@@ -1,0 +1,5 @@
+import NeuriteKernels
+
+/// The kernels' thread settings (`Threading.maximumThreads`, `NEURITE_NUM_THREADS`), available to
+/// users of `import Neurite` without importing the kernels.
+public typealias Threading = NeuriteKernels.Threading

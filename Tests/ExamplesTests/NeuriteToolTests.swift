@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// The `neurite` tool, run as a user runs it.
+@Suite("neurite command-line tool")
+struct NeuriteToolTests {
+    let examples = ExampleTests()
+
+    func temporaryDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("neurite-cli-\(UUID().uuidString)").path
+    }
+
+    @Test func trainWritesAModelHistoryAndCheckpointAndIsReproducible() throws {
+        let first = temporaryDirectory(), second = temporaryDirectory()
+        defer { for path in [first, second] { try? FileManager.default.removeItem(atPath: path) } }
+        let run = try examples.run("neurite", ["train", "--epochs", "3", "--quiet", "--output", first])
+        #expect(run.status == 0, "\(run.error)")
+        let lines = run.output.split(separator: "\n")
+        #expect(lines.count == 1)
+        let last = try #require(lines.last)
+        #expect(last.hasPrefix("test accuracy 0.") && last.contains("  loss "))
+        let accuracy = try #require(Double(last.split(separator: " ")[2]))
+        #expect(accuracy > 0.85)
+        for file in ["model.safetensors", "history.csv", "checkpoint.safetensors"] {
+            #expect(FileManager.default.fileExists(atPath: "\(first)/\(file)"), "\(file)")
+        }
+        #expect(try String(contentsOfFile: "\(first)/history.csv", encoding: .utf8).split(separator: "\n").count == 4)
+        _ = try examples.run("neurite", ["train", "--epochs", "3", "--quiet", "--output", second])
+        #expect(FileManager.default.contents(atPath: "\(first)/model.safetensors") == FileManager.default.contents(atPath: "\(second)/model.safetensors"))
+
+        let summary = try examples.run("neurite", ["summary", "--model", "\(first)/model.safetensors"])
+        #expect(summary.status == 0 && summary.output.contains("│ 1 (Dense)                       │ (None, 256)"))
+        let evaluation = try examples.run("neurite", ["evaluate", "--model", "\(first)/model.safetensors"])
+        #expect(evaluation.status == 0 && evaluation.output.hasSuffix("\(last)\n"))
+
+        let resumed = try examples.run("neurite", ["train", "--epochs", "4", "--quiet", "--resume", "--output", first])
+        #expect(resumed.status == 0, "\(resumed.error)")
+        #expect(try String(contentsOfFile: "\(first)/history.csv", encoding: .utf8).split(separator: "\n").count == 5)
+    }
+
+    @Test(arguments: [
+        (["train", "--dataset", "nope"], Int32(1), "neurite: unknown dataset 'nope' (expected digits, fashion-mnist, mnist, idx:DIR, csv:FILE or npy:X,Y)"),
+        (["train", "--epochs", "0"], 64, "neurite: --epochs must be positive, got 0"),
+        (["train", "--hidden", "64,x"], 64, "neurite: --hidden expects positive widths separated by commas, got '64,x'"),
+        (["train", "--bogus"], 64, "neurite: Unknown option '--bogus'"),
+        (["evaluate", "--model", "/nonexistent/model.safetensors"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
+        (["train", "--dataset", "idx:/nonexistent-dir", "--quiet"], 1, "neurite: /nonexistent-dir: no such directory"),
+    ])
+    func mistakesGetOneLineAndAFailingStatus(arguments: [String], status: Int32, message: String) throws {
+        let run = try examples.run("neurite", arguments)
+        #expect(run.status == status)
+        #expect(run.error.hasPrefix(message), "\(run.error)")
+        #expect(run.error.split(separator: "\n").count == 1)
+    }
+}
