@@ -33,6 +33,17 @@ struct NeuriteToolTests {
         let evaluation = try examples.run("neurite", ["evaluate", "--model", "\(first)/model.safetensors"])
         #expect(evaluation.status == 0 && evaluation.output.hasSuffix("\(last)\n"))
 
+        // Predictions on two all-zero 8×8 images given as CSV rows: one row each, probabilities summing to 1.
+        let csv = "\(first)/inputs.csv"
+        try (String(repeating: "0,", count: 63) + "0\n").appending(String(repeating: "0,", count: 63) + "0.5\n")
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        let predicted = try examples.run("neurite", ["predict", "--model", "\(first)/model.safetensors", "--input", csv])
+        #expect(predicted.status == 0, "\(predicted.error)")
+        let rows = predicted.output.split(separator: "\n")
+        #expect(rows.first == "index,class,p0,p1,p2,p3,p4,p5,p6,p7,p8,p9" && rows.count == 3)
+        let probabilities = rows[1].split(separator: ",").dropFirst(2).compactMap { Double($0) }
+        #expect(probabilities.count == 10 && abs(probabilities.reduce(0, +) - 1) < 1e-4)
+
         let resumed = try examples.run("neurite", ["train", "--epochs", "4", "--quiet", "--resume", "--output", first])
         #expect(resumed.status == 0, "\(resumed.error)")
         #expect(try String(contentsOfFile: "\(first)/history.csv", encoding: .utf8).split(separator: "\n").count == 5)
@@ -44,6 +55,7 @@ struct NeuriteToolTests {
         (["train", "--hidden", "64,x"], 64, "neurite: --hidden expects positive widths separated by commas, got '64,x'"),
         (["train", "--bogus"], 64, "neurite: Unknown option '--bogus'"),
         (["evaluate", "--model", "/nonexistent/model.safetensors"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
+        (["predict", "--model", "/nonexistent/model.safetensors", "--input", "x.npy"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
         (["train", "--dataset", "idx:/nonexistent-dir", "--quiet"], 1, "neurite: /nonexistent-dir: no such directory"),
     ])
     func mistakesGetOneLineAndAFailingStatus(arguments: [String], status: Int32, message: String) throws {

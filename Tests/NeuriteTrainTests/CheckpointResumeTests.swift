@@ -93,3 +93,31 @@ struct CheckpointResumeTests {
     }
 }
 
+
+@Suite("README saving and loading")
+struct ReadmeSavingTests {
+    /// The "Saving and loading" snippet of README.md with a small model and data.
+    @Test func savingSnippetRuns() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-readme-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        let model = Sequential { Dense(2, 8); Tanh(); Dense(8, 2) }
+        let optimizer = try Adam(model.parameters, learningRate: 1e-2)
+        let loader = DataLoader(SyntheticData.xor(), batchSize: 4)
+        let loss = { (logits: Tensor, labels: Tensor) in crossEntropy(logits: logits, classIndices: labels) }
+
+        try model.saveWeights(to: path("weights.safetensors"))
+        try model.loadWeights(from: path("weights.safetensors"))
+        try ModelFile.save(model, to: path("model.safetensors"))
+        let restored = try ModelFile.load(path("model.safetensors"))
+        #expect(restored.description == model.description)
+
+        fit(model, loss: loss, optimizer: optimizer, data: loader, epochs: 2,
+            callbacks: [CheckpointCallback(path: path("checkpoint.safetensors"))], progress: .quiet)
+        let checkpoint = try TrainingCheckpoint.read(path("checkpoint.safetensors"))
+        try checkpoint.restore(model: model, optimizer: optimizer)
+        let history = fit(model, loss: loss, optimizer: optimizer, data: loader, epochs: 4, progress: .quiet, resuming: checkpoint)
+        #expect(history.epochs.count == 4)
+    }
+}
