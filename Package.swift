@@ -21,10 +21,12 @@ let package = Package(
         .target(name: "NeuriteNN", dependencies: ["NeuriteCore", "NeuriteKernels"]),
         .target(name: "NeuriteOptimizers", dependencies: ["NeuriteCore", "NeuriteNN"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CLibPNG", path: "Sources/CLibPNG"),
+        .target(name: "NeuritePlot", dependencies: ["NeuriteCore", "CLibPNG"]),
         .target(name: "NeuriteData", dependencies: ["NeuriteCore", "CZlib"], resources: [.copy("Resources/digits.csv.gz")]),
         .target(name: "NeuriteTrain", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteCheckpoint"]),
         .target(name: "NeuriteCheckpoint", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers"]),
-        .target(name: "Neurite", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteTrain", "NeuriteCheckpoint"]),
+        .target(name: "Neurite", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteTrain", "NeuriteCheckpoint", "NeuritePlot"]),
 
         .executableTarget(name: "neurite", dependencies: ["Neurite", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "xor", dependencies: ["Neurite"], path: "Examples/xor"),
@@ -44,6 +46,7 @@ let package = Package(
             name: "NeuriteCheckpointTests", dependencies: ["NeuriteCheckpoint", "_NeuriteTestSupport"],
             exclude: ["Fixtures/make_fixtures.py", "Fixtures/check_reference_reads.py", "Fixtures/README.md"],
             resources: [.copy("Fixtures/torch_layout.safetensors"), .copy("Fixtures/tiny.safetensors"), .copy("Fixtures/demo.safetensors")]),
+        .testTarget(name: "NeuritePlotTests", dependencies: ["NeuritePlot"]),
         .testTarget(name: "ExamplesTests", dependencies: ["xor", "neurite"]),
     ],
     swiftLanguageModes: [.v6]

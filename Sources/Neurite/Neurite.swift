@@ -5,3 +5,4 @@
 @_exported import NeuriteData
 @_exported import NeuriteTrain
 @_exported import NeuriteCheckpoint
+@_exported import NeuritePlot

@@ -6,8 +6,10 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a network on a data set and save it.",
         discussion: """
-        Writes to the output directory: model.safetensors (weights and architecture), history.csv, and \
-        checkpoint.safetensors after every epoch. The last line printed is the test accuracy and loss. \
+        Writes to the output directory: model.safetensors (weights and architecture), history.csv, \
+        checkpoint.safetensors after every epoch, and pictures: learning-curves.png, confusion-matrix.png, \
+        and for images samples.png and first-layer-weights.png. The last line printed is the test \
+        accuracy and loss. \
         The same seed gives the same model file, byte for byte.
 
         Examples:
@@ -125,6 +127,7 @@ struct Train: ParsableCommand {
                 "neurite.dataset": dataset,
             ])
             let result = evaluate(model, on: test, loss: loss)
+            try Pictures.write(history: history, model: model, test: test, evaluation: result, to: output)
             print(String(format: "test accuracy %.4f  loss %.4f", result.accuracy ?? .nan, result.loss))
         }
     }

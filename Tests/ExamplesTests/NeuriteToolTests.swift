@@ -24,6 +24,15 @@ struct NeuriteToolTests {
         for file in ["model.safetensors", "history.csv", "checkpoint.safetensors"] {
             #expect(FileManager.default.fileExists(atPath: "\(first)/\(file)"), "\(file)")
         }
+        // Pictures: PNG signature and size.
+        for (file, width, height) in [("learning-curves.png", 1200, 420), ("confusion-matrix.png", 70 + 10 * 60 + 20, 70 + 10 * 60 + 40),
+                                      ("samples.png", 8 * 92, 4 * 104), ("first-layer-weights.png", 8 * 92, 4 * 104)] {
+            let data = try #require(FileManager.default.contents(atPath: "\(first)/\(file)"), "\(file)")
+            let bytes = [UInt8](data)
+            #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "\(file)")
+            let size = (bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }, bytes[20..<24].reduce(0) { $0 << 8 | Int($1) })
+            #expect(size == (width, height), "\(file): \(size)")
+        }
         #expect(try String(contentsOfFile: "\(first)/history.csv", encoding: .utf8).split(separator: "\n").count == 4)
         _ = try examples.run("neurite", ["train", "--epochs", "3", "--quiet", "--output", second])
         #expect(FileManager.default.contents(atPath: "\(first)/model.safetensors") == FileManager.default.contents(atPath: "\(second)/model.safetensors"))

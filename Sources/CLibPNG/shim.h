@@ -1,0 +1,2 @@
+// The system libpng (on the base image), for writing pictures.
+#include <png.h>

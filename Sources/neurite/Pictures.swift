@@ -1,0 +1,31 @@
+import Neurite
+
+/// The pictures `neurite train` writes next to the model.
+enum Pictures {
+    static func write(history: History, model: Sequential, test: TensorDataset, evaluation: Evaluation, to directory: String) throws {
+        let epochs = history.epochs
+        try Charts.learningCurves(
+            loss: epochs.map(\.loss), validationLoss: epochs.map(\.validationLoss), accuracy: epochs.map(\.accuracy),
+            validationAccuracy: epochs.map(\.validationAccuracy), learningRate: epochs.map { Double($0.learningRate) }
+        ).writePNG(to: "\(directory)/learning-curves.png")
+        if let confusion = evaluation.confusion {
+            try Charts.confusionMatrix(confusion).writePNG(to: "\(directory)/confusion-matrix.png")
+        }
+        // Test samples with predicted (P) and true (T) labels; mistakes framed in red.
+        let shown = min(32, test.count)
+        guard shown > 0, test.inputs.rank == 4, test.inputs.shape[1] == 1 else { return }
+        let images = test.inputs[0..<shown]
+        let predicted = withoutGradients { model(images).argmax(axis: 1).scalars }
+        let truth = test.targets.scalars.prefix(shown)
+        let captions = zip(predicted, truth).map { "P\(Int($0)) T\(Int($1))" }
+        let wrong = Set(zip(predicted, truth).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset))
+        try Charts.imageGrid(images, captions: captions, highlighted: wrong).writePNG(to: "\(directory)/samples.png")
+        // What the first hidden units respond to: their weights as images.
+        guard let first = model.layers.first(where: { $0 is Dense }) as? Dense else { return }
+        let (height, width) = (test.inputs.shape[2], test.inputs.shape[3])
+        guard first.inFeatures == height * width else { return }
+        let units = min(32, first.outFeatures)
+        let weights = first.weight.value[0..<units].reshaped([units, 1, height, width])
+        try Charts.imageGrid(weights, captions: (0..<units).map { "UNIT \($0)" }).writePNG(to: "\(directory)/first-layer-weights.png")
+    }
+}

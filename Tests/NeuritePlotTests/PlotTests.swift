@@ -1,0 +1,43 @@
+import Foundation
+import NeuriteCore
+@testable import NeuritePlot
+import Testing
+
+/// The width and height in a PNG file's IHDR chunk, or nil if the signature is wrong.
+func pngSize(_ path: String) -> (width: Int, height: Int)? {
+    guard let data = FileManager.default.contents(atPath: path), data.count > 24 else { return nil }
+    let bytes = [UInt8](data)
+    guard Array(bytes[0..<8]) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], Array(bytes[12..<16]) == Array("IHDR".utf8) else { return nil }
+    func int(_ at: Int) -> Int { bytes[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
+    return (int(16), int(20))
+}
+
+@Suite("Pictures")
+struct PlotTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-plot-\(UUID().uuidString)")
+
+    @Test func canvasDrawsAndWritesValidPNGs() throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var canvas = Canvas(width: 40, height: 20)
+        canvas.line(from: (0, 0), to: (39, 19), color: .red)
+        #expect(canvas.color(x: 0, y: 0) == .red && canvas.color(x: 39, y: 19) == .red && canvas.color(x: 39, y: 0) == .white)
+        canvas.text("A1", x: 0, y: 10)
+        #expect(canvas.color(x: 0, y: 11) == .black)  // the left stroke of the A
+        #expect(Canvas.textWidth("A1") == 11 && Canvas.textWidth("A1", scale: 2) == 22)
+        let path = directory.appendingPathComponent("canvas.png").path
+        try canvas.writePNG(to: path)
+        #expect(pngSize(path)! == (40, 20))
+        #expect(throws: FileError.self) { try canvas.writePNG(to: "/nonexistent-directory/x.png") }
+    }
+
+    @Test func chartsHaveTheirSizes() throws {
+        let curves = Charts.learningCurves(loss: [1, 0.5], validationLoss: [1.1, nil], accuracy: [0.5, 0.7], validationAccuracy: [nil, nil], learningRate: [0.1, 0.1])
+        #expect(curves.width == 1200 && curves.height == 420)
+        let confusion = Charts.confusionMatrix([[5, 1], [0, 6]])
+        #expect(confusion.width == 70 + 2 * 60 + 20)
+        let grid = Charts.imageGrid(Tensor.uniform([10, 1, 8, 8], seed: 1), captions: Array(repeating: "X", count: 10), highlighted: [2], columns: 4)
+        #expect(grid.width == 4 * (8 * 10 + 12) && grid.height == 3 * (8 * 10 + 24))
+        #expect(Charts.format(0.123456) == "0.123" && Charts.format(0.0015) == "1.5E-3" && Charts.format(0) == "0")
+    }
+}
