@@ -23,6 +23,8 @@ struct Train: ParsableCommand {
     var dataset = "digits"
     @Option(help: "Hidden layer widths, comma-separated.")
     var hidden = "256"
+    @Option(help: "A model description (JSON, as `neurite import` reads) to train instead of the MLP the options describe.")
+    var model: String?
     @Option(help: "relu, leaky-relu, elu, gelu, silu, tanh or sigmoid.")
     var activation = "relu"
     @Option(help: "Dropout probability after each hidden layer.")
@@ -91,7 +93,20 @@ struct Train: ParsableCommand {
             let (fullTrain, test, classes) = try DatasetChoice(name: dataset).load()
             let (train, validation) = validationSplit > 0 ? fullTrain.split(fraction: 1 - validationSplit, seed: seed) : (fullTrain, nil)
             let sampleShape = Array(train.inputs.shape.dropFirst())
-            let model = try ModelBuilder(options: self).build(inputFeatures: sampleShape.reduce(1, *), classes: classes)
+            let model: Sequential
+            if let description = self.model {
+                let built = try ModelDescriptions.build(try DescriptionFile.read(description), path: "model")
+                guard let sequential = built as? Sequential else {
+                    throw DatasetChoice.Problem(description: "\(description): the top-level layer must be a Sequential")
+                }
+                let probe = withoutGradients { sequential.eval(); defer { sequential.train() }; return sequential(train.batch(at: [0]).inputs) }
+                guard probe.shape == [1, classes] else {
+                    throw DatasetChoice.Problem(description: "\(description): the model gives outputs of shape \(probe.shape) for one sample; the data set needs [1, \(classes)]")
+                }
+                model = sequential
+            } else {
+                model = try ModelBuilder(options: self).build(inputFeatures: sampleShape.reduce(1, *), classes: classes)
+            }
             let optimizer = try makeOptimizer(model)
             let batches = (train.count + batchSize - 1) / batchSize
             let scheduler = try makeScheduler(optimizer, batchesPerEpoch: batches)

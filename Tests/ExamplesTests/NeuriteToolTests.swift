@@ -53,6 +53,19 @@ struct NeuriteToolTests {
         let probabilities = rows[1].split(separator: ",").dropFirst(2).compactMap { Double($0) }
         #expect(probabilities.count == 10 && abs(probabilities.reduce(0, +) - 1) < 1e-4)
 
+        // Import: the same architecture as a description plus the trained weights gives a model
+        // file that evaluates identically.
+        let description = "\(first)/mlp.json"
+        try #"{"type":"Sequential","config":{},"children":[{"type":"Flatten","config":{"start":1,"end":-1},"children":[]},{"type":"Dense","config":{"in":64,"out":256,"bias":true},"children":[]},{"type":"ReLU","config":{},"children":[]},{"type":"Dense","config":{"in":256,"out":10,"bias":true},"children":[]}]}"#
+            .write(toFile: description, atomically: true, encoding: .utf8)
+        let imported = try examples.run("neurite", ["import", "--description", description, "--weights", "\(first)/model.safetensors",
+                                                    "--output", "\(first)/imported.safetensors", "--input-shape", "1,8,8"])
+        #expect(imported.status == 0, "\(imported.error)")
+        let reevaluated = try examples.run("neurite", ["evaluate", "--model", "\(first)/imported.safetensors"])
+        #expect(reevaluated.output.hasSuffix("\(last)\n"))
+        let described = try examples.run("neurite", ["train", "--model", description, "--epochs", "2", "--quiet", "--output", "\(first)/described"])
+        #expect(described.status == 0 && described.output.hasPrefix("test accuracy 0."), "\(described.error)")
+
         let resumed = try examples.run("neurite", ["train", "--epochs", "4", "--quiet", "--resume", "--output", first])
         #expect(resumed.status == 0, "\(resumed.error)")
         #expect(try String(contentsOfFile: "\(first)/history.csv", encoding: .utf8).split(separator: "\n").count == 5)
@@ -66,6 +79,8 @@ struct NeuriteToolTests {
         (["evaluate", "--model", "/nonexistent/model.safetensors"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
         (["predict", "--model", "/nonexistent/model.safetensors", "--input", "x.npy"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
         (["train", "--dataset", "idx:/nonexistent-dir", "--quiet"], 1, "neurite: /nonexistent-dir: no such directory"),
+        (["import", "--description", "/nonexistent.json", "--weights", "w", "--output", "o"], 1, "neurite: /nonexistent.json: no such file"),
+        (["train", "--model", "/nonexistent.json"], 1, "neurite: /nonexistent.json: no such file"),
     ])
     func mistakesGetOneLineAndAFailingStatus(arguments: [String], status: Int32, message: String) throws {
         let run = try examples.run("neurite", arguments)

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Neurite
+
+/// Reads a model description (the JSON of `LayerDescription`, as stored in model files).
+enum DescriptionFile {
+    static func read(_ path: String) throws -> LayerDescription {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DatasetChoice.Problem(description: "\(path): no such file")
+        }
+        do {
+            return try JSONDecoder().decode(LayerDescription.self, from: data)
+        } catch {
+            throw DatasetChoice.Problem(description: "\(path): not a model description (expected JSON like {\"type\": \"Sequential\", \"config\": {}, \"children\": [...]})")
+        }
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Combine a model description and PyTorch weights into a self-describing model file.",
+        discussion: """
+        The description is JSON: {"type": "Sequential", "config": {}, "children": [{"type": "Dense", \
+        "config": {"in": 784, "out": 256, "bias": true}, "children": []}, {"type": "ReLU", "config": {}, \
+        "children": []}, …]}. The weights are a safetensors file saved from PyTorch with \
+        safetensors.torch.save_file(model.state_dict(), …); every key must be used and every shape must match.
+
+        Example:
+          neurite import --description mlp.json --weights mlp.safetensors --output model.safetensors
+        """)
+
+    @Option(help: "The model description (JSON).")
+    var description: String
+    @Option(help: "PyTorch weights (safetensors).")
+    var weights: String
+    @Option(help: "The model file to write.")
+    var output: String
+    @Option(help: "The shape of one input, comma-separated, recorded for `neurite summary` and `predict`.")
+    var inputShape: String?
+
+    func run() throws {
+        try NeuriteCommand.reportingErrors {
+            let layout = try DescriptionFile.read(description)
+            let model = try ModelDescriptions.build(layout, path: "model")
+            try model.loadWeights(from: weights)
+            var metadata: [String: String] = [:]
+            if let inputShape { metadata["neurite.input_shape"] = inputShape }
+            try ModelFile.save(model, to: output, metadata: metadata)
+            print("wrote \(output): \(model.parameterCount) parameters")
+        }
+    }
+}
