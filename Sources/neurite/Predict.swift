@@ -7,7 +7,8 @@ struct Predict: ParsableCommand {
         abstract: "Classify inputs with a saved model.",
         discussion: """
         Inputs: an IDX file of images (scaled by 1/255), a CSV file of feature rows (no label column), \
-        or an .npy array whose first axis is the sample. Writes one CSV row per input: the index, the \
+        an .npy array whose first axis is the sample, or one PNG image (grayscale, scaled to [0, 1]; \
+        its size must match the model's input). Writes one CSV row per input: the index, the \
         predicted class and the probability of each class; to standard output, or to --output \
         (.csv, or .npy for the probabilities as float32).
 
@@ -18,7 +19,7 @@ struct Predict: ParsableCommand {
 
     @Option(help: "A model file written by neurite train.")
     var model: String
-    @Option(help: "An .idx(.gz), .csv or .npy file of inputs.")
+    @Option(help: "An .idx(.gz), .csv, .npy or .png file of inputs.")
     var input: String
     @Option(help: "Where to write the predictions (.csv or .npy); standard output by default.")
     var output: String?
@@ -66,7 +67,8 @@ struct Predict: ParsableCommand {
             return Tensor.concatenate([rows.labels.unsqueezed(axis: 1), rows.features], axis: 1)  // every column is a feature
         }
         if name.contains("idx") { return try IDXReader.read(input) / 255 }
-        throw DatasetChoice.Problem(description: "\(input): unknown input format (expected .npy, .csv or an IDX file)")
+        if name.hasSuffix(".png") { return try PNGReader.readGrayscale(input).unsqueezed(axis: 0) }
+        throw DatasetChoice.Problem(description: "\(input): unknown input format (expected .npy, .csv, .png or an IDX file)")
     }
 }
 

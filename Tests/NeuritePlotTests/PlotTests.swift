@@ -29,6 +29,14 @@ struct PlotTests {
         try canvas.writePNG(to: path)
         #expect(pngSize(path)! == (40, 20))
         #expect(throws: FileError.self) { try canvas.writePNG(to: "/nonexistent-directory/x.png") }
+        // Read back as grayscale: white background 1, the black text 0, the red line in between.
+        let gray = try PNGReader.readGrayscale(path)
+        #expect(gray.shape == [1, 20, 40])
+        #expect(gray.scalar(at: [0, 0, 39]) == 1 && gray.scalar(at: [0, 11, 0]) == 0)
+        #expect((0.1...0.5).contains(gray.scalar(at: [0, 0, 0])))
+        let notPNG = directory.appendingPathComponent("not.png").path
+        try Data("hello".utf8).write(to: URL(fileURLWithPath: notPNG))
+        #expect(throws: FileError.self) { _ = try PNGReader.readGrayscale(notPNG) }
     }
 
     @Test func chartsHaveTheirSizes() throws {
