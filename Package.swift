@@ -30,6 +30,9 @@ let package = Package(
 
         .executableTarget(name: "neurite", dependencies: ["Neurite", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "xor", dependencies: ["Neurite"], path: "Examples/xor"),
+        .executableTarget(name: "spirals", dependencies: ["Neurite"], path: "Examples/spirals"),
+        .executableTarget(name: "approximation", dependencies: ["Neurite"], path: "Examples/approximation"),
+        .executableTarget(name: "gradients", dependencies: ["Neurite"], path: "Examples/gradients"),
         .executableTarget(name: "train-check", dependencies: ["Neurite"], path: "Examples/train-check"),
         .executableTarget(name: "neurite-bench", dependencies: ["Neurite", "NeuriteKernels"], path: "Benchmarks/neurite-bench"),
 
@@ -47,7 +50,7 @@ let package = Package(
             exclude: ["Fixtures/make_fixtures.py", "Fixtures/check_reference_reads.py", "Fixtures/README.md"],
             resources: [.copy("Fixtures/torch_layout.safetensors"), .copy("Fixtures/tiny.safetensors"), .copy("Fixtures/demo.safetensors")]),
         .testTarget(name: "NeuritePlotTests", dependencies: ["NeuritePlot"]),
-        .testTarget(name: "ExamplesTests", dependencies: ["xor", "neurite"]),
+        .testTarget(name: "ExamplesTests", dependencies: ["xor", "neurite", "spirals", "approximation", "gradients"]),
     ],
     swiftLanguageModes: [.v6]
 )
