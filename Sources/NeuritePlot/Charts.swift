@@ -14,10 +14,10 @@ public enum Charts {
     }
 
     /// A line chart of `series` against x = 1, 2, …, with axes, ticks, a title and a legend, drawn
-    /// into `canvas` inside the rectangle (x, y, width, height).
+    /// into `canvas` inside the rectangle (x, y, width, height); `markers` dots each point.
     public static func lineChart(
         _ series: [Series], title: String, xLabel: String, into canvas: inout Canvas,
-        x left: Int, y top: Int, width: Int, height: Int
+        x left: Int, y top: Int, width: Int, height: Int, markers: Bool = true
     ) {
         let plotLeft = left + 52, plotTop = top + 24, plotWidth = width - 70, plotHeight = height - 60
         canvas.centeredText(title, x: left + width / 2, y: top + 6, scale: 2)
@@ -51,7 +51,7 @@ public enum Charts {
         for line in series {
             let points = line.values.enumerated().filter { $0.element.isFinite }.map { point($0.offset, $0.element) }
             for (a, b) in zip(points, points.dropFirst()) { canvas.line(from: a, to: b, color: line.color, thickness: 2, dash: line.dashed ? 6 : 0) }
-            for p in points { canvas.fill(x: p.0 - 2, y: p.1 - 2, width: 5, height: 5, color: line.color) }
+            if markers { for p in points { canvas.fill(x: p.0 - 2, y: p.1 - 2, width: 5, height: 5, color: line.color) } }
         }
         // Legend in the top-right corner of the plot.
         var legendY = plotTop + 8
