@@ -78,7 +78,7 @@ public func fit(
             lossSum += Double(scalar) * Double(size)
             seen += size
             if task == .classification {
-                correct += Metrics.accuracy(logits: withoutGradients { outputs.detached() }, labels: batch.targets) * Double(size)
+                correct += Metrics.accuracy(logits: outputs.detached(), labels: batch.targets) * Double(size)
             }
             context.globalStep += 1
             let accuracy = task == .classification ? correct / Double(seen) : nil

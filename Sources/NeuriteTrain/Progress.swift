@@ -28,8 +28,6 @@ final class ProgressPrinter: Callback {
         inPlace = style == .automatic && isatty(STDOUT_FILENO) != 0
     }
 
-    func trainingBegan(_ context: TrainingContext) {}
-
     func batchEnded(_ context: TrainingContext, loss: Float, runningLoss: Double, runningAccuracy: Double?) {
         if context.batch == 0 { firstStepEnd = Date() }
         guard inPlace, Date().timeIntervalSince(lastDraw) >= 0.05 || context.batch + 1 == context.batchesPerEpoch else { return }

@@ -113,12 +113,10 @@ public struct TrainingCheckpoint: Sendable {
         }
         var weights: [String: Tensor] = [:]
         for (key, tensor) in file.tensors where key.hasPrefix("model.") { weights[String(key.dropFirst(6))] = tensor }
-        var checkpoint = TrainingCheckpoint(epoch: header.epoch, globalStep: header.globalStep, history: header.history,
-                                            schedulerStep: header.schedulerStep,
-                                            optimizer: OptimizerState(learningRates: header.learningRates, parameters: parameters),
-                                            generators: header.generators, weights: weights)
-        checkpoint.epoch = header.epoch
-        return checkpoint
+        return TrainingCheckpoint(epoch: header.epoch, globalStep: header.globalStep, history: header.history,
+                                  schedulerStep: header.schedulerStep,
+                                  optimizer: OptimizerState(learningRates: header.learningRates, parameters: parameters),
+                                  generators: header.generators, weights: weights)
     }
 
     private init(epoch: Int, globalStep: Int, history: History, schedulerStep: Int?, optimizer: OptimizerState,
