@@ -23,6 +23,19 @@ struct AutogradTests {
         #expect(x.gradient?.scalars == [7])
     }
 
+    @Test func gradientsWithRespectToChosenInputsLeaveEveryLeafAlone() {
+        // f = Σ (w·x)² with w = [1, 2], x = [3, −1]: ∂f/∂x = 2(w·x)·w = [2, 4], ∂f/∂w = 2(w·x)·x = [6, −2].
+        let w = Tensor([1, 2], requiresGradient: true), x = Tensor([3, -1], requiresGradient: true)
+        let unused = Tensor([5], requiresGradient: true)
+        let f = { ((w * x).sum() * (w * x).sum()) }
+        let both = Tensor.gradients(of: f(), withRespectTo: [x, w, unused])
+        #expect(both[0].scalars == [2, 4] && both[1].scalars == [6, -2] && both[2].scalars == [0])
+        #expect(w.gradient == nil && x.gradient == nil, "no leaf accumulates")
+        // With an upstream gradient, for a non-scalar output.
+        let vector = Tensor.gradients(of: w * x, withRespectTo: [x], upstream: Tensor([10, 100]))
+        #expect(vector[0].scalars == [10, 200])
+    }
+
     @Test func gradientsAccumulateAcrossBackwardCalls() {
         let x = Tensor([1, 2], requiresGradient: true)
         (x * 3).sum().backward()

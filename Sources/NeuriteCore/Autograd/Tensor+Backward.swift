@@ -12,20 +12,54 @@ extension Tensor {
         guard let root = node else {
             preconditionFailure("backward: the tensor does not require gradients (no leaf with requiresGradient was used, or it was computed inside withoutGradients)")
         }
-        let seed: Tensor
-        if let upstream {
-            precondition(upstream.shape == shape, "backward: upstream gradient of shape \(upstream.shape) for a tensor of shape \(shape)")
-            seed = upstream.detached()
-        } else {
-            precondition(scalarCount == 1, "backward: the tensor of shape \(shape) is not a scalar; pass the upstream gradient")
-            seed = Tensor.ones(shape)
+        propagate(from: root, seed: seed(upstream, for: "backward"), retainingGraph: retainingGraph) { leaf, gradient in
+            leaf.gradient = leaf.gradient.map { $0 + gradient } ?? gradient
         }
+    }
+
+    /// The gradients of `output` with respect to each of `inputs` (PyTorch's `torch.autograd.grad`):
+    /// `∂(Σ upstream · output)/∂input`, each of its input's shape, zeros for an input that `output`
+    /// does not depend on. Unlike `backward()` it leaves every leaf's `gradient` untouched (a
+    /// model's parameters keep theirs), and it frees the graph.
+    ///
+    /// - Precondition: every input is a leaf that requires gradients; `upstream` has `output`'s
+    ///   shape, and may be omitted for a one-element output.
+    public static func gradients(of output: Tensor, withRespectTo inputs: [Tensor], upstream: Tensor? = nil) -> [Tensor] {
+        guard let root = output.node else {
+            preconditionFailure("gradients: the output does not require gradients (no input requiring gradients was used, or it was computed inside withoutGradients)")
+        }
+        for (index, input) in inputs.enumerated() {
+            precondition(input.isLeaf, "gradients: input \(index) of shape \(input.shape) is not a leaf that requires gradients")
+        }
+        var wanted: [ObjectIdentifier: Tensor] = [:]
+        let keys = Set(inputs.map { ObjectIdentifier($0.node!) })
+        output.propagate(from: root, seed: output.seed(upstream, for: "gradients"), retainingGraph: false) { leaf, gradient in
+            let key = ObjectIdentifier(leaf)
+            guard keys.contains(key) else { return }
+            wanted[key] = wanted[key].map { $0 + gradient } ?? gradient
+        }
+        return inputs.map { wanted[ObjectIdentifier($0.node!)] ?? Tensor.zeros($0.shape) }
+    }
+
+    /// The gradient that starts back-propagation: `upstream`, or 1 for a one-element tensor.
+    private func seed(_ upstream: Tensor?, for operation: String) -> Tensor {
+        if let upstream {
+            precondition(upstream.shape == shape, "\(operation): upstream gradient of shape \(upstream.shape) for a tensor of shape \(shape)")
+            return upstream.detached()
+        }
+        precondition(scalarCount == 1, "\(operation): the tensor of shape \(shape) is not a scalar; pass the upstream gradient")
+        return Tensor.ones(shape)
+    }
+
+    /// Runs the chain rule from `root` in reverse topological order, handing each leaf's total
+    /// gradient to `reachLeaf`.
+    private func propagate(from root: GradientNode, seed: Tensor, retainingGraph: Bool, reachLeaf: (GradientNode, Tensor) -> Void) {
         withoutGradients {
             var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed]
             for node in Tensor.reverseTopologicalOrder(from: root) {
                 guard let gradient = pending.removeValue(forKey: ObjectIdentifier(node)) else { continue }
                 if node.isLeaf {
-                    node.gradient = node.gradient.map { $0 + gradient } ?? gradient
+                    reachLeaf(node, gradient)
                     continue
                 }
                 guard let rule = node.rule else {
