@@ -26,7 +26,8 @@ let package = Package(
         .target(name: "NeuriteData", dependencies: ["NeuriteCore", "CZlib"], resources: [.copy("Resources/digits.csv.gz")]),
         .target(name: "NeuriteTrain", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteCheckpoint"]),
         .target(name: "NeuriteCheckpoint", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers"]),
-        .target(name: "Neurite", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteTrain", "NeuriteCheckpoint", "NeuritePlot"]),
+        .target(name: "NeuriteInterpret", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteData", "NeuritePlot"]),
+        .target(name: "Neurite", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteTrain", "NeuriteCheckpoint", "NeuritePlot", "NeuriteInterpret"]),
 
         .executableTarget(name: "neurite", dependencies: ["Neurite", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "xor", dependencies: ["Neurite"], path: "Examples/xor"),
@@ -50,6 +51,7 @@ let package = Package(
             exclude: ["Fixtures/make_fixtures.py", "Fixtures/check_reference_reads.py", "Fixtures/README.md"],
             resources: [.copy("Fixtures/torch_layout.safetensors"), .copy("Fixtures/tiny.safetensors"), .copy("Fixtures/demo.safetensors")]),
         .testTarget(name: "NeuritePlotTests", dependencies: ["NeuritePlot"]),
+        .testTarget(name: "NeuriteInterpretTests", dependencies: ["NeuriteInterpret", "NeuriteTrain", "_NeuriteTestSupport"]),
         .testTarget(name: "ExamplesTests", dependencies: ["xor", "neurite", "spirals", "approximation", "gradients"]),
     ],
     swiftLanguageModes: [.v6]

@@ -6,3 +6,4 @@
 @_exported import NeuriteTrain
 @_exported import NeuriteCheckpoint
 @_exported import NeuritePlot
+@_exported import NeuriteInterpret

@@ -37,7 +37,7 @@ public enum Charts {
             let value = yMin + (yMax - yMin) * Double(tick) / 4
             let (_, py) = point(0, value)
             canvas.line(from: (plotLeft, py), to: (plotLeft + plotWidth, py), color: .lightGray)
-            let label = format(value)
+            let label = shortNumber(value)
             canvas.text(label, x: plotLeft - 6 - Canvas.textWidth(label), y: py - 3, color: .gray)
         }
         let stride = max(1, (count + 9) / 10)
@@ -139,8 +139,8 @@ public enum Charts {
         return canvas
     }
 
-    /// Short tick labels: `0.85`, `1.2E-3`.
-    static func format(_ value: Double) -> String {
+    /// Short number labels: `0.85`, `1.2E-3`.
+    public static func shortNumber(_ value: Double) -> String {
         let magnitude = abs(value)
         if magnitude == 0 { return "0" }
         if magnitude >= 0.01 && magnitude < 1000 {

@@ -20,12 +20,10 @@ enum Pictures {
         let captions = zip(predicted, truth).map { "P\(Int($0)) T\(Int($1))" }
         let wrong = Set(zip(predicted, truth).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset))
         try Charts.imageGrid(images, captions: captions, highlighted: wrong).writePNG(to: "\(directory)/samples.png")
-        // What the first hidden units respond to: their weights as images.
+        // What the first hidden units respond to: their weights as images (red positive, blue negative).
         guard let first = model.layers.first(where: { $0 is Dense }) as? Dense else { return }
         let (height, width) = (test.inputs.shape[2], test.inputs.shape[3])
         guard first.inFeatures == height * width else { return }
-        let units = min(32, first.outFeatures)
-        let weights = first.weight.value[0..<units].reshaped([units, 1, height, width])
-        try Charts.imageGrid(weights, captions: (0..<units).map { "UNIT \($0)" }).writePNG(to: "\(directory)/first-layer-weights.png")
+        try ExplanationPicture.firstLayerWeights(first, height: height, width: width).writePNG(to: "\(directory)/first-layer-weights.png")
     }
 }

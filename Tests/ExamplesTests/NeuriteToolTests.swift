@@ -81,11 +81,52 @@ struct NeuriteToolTests {
         (["train", "--dataset", "idx:/nonexistent-dir", "--quiet"], 1, "neurite: /nonexistent-dir: no such directory"),
         (["import", "--description", "/nonexistent.json", "--weights", "w", "--output", "o"], 1, "neurite: /nonexistent.json: no such file"),
         (["train", "--model", "/nonexistent.json"], 1, "neurite: /nonexistent.json: no such file"),
+        (["explain", "--model", "/nonexistent/model.safetensors"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
+        (["explain", "--model", "m", "--method", "magic"], 64,
+         "neurite: --method must be one of saliency, gradient-input, integrated-gradients, smoothgrad, occlusion, all, got 'magic'"),
+        (["explain", "--model", "m", "--steps", "0"], 64, "neurite: --steps must be at least 1, got 0"),
+        (["explain", "--model", "m", "--integration", "simpson"], 64, "neurite: --integration must be gauss-legendre"),
+        (["explain", "--model", "m", "--output", "map.jpg"], 64, "neurite: --output must name a .png file, got 'map.jpg'"),
     ])
     func mistakesGetOneLineAndAFailingStatus(arguments: [String], status: Int32, message: String) throws {
         let run = try examples.run("neurite", arguments)
         #expect(run.status == status)
         #expect(run.error.hasPrefix(message), "\(run.error)")
         #expect(run.error.split(separator: "\n").count == 1)
+    }
+
+    @Test func explainPrintsTheTopClassesAndWritesThePanels() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let trained = try examples.run("neurite", ["train", "--epochs", "3", "--quiet", "--output", directory])
+        #expect(trained.status == 0, "\(trained.error)")
+        let model = "\(directory)/model.safetensors", picture = "\(directory)/explained.png"
+        let run = try examples.run("neurite", ["explain", "--model", model, "--index", "3", "--top", "4", "--output", picture])
+        #expect(run.status == 0, "\(run.error)")
+        let lines = run.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "input: digits test sample 3, label 3")
+        // "top 4: 3 (0.9451)  8 (0.0290)  …": four classes, probabilities in decreasing order.
+        let top = try #require(lines.first { $0.hasPrefix("top 4: ") })
+        let probabilities = top.split(separator: "(").dropFirst().compactMap { Double($0.prefix { $0 != ")" }) }
+        #expect(probabilities.count == 4 && probabilities == probabilities.sorted(by: >))
+        // Integrated gradients reports completeness; 64 Gauss–Legendre steps keep it under 1 %.
+        let check = try #require(lines.first { $0.hasPrefix("integrated gradients (64 steps, gauss-legendre)") })
+        let share = try #require(Double(check.split(separator: "(").last!.dropLast(2)))
+        #expect(share < 1, "\(check)")
+        #expect(lines.last == "wrote \(picture)")
+        // Input plus five panels, side by side, for an 8×8 digit drawn 28 times larger.
+        let bytes = [UInt8](try #require(FileManager.default.contents(atPath: picture)))
+        #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        #expect(width % 6 == 0 && width >= 6 * (8 * 28 + 24) && height == 34 + 8 * 28 + 70, "\(width)×\(height)")
+
+        // One method, an explicit target, and an index past the end of the test split.
+        let single = try examples.run("neurite", ["explain", "--model", model, "--method", "occlusion", "--target", "5", "--output", picture])
+        #expect(single.status == 0 && single.output.contains("explaining class 5 (logit "), "\(single.error)")
+        let outOfRange = try examples.run("neurite", ["explain", "--model", model, "--index", "360", "--output", "\(directory)/never.png"])
+        #expect(outOfRange.status == 1 && outOfRange.error == "neurite: --index 360 is out of range: the digits test split has 360 samples\n")
+        let badTarget = try examples.run("neurite", ["explain", "--model", model, "--target", "10", "--output", "\(directory)/never.png"])
+        #expect(badTarget.status == 1 && badTarget.error == "neurite: --target 10 is not a class of the model (0 to 9)\n")
+        #expect(!FileManager.default.fileExists(atPath: "\(directory)/never.png"), "nothing written on failure")
     }
 }

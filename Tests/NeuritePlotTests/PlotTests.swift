@@ -46,6 +46,6 @@ struct PlotTests {
         #expect(confusion.width == 70 + 2 * 60 + 20)
         let grid = Charts.imageGrid(Tensor.uniform([10, 1, 8, 8], seed: 1), captions: Array(repeating: "X", count: 10), highlighted: [2], columns: 4)
         #expect(grid.width == 4 * (8 * 10 + 12) && grid.height == 3 * (8 * 10 + 24))
-        #expect(Charts.format(0.123456) == "0.123" && Charts.format(0.0015) == "1.5E-3" && Charts.format(0) == "0")
+        #expect(Charts.shortNumber(0.123456) == "0.123" && Charts.shortNumber(0.0015) == "1.5E-3" && Charts.shortNumber(0) == "0")
     }
 }

@@ -1,0 +1,107 @@
+import NeuriteCore
+import NeuriteNN
+
+/// Which output of a model an attribution explains.
+///
+/// Models that return logits `[N, C]` are explained one output column per example; models that
+/// return one value per example (`[N]` or `[N, 1]`) use `.scalar` (or `.predicted`, which picks
+/// their only column). An integer literal means `.index(k)`.
+public enum AttributionTarget: Sendable, Equatable, ExpressibleByIntegerLiteral {
+    /// Each example's highest output (its predicted class). The default.
+    case predicted
+    /// Output column `k` for every example (Captum's `target=k`).
+    case index(Int)
+    /// One output column per example.
+    case indices([Int])
+    /// The model's only output per example (Captum's `target=None`).
+    case scalar
+
+    public init(integerLiteral value: Int) { self = .index(value) }
+}
+
+/// Attributions of a model's outputs to its input features: which inputs drove a prediction.
+///
+/// The methods follow Captum's definitions (see `Documentation/Interpretability.md` for the
+/// formulas and the differences). Gradients are taken with `Tensor.gradients(of:withRespectTo:)`,
+/// so the model's parameters keep whatever gradients they had. Attributions have the inputs'
+/// shape `[N, …]`; each example is explained independently.
+///
+/// Put a model in evaluation mode (`model.eval()`) first: with dropout active or batch
+/// statistics in use, the explained function changes from one call to the next, and examples
+/// stop being independent.
+///
+/// ```swift
+/// let explainer = Explainer(model)
+/// let map = explainer.saliency(images, target: 3)
+/// let ig = explainer.integratedGradients(images, steps: 64)
+/// print(ig.convergenceDelta)
+/// ```
+public struct Explainer {
+    /// The function explained: inputs `[N, …]` to outputs `[N, C]` or `[N]`.
+    public let forward: (Tensor) -> Tensor
+
+    /// Explains a module's outputs.
+    public init(_ model: Module) {
+        forward = { model($0) }
+    }
+
+    /// Explains any differentiable function of a batch, for example a model followed by softmax.
+    public init(forward: @escaping (Tensor) -> Tensor) {
+        self.forward = forward
+    }
+
+    /// The outputs for `inputs`, without recording gradients.
+    public func outputs(_ inputs: Tensor) -> Tensor {
+        withoutGradients { forward(inputs.detached()) }
+    }
+
+    /// The output column explained for each example of `inputs` (nil for a one-output model
+    /// explained with `.scalar`), checked against the outputs' shape.
+    func columns(for target: AttributionTarget, inputs: Tensor, operation: String) -> [Int]? {
+        precondition(inputs.rank >= 1 && inputs.shape[0] > 0, "\(operation): inputs \(inputs.shape) need a non-empty batch axis")
+        let outputs = self.outputs(inputs)
+        let count = inputs.shape[0]
+        precondition(outputs.rank >= 1 && outputs.shape[0] == count,
+                     "\(operation): the model returned outputs \(outputs.shape) for inputs \(inputs.shape); expected one row per example")
+        precondition(outputs.rank <= 2, "\(operation): outputs \(outputs.shape) have more than two axes; explain a function that returns [N] or [N, C]")
+        let width = outputs.rank == 2 ? outputs.shape[1] : 1
+        switch target {
+        case .scalar:
+            precondition(width == 1, "\(operation): target .scalar needs one output per example, the model returns \(outputs.shape); pass a class index")
+            return nil
+        case .predicted:
+            return outputs.rank == 2 ? outputs.argmax(axis: 1).scalars.map { Int($0) } : nil
+        case .index(let column):
+            precondition(outputs.rank == 2 && (0..<width).contains(column), "\(operation): target \(column) is out of range for outputs \(outputs.shape)")
+            return Array(repeating: column, count: count)
+        case .indices(let columns):
+            precondition(columns.count == count, "\(operation): \(columns.count) targets for \(count) examples")
+            precondition(outputs.rank == 2, "\(operation): per-example targets need outputs [N, C], the model returns \(outputs.shape)")
+            for column in columns {
+                precondition((0..<width).contains(column), "\(operation): target \(column) is out of range for outputs \(outputs.shape)")
+            }
+            return columns
+        }
+    }
+
+    /// The explained output of each row of `batch` (`[M]`, differentiable), where row `m` uses
+    /// column `columns[m % columns.count]`: batches of several copies of the examples (one per
+    /// step or sample) reuse the examples' columns.
+    func selectedOutputs(_ batch: Tensor, columns: [Int]?) -> Tensor {
+        let outputs = forward(batch)
+        let rows = batch.shape[0]
+        guard let columns else { return outputs.reshaped([rows]) }
+        let indices = Tensor((0..<rows).map { Float(columns[$0 % columns.count]) })
+        return (outputs * Tensor.oneHot(indices, classCount: outputs.shape[1])).sum(axis: 1)
+    }
+
+    /// The explained outputs of `batch` and their gradient with respect to `batch`.
+    func gradient(at batch: Tensor, columns: [Int]?) -> (outputs: Tensor, gradient: Tensor) {
+        withGradients {
+            let leaf = batch.requiringGradient()
+            let outputs = selectedOutputs(leaf, columns: columns)
+            let gradient = Tensor.gradients(of: outputs.sum(), withRespectTo: [leaf])[0]
+            return (outputs.detached(), gradient)
+        }
+    }
+}

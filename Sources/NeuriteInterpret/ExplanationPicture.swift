@@ -1,0 +1,109 @@
+import NeuriteCore
+import NeuriteData
+import NeuriteNN
+import NeuritePlot
+
+/// One attribution map of an explanation picture.
+public struct ExplanationPanel {
+    /// The method's name, drawn above the map.
+    public let title: String
+    /// One example's attributions (the input's shape without the batch axis).
+    public let attribution: Tensor
+    /// Whether the attributions have a sign (diverging colours) or are magnitudes.
+    public let signed: Bool
+    /// A line drawn under the map (for example the convergence delta).
+    public let note: String?
+
+    public init(title: String, attribution: Tensor, signed: Bool, note: String? = nil) {
+        self.title = title; self.attribution = attribution; self.signed = signed; self.note = note
+    }
+}
+
+/// Pictures of what a network looks at and what it learned.
+public enum ExplanationPicture {
+    /// The input, then one heat map per panel blended over it, side by side, with a legend:
+    /// red where a feature raises the explained output, blue where it lowers it, colours
+    /// saturating at the 98th percentile of each map's magnitudes.
+    ///
+    /// - Parameters:
+    ///   - input: one example: `[1, H, W]`, `[H, W]`, `[C, H, W]` (channels averaged) or `[F]`
+    ///     (drawn as a strip).
+    ///   - caption: drawn under the input (for example the label and the prediction).
+    public static func render(input: Tensor, caption: String, panels: [ExplanationPanel], title: String? = nil) -> Canvas {
+        let (height, width, pixels) = plane(input)
+        let zoom = max(1, min(224 / max(height, width), 900 / max(1, width)))
+        let mapWidth = width * zoom, mapHeight = height * zoom
+        let titles = [caption] + panels.map(\.title) + panels.compactMap(\.note)
+        let cell = max(mapWidth, titles.map { Canvas.textWidth($0) }.max() ?? 0) + 24
+        let top = title == nil ? 8 : 34
+        var canvas = Canvas(width: cell * (panels.count + 1), height: top + mapHeight + 70)
+        if let title { canvas.centeredText(title, x: canvas.width / 2, y: 8, scale: 2) }
+
+        canvas.centeredText("input", x: cell / 2, y: top)
+        draw(gray: pixels, height: height, width: width, into: &canvas, x: (cell - mapWidth) / 2, y: top + 14, zoom: zoom)
+        canvas.centeredText(caption, x: cell / 2, y: top + 20 + mapHeight)
+        for (index, panel) in panels.enumerated() {
+            let values = plane(panel.attribution).values
+            precondition(values.count == pixels.count, "ExplanationPicture: panel '\(panel.title)' has \(panel.attribution.shape) for an input of \(input.shape)")
+            let left = cell * (index + 1)
+            canvas.centeredText(panel.title, x: left + cell / 2, y: top)
+            Charts.drawHeatMap(values, height: height, width: width, signed: panel.signed, scale: ColorMap.robustScale(values),
+                               background: pixels, into: &canvas, x: left + (cell - mapWidth) / 2, y: top + 14, zoom: zoom)
+            if let note = panel.note { canvas.centeredText(note, x: left + cell / 2, y: top + 20 + mapHeight) }
+        }
+        let legendY = top + mapHeight + 40
+        canvas.fill(x: 8, y: legendY, width: 12, height: 8, color: .red)
+        canvas.text("raises the output", x: 24, y: legendY)
+        canvas.fill(x: 150, y: legendY, width: 12, height: 8, color: .blue)
+        canvas.text("lowers it (signed maps)", x: 166, y: legendY)
+        canvas.text("full colour at the 98th percentile of |attribution|", x: 8, y: legendY + 14, color: .gray)
+        return canvas
+    }
+
+    /// The weights of the first `units` units of a dense layer reading images, each drawn as an
+    /// image (blue negative, red positive, scaled per unit): the patterns the units look for.
+    public static func firstLayerWeights(_ layer: Dense, height: Int, width: Int, units: Int = 32) -> Canvas {
+        precondition(layer.inFeatures == height * width, "firstLayerWeights: a layer with \(layer.inFeatures) inputs cannot read \(height)×\(width) images")
+        let shown = min(units, layer.outFeatures)
+        let weights = layer.weight.value.scalars
+        let maps = (0..<shown).map { Array(weights[($0 * layer.inFeatures)..<(($0 + 1) * layer.inFeatures)]) }
+        return Charts.signedImageGrid(maps, height: height, width: width, captions: (0..<shown).map { "unit \($0)" })
+    }
+
+    /// One example as a grayscale plane: `(height, width, values)`.
+    static func plane(_ example: Tensor) -> (height: Int, width: Int, values: [Float]) {
+        switch example.rank {
+        case 1: return (1, example.shape[0], example.scalars)
+        case 2: return (example.shape[0], example.shape[1], example.scalars)
+        case 3:
+            let averaged = example.shape[0] == 1 ? example : example.mean(axis: 0, keepDims: true)
+            return (example.shape[1], example.shape[2], averaged.scalars)
+        default:
+            preconditionFailure("ExplanationPicture: cannot draw an example of shape \(example.shape); expected [F], [H, W] or [C, H, W]")
+        }
+    }
+
+    /// A grayscale image, scaled from its own range.
+    static func draw(gray values: [Float], height: Int, width: Int, into canvas: inout Canvas, x left: Int, y top: Int, zoom: Int) {
+        let (low, high) = (values.min() ?? 0, values.max() ?? 1)
+        for row in 0..<height {
+            for column in 0..<width {
+                let share = high > low ? (values[row * width + column] - low) / (high - low) : 0
+                let level = UInt8(max(0, min(255, share * 255)))
+                canvas.fill(x: left + column * zoom, y: top + row * zoom, width: zoom, height: zoom, color: Color(level, level, level))
+            }
+        }
+    }
+}
+
+extension ExplanationPicture {
+    /// The `count` images of `data` (`[N, C, H, W]` inputs) on which a unit of `layer` responds
+    /// most, strongest first, each captioned with its index and the unit's activation.
+    public static func topActivatingExamples(of model: Module, layer: String, unit: Int, in data: TensorDataset, count: Int = 16) -> Canvas {
+        precondition(data.inputs.rank == 4, "topActivatingExamples: pictures need image inputs [N, C, H, W], got \(data.inputs.shape)")
+        let top = model.topActivatingExamples(layer: layer, unit: unit, in: data, count: count)
+        let images = data.inputs.indexSelect(axis: 0, indices: top.map(\.index))
+        let captions = top.map { "#\($0.index) \(Charts.shortNumber(Double($0.activation)))" }
+        return Charts.imageGrid(images, captions: captions)
+    }
+}

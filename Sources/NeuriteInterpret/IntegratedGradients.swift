@@ -1,0 +1,98 @@
+import NeuriteCore
+
+/// The reference input that integrated gradients starts from.
+public enum Baseline {
+    /// All zeros (Captum's default).
+    case zeros
+    /// Every feature set to one value (for example the data's mean pixel).
+    case constant(Float)
+    /// A tensor of the inputs' shape `[N, …]`, or of one example's `[1, …]` (broadcast).
+    case tensor(Tensor)
+
+    func values(like inputs: Tensor) -> Tensor {
+        switch self {
+        case .zeros: return Tensor.zeros(inputs.shape)
+        case .constant(let value): return Tensor.full(inputs.shape, value: value)
+        case .tensor(let baseline):
+            precondition(baseline.shape == inputs.shape || baseline.shape == [1] + inputs.shape.dropFirst(),
+                         "integratedGradients: baseline \(baseline.shape) fits neither the inputs \(inputs.shape) nor one example")
+            return baseline.detached().expanded(to: inputs.shape)
+        }
+    }
+}
+
+/// Integrated-gradients attributions with the check that comes with them.
+public struct IntegratedGradientsResult {
+    /// `(x − b) ⊙ Σₖ wₖ ∂F/∂x(b + αₖ(x − b))`, the inputs' shape `[N, …]`.
+    public let attributions: Tensor
+    /// Per example, `Σᵢ attributionᵢ − (F(x) − F(b))` (`[N]`): zero when the attributions account
+    /// for the whole change of the output (completeness), small when the integral is well
+    /// approximated.
+    public let convergenceDelta: Tensor
+    /// Per example, `F(x) − F(b)` for the target output (`[N]`).
+    public let outputDifference: Tensor
+
+    /// `|δ| / |F(x) − F(b)|` per example: the share of the output change the attributions miss.
+    public var relativeDelta: [Float] {
+        zip(convergenceDelta.scalars, outputDifference.scalars).map { Swift.abs($0) / Swift.abs($1) }
+    }
+}
+
+extension Explainer {
+    /// Integrated gradients (Sundararajan et al. 2017, Captum's `IntegratedGradients`):
+    /// `IGᵢ(x) = (xᵢ − bᵢ) · ∫₀¹ ∂F/∂xᵢ(b + α(x − b)) dα`, the integral approximated by `method`
+    /// with `steps` points. The attributions of an example add up to `F(x) − F(b)` when the
+    /// integral is exact; `convergenceDelta` reports how far they are.
+    ///
+    /// The points are evaluated in batches `[k · N, …]`, step-major (Captum's order): all steps at
+    /// once by default, or as many steps per batch as fit `internalBatchSize` rows. Two extra
+    /// forward passes give F(x) and F(b).
+    ///
+    /// - Parameters:
+    ///   - inputs: a batch `[N, …]`.
+    ///   - baseline: the starting point (default zeros).
+    ///   - target: the output explained (default: each example's predicted class).
+    ///   - steps: the number of points (default 50, Captum's).
+    ///   - method: the quadrature rule (default Gauss–Legendre, Captum's).
+    ///   - internalBatchSize: the most rows per forward pass (nil: every step at once, up to 2²²
+    ///     input values per pass).
+    public func integratedGradients(
+        _ inputs: Tensor, baseline: Baseline = .zeros, target: AttributionTarget = .predicted,
+        steps: Int = 50, method: IntegrationMethod = .gaussLegendre, internalBatchSize: Int? = nil
+    ) -> IntegratedGradientsResult {
+        let columns = columns(for: target, inputs: inputs, operation: "integratedGradients")
+        let inputs = inputs.detached()
+        let count = inputs.shape[0]
+        let reference = baseline.values(like: inputs)
+        let difference = inputs - reference
+        let (alphas, weights) = method.points(count: steps)
+        let stepsPerBatch = Self.repeatsPerBatch(examples: count, values: inputs.scalarCount, rows: internalBatchSize, total: steps)
+
+        var integral = Tensor.zeros(inputs.shape)
+        let trailing = [Int](repeating: 1, count: inputs.rank)
+        for first in stride(from: 0, to: steps, by: stepsPerBatch) {
+            let chunk = first..<min(steps, first + stepsPerBatch)
+            let alpha = Tensor(Array(alphas[chunk]), shape: [chunk.count] + trailing)
+            let points = (reference.unsqueezed(axis: 0) + alpha * difference.unsqueezed(axis: 0))
+                .reshaped([chunk.count * count] + inputs.shape.dropFirst())
+            let gradient = self.gradient(at: points, columns: columns).gradient.reshaped([chunk.count] + inputs.shape)
+            let weight = Tensor(Array(weights[chunk]), shape: [chunk.count] + trailing)
+            integral = integral + (gradient * weight).sum(axis: 0)
+        }
+        let attributions = difference * integral
+
+        let ends = withoutGradients { selectedOutputs(Tensor.concatenate([inputs, reference], axis: 0), columns: columns) }
+        let outputDifference = ends[0..<count] - ends[count..<(2 * count)]
+        let totals = attributions.reshaped([count, -1]).sum(axis: 1)
+        return IntegratedGradientsResult(
+            attributions: attributions, convergenceDelta: totals - outputDifference, outputDifference: outputDifference)
+    }
+
+    /// How many copies of an `examples`-row batch (steps, noise samples, occlusions) one forward
+    /// pass evaluates: as many as fit `rows` rows when given, else as many as keep a pass under
+    /// 2²² input values; at least one, at most `total`.
+    static func repeatsPerBatch(examples: Int, values: Int, rows: Int?, total: Int) -> Int {
+        let fitting = rows.map { $0 / examples } ?? ((1 << 22) / Swift.max(1, values))
+        return Swift.min(total, Swift.max(1, fitting))
+    }
+}

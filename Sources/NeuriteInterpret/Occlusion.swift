@@ -1,0 +1,95 @@
+import NeuriteCore
+
+extension Explainer {
+    /// Occlusion (Zeiler & Fergus 2014, Captum's `Occlusion`): slides a window over each example,
+    /// replaces the values under it with `fill`, and attributes the drop of the target output
+    /// `F(x) − F(x with the window filled)` to every value under the window; values covered by
+    /// several windows get the average of their drops.
+    ///
+    /// Windows start at index 0 on every axis and move by `strides` until the axis is covered,
+    /// so the last window on an axis may be cut off (Captum's placement).
+    ///
+    /// - Parameters:
+    ///   - inputs: a batch `[N, …]`.
+    ///   - window: the window's shape over one example's axes, e.g. `[1, 4, 4]` for `[N, 1, 28, 28]`.
+    ///   - strides: the window's step per axis (default 1 on every axis, Captum's).
+    ///   - fill: the value put under the window (default 0, Captum's).
+    ///   - internalBatchSize: the most rows per forward pass (nil: up to 2²² input values).
+    /// - Returns: attributions of the inputs' shape `[N, …]`.
+    public func occlusion(
+        _ inputs: Tensor, window: [Int], strides: [Int]? = nil, fill: Float = 0,
+        target: AttributionTarget = .predicted, internalBatchSize: Int? = nil
+    ) -> Tensor {
+        let columns = columns(for: target, inputs: inputs, operation: "occlusion")
+        let inputs = inputs.detached()
+        let sampleShape = Array(inputs.shape.dropFirst())
+        let strides = strides ?? [Int](repeating: 1, count: sampleShape.count)
+        precondition(window.count == sampleShape.count && strides.count == sampleShape.count,
+                     "occlusion: window \(window) and strides \(strides) need one length per axis of an example \(sampleShape)")
+        for axis in sampleShape.indices {
+            precondition((1...sampleShape[axis]).contains(window[axis]), "occlusion: window \(window) does not fit an example \(sampleShape)")
+            precondition(strides[axis] >= 1, "occlusion: strides \(strides) must be positive")
+        }
+        let masks = Self.windowMasks(sampleShape: sampleShape, window: window, strides: strides)
+        let count = inputs.shape[0], size = sampleShape.reduce(1, *)
+        let original = outputs(of: inputs, columns: columns).scalars
+
+        var totals = [Double](repeating: 0, count: count * size)
+        var coverage = [Double](repeating: 0, count: size)
+        let perBatch = Self.repeatsPerBatch(examples: count, values: inputs.scalarCount, rows: internalBatchSize, total: masks.count)
+        for first in stride(from: 0, to: masks.count, by: perBatch) {
+            let chunk = Array(masks[first..<min(masks.count, first + perBatch)])
+            let mask = Tensor(chunk.flatMap { $0 }, shape: [chunk.count, 1] + sampleShape)
+            let occluded = (inputs.unsqueezed(axis: 0) * (1 - mask) + fill * mask).reshaped([chunk.count * count] + sampleShape)
+            let changed = outputs(of: occluded, columns: columns).scalars
+            for (position, windowMask) in chunk.enumerated() {
+                for example in 0..<count {
+                    let drop = Double(original[example] - changed[position * count + example])
+                    for i in 0..<size where windowMask[i] != 0 { totals[example * size + i] += drop }
+                }
+                for i in 0..<size where windowMask[i] != 0 { coverage[i] += 1 }
+            }
+        }
+        let averaged = totals.indices.map { Float(totals[$0] / Swift.max(1, coverage[$0 % size])) }
+        return Tensor(averaged, shape: inputs.shape)
+    }
+
+    /// The explained outputs of `batch`, without gradients.
+    private func outputs(of batch: Tensor, columns: [Int]?) -> Tensor {
+        withoutGradients { selectedOutputs(batch, columns: columns) }
+    }
+
+    /// One 0/1 mask (row-major over an example) per window position.
+    static func windowMasks(sampleShape: [Int], window: [Int], strides: [Int]) -> [[Float]] {
+        // Positions per axis: 0, s, 2s, … until the window reaches the end (the last may be cut off).
+        let starts = sampleShape.indices.map { axis -> [Int] in
+            let shifts = (sampleShape[axis] - window[axis] + strides[axis] - 1) / strides[axis]
+            return (0...shifts).map { $0 * strides[axis] }
+        }
+        let size = sampleShape.reduce(1, *)
+        var elementStrides = [Int](repeating: 1, count: sampleShape.count)
+        for axis in sampleShape.indices.dropLast().reversed() { elementStrides[axis] = elementStrides[axis + 1] * sampleShape[axis + 1] }
+        var masks: [[Float]] = []
+        var corner = [Int](repeating: 0, count: sampleShape.count)
+        func fillMasks(axis: Int) {
+            if axis == sampleShape.count {
+                var mask = [Float](repeating: 0, count: size)
+                func mark(_ axis: Int, _ base: Int) {
+                    if axis == sampleShape.count { mask[base] = 1; return }
+                    for i in corner[axis]..<Swift.min(sampleShape[axis], corner[axis] + window[axis]) {
+                        mark(axis + 1, base + i * elementStrides[axis])
+                    }
+                }
+                mark(0, 0)
+                masks.append(mask)
+                return
+            }
+            for start in starts[axis] {
+                corner[axis] = start
+                fillMasks(axis: axis + 1)
+            }
+        }
+        fillMasks(axis: 0)
+        return masks
+    }
+}
