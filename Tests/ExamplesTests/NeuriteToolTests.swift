@@ -87,6 +87,8 @@ struct NeuriteToolTests {
         (["explain", "--model", "m", "--steps", "0"], 64, "neurite: --steps must be at least 1, got 0"),
         (["explain", "--model", "m", "--integration", "simpson"], 64, "neurite: --integration must be gauss-legendre"),
         (["explain", "--model", "m", "--output", "map.jpg"], 64, "neurite: --output must name a .png file, got 'map.jpg'"),
+        (["activations", "--model", "m", "--layer", "2"], 64, "neurite: --layer and --unit go together"),
+        (["activations", "--model", "/nonexistent/model.safetensors"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
     ])
     func mistakesGetOneLineAndAFailingStatus(arguments: [String], status: Int32, message: String) throws {
         let run = try examples.run("neurite", arguments)
@@ -128,5 +130,33 @@ struct NeuriteToolTests {
         let badTarget = try examples.run("neurite", ["explain", "--model", model, "--target", "10", "--output", "\(directory)/never.png"])
         #expect(badTarget.status == 1 && badTarget.error == "neurite: --target 10 is not a class of the model (0 to 9)\n")
         #expect(!FileManager.default.fileExists(atPath: "\(directory)/never.png"), "nothing written on failure")
+    }
+
+    @Test func activationsPrintsLayerStatisticsAndDrawsTopActivatingImages() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let trained = try examples.run("neurite", ["train", "--epochs", "2", "--quiet", "--output", directory])
+        #expect(trained.status == 0, "\(trained.error)")
+        let model = "\(directory)/model.safetensors", picture = "\(directory)/unit.png"
+        let run = try examples.run("neurite", ["activations", "--model", model])
+        #expect(run.status == 0, "\(run.error)")
+        let lines = run.output.split(separator: "\n").map(String.init)
+        // Flatten, Dense 256, ReLU, Dense 10: the ReLU's dead units are the Dense layer's never-positive ones.
+        #expect(lines.count == 5 && lines[0].hasPrefix("layer  type"))
+        #expect(lines[1].hasPrefix("0      Flatten") && lines[2].hasPrefix("1      Dense") && lines[3].hasPrefix("2      ReLU"))
+        let dead = { (line: String) in line.split(separator: " ").suffix(2).first.map(String.init) }
+        #expect(lines[3].contains("  256  ") && dead(lines[2]) == dead(lines[3]))
+
+        // Unit 0 of the output layer (the logit of class 0), which is positive on some digits.
+        let drawn = try examples.run("neurite", ["activations", "--model", model, "--layer", "3", "--unit", "0", "--count", "8", "--output", picture])
+        #expect(drawn.status == 0, "\(drawn.error)")
+        #expect(drawn.output.contains("unit 0 of layer 3 responds most to test samples ") && drawn.output.hasSuffix("wrote \(picture)\n"))
+        let bytes = [UInt8](try #require(FileManager.default.contents(atPath: picture)))
+        let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        #expect(width == 8 * 92 && height == 104)
+        let unknown = try examples.run("neurite", ["activations", "--model", model, "--layer", "9", "--unit", "0"])
+        #expect(unknown.status == 1 && unknown.error == "neurite: --layer '9' is not a layer of \(model) (layers: 0, 1, 2, 3)\n")
+        let outOfRange = try examples.run("neurite", ["activations", "--model", model, "--layer", "3", "--unit", "10"])
+        #expect(outOfRange.status == 1 && outOfRange.error == "neurite: --unit 10 is out of range: layer 3 has 10 units\n")
     }
 }

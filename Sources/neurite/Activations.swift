@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Neurite
+
+struct Activations: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Describe what a saved model's hidden layers do on a data set.",
+        discussion: """
+        Runs the model over a data set's test split and prints, for every layer, the mean and \
+        variance of its outputs and how many of its units never activate (output never above \
+        zero: dead ReLUs). With --unit, also writes the test images on which that unit of \
+        --layer responds most.
+
+        Examples:
+          neurite activations --model neurite-run/model.safetensors
+          neurite activations --model run/model.safetensors --dataset fashion-mnist --layer 2 --unit 7 --output unit7.png
+        """)
+
+    @Option(help: "A model file written by neurite train or neurite import.")
+    var model: String
+    @Option(help: "The data set whose test split is used (digits, fashion-mnist, mnist, idx:DIR, csv:FILE, npy:X,Y).")
+    var dataset = "digits"
+    @Option(help: "The layer whose unit --unit picks (a name from the table, e.g. 2).")
+    var layer: String?
+    @Option(help: "Write the images that most activate this unit of --layer.")
+    var unit: Int?
+    @Option(help: "How many images to show.")
+    var count = 16
+    @Option(help: "Where to write the picture of the top-activating images.")
+    var output = "top-activating.png"
+
+    func validate() throws {
+        guard (layer == nil) == (unit == nil) else { throw ValidationError("--layer and --unit go together") }
+        guard count >= 1 else { throw ValidationError("--count must be at least 1, got \(count)") }
+        guard output.lowercased().hasSuffix(".png") else { throw ValidationError("--output must name a .png file, got '\(output)'") }
+    }
+
+    func run() throws {
+        try NeuriteCommand.reportingErrors {
+            let network = try ModelFile.load(model)
+            var test = try DatasetChoice(name: dataset).load().test
+            if let recorded = try SafeTensors.read(model).metadata["neurite.input_shape"]?.split(separator: ",").compactMap({ Int($0) }) {
+                guard test.inputs.scalarCount / max(1, test.count) == recorded.reduce(1, *) else {
+                    throw DatasetChoice.Problem(description: "\(model): the model reads inputs of shape \(recorded); \(dataset) has \(Array(test.inputs.shape.dropFirst()))")
+                }
+                test = TensorDataset(inputs: test.inputs.reshaped([test.count] + recorded), targets: test.targets)
+            }
+            let statistics = network.activationStatistics(on: test)
+            let nameWidth = max(5, statistics.map(\.name.count).max() ?? 0), typeWidth = max(4, statistics.map(\.type.count).max() ?? 0)
+            func padded(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+            print("\(padded("layer", nameWidth))  \(padded("type", typeWidth))      mean    variance  units  dead")
+            for layer in statistics {
+                print(padded(layer.name, nameWidth) + "  " + padded(layer.type, typeWidth) + String(
+                    format: "  %8.3f  %10.3f  %5d  %d (%.1f%%)", layer.mean, layer.variance, layer.unitCount, layer.deadUnits.count, layer.deadFraction * 100))
+            }
+            guard let layer, let unit else { return }
+            guard let module = network.namedModules.first(where: { $0.name == layer && !layer.isEmpty })?.module else {
+                throw DatasetChoice.Problem(description: "--layer '\(layer)' is not a layer of \(model) (layers: \(network.leafLayerNames.joined(separator: ", ")))")
+            }
+            let units = unitActivationCount(of: module, network: network, sample: test.inputs[0..<1], layer: layer)
+            guard (0..<units).contains(unit) else {
+                throw DatasetChoice.Problem(description: "--unit \(unit) is out of range: layer \(layer) has \(units) units")
+            }
+            guard test.inputs.rank == 4 else {
+                throw DatasetChoice.Problem(description: "\(dataset): the inputs are not images; cannot draw them")
+            }
+            let top = network.topActivatingExamples(layer: layer, unit: unit, in: test, count: count)
+            guard let strongest = top.first, strongest.activation > 0 else {
+                print("unit \(unit) of layer \(layer) never activates on the \(dataset) test split (a dead unit); no picture written")
+                return
+            }
+            print("unit \(unit) of layer \(layer) responds most to test samples "
+                  + top.map { String(format: "%d (%.3f)", $0.index, $0.activation) }.joined(separator: ", "))
+            try ExplanationPicture.topActivatingExamples(of: network, layer: layer, unit: unit, in: test, count: count).writePNG(to: output)
+            print("wrote \(output)")
+        }
+    }
+
+    /// The number of units of `layer` (features or channels of its output).
+    private func unitActivationCount(of module: Module, network: Module, sample: Tensor, layer: String) -> Int {
+        let output = network.activations(for: sample, layers: [layer]).activations[layer]
+        return output.map { $0.rank >= 2 ? $0.shape[1] : 1 } ?? 0
+    }
+}
