@@ -39,7 +39,7 @@ struct Activations: ParsableCommand {
         try NeuriteCommand.reportingErrors {
             let network = try ModelFile.load(model)
             var test = try DatasetChoice(name: dataset).load().test
-            if let recorded = try SafeTensors.read(model).metadata["neurite.input_shape"]?.split(separator: ",").compactMap({ Int($0) }) {
+            if let recorded = try recordedInputShape(of: model) {
                 guard test.inputs.scalarCount / max(1, test.count) == recorded.reduce(1, *) else {
                     throw DatasetChoice.Problem(description: "\(model): the model reads inputs of shape \(recorded); \(dataset) has \(Array(test.inputs.shape.dropFirst()))")
                 }

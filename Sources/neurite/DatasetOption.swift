@@ -52,3 +52,9 @@ struct DatasetChoice {
         return (train, test, Int(labels.max() ?? 0) + 1)
     }
 }
+
+/// The shape of one input that `neurite train` (or `neurite import --input-shape`) recorded in a
+/// model file's metadata, e.g. `[1, 28, 28]`; nil when none was recorded.
+func recordedInputShape(of model: String) throws -> [Int]? {
+    try SafeTensors.read(model).metadata["neurite.input_shape"].map { $0.split(separator: ",").compactMap { Int($0) } }
+}

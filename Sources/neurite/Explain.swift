@@ -137,7 +137,7 @@ struct Explain: ParsableCommand {
 
     /// The input as a batch of one, shaped as the model expects, and a line describing it.
     private func loadInput() throws -> (Tensor, String) {
-        let recorded = try SafeTensors.read(model).metadata["neurite.input_shape"].map { $0.split(separator: ",").compactMap { Int($0) } }
+        let recorded = try recordedInputShape(of: model)
         var input: Tensor, description: String
         if let image {
             input = try PNGReader.readGrayscale(image).unsqueezed(axis: 0)

@@ -27,9 +27,7 @@ struct Predict: ParsableCommand {
     func run() throws {
         try NeuriteCommand.reportingErrors {
             let network = try ModelFile.load(model)
-            let recorded = try SafeTensors.read(model).metadata["neurite.input_shape"].map {
-                $0.split(separator: ",").compactMap { Int($0) }
-            }
+            let recorded = try recordedInputShape(of: model)
             var inputs = try readInputs()
             if let recorded, inputs.shape.dropFirst().reduce(1, *) == recorded.reduce(1, *) {
                 inputs = inputs.reshaped([inputs.shape[0]] + recorded)
