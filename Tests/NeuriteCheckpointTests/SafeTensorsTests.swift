@@ -64,8 +64,11 @@ struct SafeTensorsTests {
         file.set("scalar", Tensor(2.5))
         file.set("empty", Tensor.zeros([0, 4]))
         file.set("count", Tensor(12345), dtype: .i64)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-\(UUID().uuidString).safetensors").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        // A directory of its own, so that the check for leftovers sees this write only.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("file.safetensors").path
         try file.write(to: path)
         let read = try SafeTensors.read(path)
         #expect(read.metadata == file.metadata)
@@ -73,7 +76,7 @@ struct SafeTensorsTests {
             #expect(read.entries[name]?.tensor == entry.tensor && read.entries[name]?.dtype == entry.dtype, "\(name)")
         }
         #expect(read.serialized() == file.serialized())
-        #expect(try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path).filter { $0.hasSuffix(".partial") }.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["file.safetensors"], "no temporary file left behind")
     }
 
     @Test func invalidHeadersAreReportedPrecisely() {

@@ -8,9 +8,12 @@ import Testing
 @Suite("Explanation pictures")
 struct PictureTests {
     func roundTrip(_ canvas: Canvas) throws -> Tensor {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-explain-\(UUID().uuidString).png").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-explain-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("picture.png").path
         try canvas.writePNG(to: path)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["picture.png"])
         return try PNGReader.readGrayscale(path)
     }
 
