@@ -31,7 +31,8 @@ public enum ExplanationPicture {
     ///   - caption: drawn under the input (for example the label and the prediction).
     public static func render(input: Tensor, caption: String, panels: [ExplanationPanel], title: String? = nil) -> Canvas {
         let (height, width, pixels) = plane(input)
-        let zoom = max(1, min(224 / max(height, width), 900 / max(1, width)))
+        // Images about 224 pixels on their longer side; feature vectors as strips up to 900 wide.
+        let zoom = height == 1 ? max(1, min(24, 900 / width)) : max(1, min(224 / max(height, width), 900 / width))
         let mapWidth = width * zoom, mapHeight = height * zoom
         let titles = [caption] + panels.map(\.title) + panels.compactMap(\.note)
         let cell = max(mapWidth, titles.map { Canvas.textWidth($0) }.max() ?? 0) + 24

@@ -30,24 +30,28 @@ extension Explainer {
             precondition((1...sampleShape[axis]).contains(window[axis]), "occlusion: window \(window) does not fit an example \(sampleShape)")
             precondition(strides[axis] >= 1, "occlusion: strides \(strides) must be positive")
         }
-        let masks = Self.windowMasks(sampleShape: sampleShape, window: window, strides: strides)
+        let windows = Self.windows(sampleShape: sampleShape, window: window, strides: strides)
         let count = inputs.shape[0], size = sampleShape.reduce(1, *)
         let original = outputs(of: inputs, columns: columns).scalars
 
         var totals = [Double](repeating: 0, count: count * size)
         var coverage = [Double](repeating: 0, count: size)
-        let perBatch = Self.repeatsPerBatch(examples: count, values: inputs.scalarCount, rows: internalBatchSize, total: masks.count)
-        for first in stride(from: 0, to: masks.count, by: perBatch) {
-            let chunk = Array(masks[first..<min(masks.count, first + perBatch)])
-            let mask = Tensor(chunk.flatMap { $0 }, shape: [chunk.count, 1] + sampleShape)
+        let perBatch = Self.repeatsPerBatch(examples: count, values: inputs.scalarCount, rows: internalBatchSize, total: windows.count)
+        for first in stride(from: 0, to: windows.count, by: perBatch) {
+            let chunk = windows[first..<min(windows.count, first + perBatch)]
+            var maskValues = [Float](repeating: 0, count: chunk.count * size)
+            for (position, covered) in chunk.enumerated() {
+                for i in covered { maskValues[position * size + i] = 1 }
+            }
+            let mask = Tensor(maskValues, shape: [chunk.count, 1] + sampleShape)
             let occluded = (inputs.unsqueezed(axis: 0) * (1 - mask) + fill * mask).reshaped([chunk.count * count] + sampleShape)
             let changed = outputs(of: occluded, columns: columns).scalars
-            for (position, windowMask) in chunk.enumerated() {
+            for (position, covered) in chunk.enumerated() {
                 for example in 0..<count {
                     let drop = Double(original[example] - changed[position * count + example])
-                    for i in 0..<size where windowMask[i] != 0 { totals[example * size + i] += drop }
+                    for i in covered { totals[example * size + i] += drop }
                 }
-                for i in 0..<size where windowMask[i] != 0 { coverage[i] += 1 }
+                for i in covered { coverage[i] += 1 }
             }
         }
         let averaged = totals.indices.map { Float(totals[$0] / Swift.max(1, coverage[$0 % size])) }
@@ -59,37 +63,32 @@ extension Explainer {
         withoutGradients { selectedOutputs(batch, columns: columns) }
     }
 
-    /// One 0/1 mask (row-major over an example) per window position.
-    static func windowMasks(sampleShape: [Int], window: [Int], strides: [Int]) -> [[Float]] {
-        // Positions per axis: 0, s, 2s, … until the window reaches the end (the last may be cut off).
+    /// The row-major indices (within one example) that each window position covers.
+    static func windows(sampleShape: [Int], window: [Int], strides: [Int]) -> [[Int]] {
+        // Corners per axis: 0, s, 2s, … until the window reaches the end (the last may be cut off).
         let starts = sampleShape.indices.map { axis -> [Int] in
             let shifts = (sampleShape[axis] - window[axis] + strides[axis] - 1) / strides[axis]
             return (0...shifts).map { $0 * strides[axis] }
         }
-        let size = sampleShape.reduce(1, *)
         var elementStrides = [Int](repeating: 1, count: sampleShape.count)
         for axis in sampleShape.indices.dropLast().reversed() { elementStrides[axis] = elementStrides[axis + 1] * sampleShape[axis + 1] }
-        var masks: [[Float]] = []
-        var corner = [Int](repeating: 0, count: sampleShape.count)
-        func fillMasks(axis: Int) {
-            if axis == sampleShape.count {
-                var mask = [Float](repeating: 0, count: size)
-                func mark(_ axis: Int, _ base: Int) {
-                    if axis == sampleShape.count { mask[base] = 1; return }
-                    for i in corner[axis]..<Swift.min(sampleShape[axis], corner[axis] + window[axis]) {
-                        mark(axis + 1, base + i * elementStrides[axis])
-                    }
+        // Every corner and every position within a window, as coordinates per axis.
+        var corners: [[Int]] = [[]], offsets: [[Int]] = [[]]
+        for axis in sampleShape.indices {
+            corners = corners.flatMap { prefix in starts[axis].map { prefix + [$0] } }
+            offsets = offsets.flatMap { prefix in (0..<window[axis]).map { prefix + [$0] } }
+        }
+        // A window cut off at the end of an axis keeps only the positions that stay inside.
+        return corners.map { corner in
+            offsets.compactMap { offset -> Int? in
+                var index = 0
+                for axis in sampleShape.indices {
+                    let coordinate = corner[axis] + offset[axis]
+                    guard coordinate < sampleShape[axis] else { return nil }
+                    index += coordinate * elementStrides[axis]
                 }
-                mark(0, 0)
-                masks.append(mask)
-                return
-            }
-            for start in starts[axis] {
-                corner[axis] = start
-                fillMasks(axis: axis + 1)
+                return index
             }
         }
-        fillMasks(axis: 0)
-        return masks
     }
 }

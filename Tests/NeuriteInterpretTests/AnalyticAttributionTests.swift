@@ -92,6 +92,12 @@ struct AnalyticAttributionTests {
         let image = Tensor.ones([1, 1, 4, 4])
         let map = explainer.occlusion(image, window: [1, 2, 2], strides: [1, 2, 2], target: .scalar)
         expectClose(map, [1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], shape: [1, 1, 4, 4])
+
+        // 2×2 windows at stride 2 on a 3×3 image: windows of 4, 2, 2 and 1 pixels (cut off at the
+        // edges). With F = Σ wᵢⱼ xᵢⱼ, w = 0…8 and x = 1, their drops are 8, 7, 13 and 8.
+        let weighted = Explainer(forward: { matmul($0.reshaped([$0.shape[0], 9]), Tensor.arange(9).reshaped([9, 1])).reshaped([-1]) })
+        let corners = weighted.occlusion(Tensor.ones([1, 1, 3, 3]), window: [1, 2, 2], strides: [1, 2, 2], target: .scalar)
+        expectClose(corners, [8, 8, 7, 8, 8, 7, 13, 13, 8], shape: [1, 1, 3, 3])
     }
 
     @Test func smoothGradAveragesGradientsOverNoise() {
