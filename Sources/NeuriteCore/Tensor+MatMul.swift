@@ -32,14 +32,17 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
     precondition(a.rank >= 2 && b.rank >= 2, "matmul: \(a.shape) × \(b.shape): transposed operands need rank ≥ 2")
     let value = Tensor.matrixProduct(a, b, transposeA: transposeA, transposeB: transposeB)
     let (x, y) = (a.detached(), b.detached())
+    // Each operand's gradient is a product as large as the forward one: skip those not needed.
+    guard Tensor.isRecording(a, b) else { return value }
+    let (needsA, needsB) = (a.activeNode != nil, b.activeNode != nil)
     return Tensor.recording("matmul", value: value, inputs: [a, b]) { g in
-        let gradientA = transposeA
+        let gradientA = !needsA ? nil : transposeA
             ? Tensor.matrixProduct(y, g, transposeA: transposeB, transposeB: true)      // op(B)·Gᵀ
             : Tensor.matrixProduct(g, y, transposeA: false, transposeB: !transposeB)    // G·op(B)ᵀ
-        let gradientB = transposeB
+        let gradientB = !needsB ? nil : transposeB
             ? Tensor.matrixProduct(g, x, transposeA: true, transposeB: transposeA)      // Gᵀ·op(A)
             : Tensor.matrixProduct(x, g, transposeA: !transposeA, transposeB: false)    // op(A)ᵀ·G
-        return [gradientA.sum(toShape: x.shape), gradientB.sum(toShape: y.shape)]
+        return [gradientA?.sum(toShape: x.shape), gradientB?.sum(toShape: y.shape)]
     }
 }
 

@@ -36,6 +36,23 @@ struct AutogradTests {
         #expect(vector[0].scalars == [10, 200])
     }
 
+    @Test func gradientsOnlyForChosenLeavesTreatTheOthersAsConstants() {
+        // f = Σ tanh(x·W + b): inside withGradients(onlyFor: [x]) W and b are constants.
+        let w = Tensor(rows: [[1, -2], [0.5, 3]], requiresGradient: true), b = Tensor([0.1, -0.2], requiresGradient: true)
+        let x = Tensor(rows: [[1, 2], [-1, 0.5]], requiresGradient: true)
+        let f = { tanh(matmul(x, w) + b).sum() }
+        let restricted = withGradients(onlyFor: [x]) { f() }
+        restricted.backward()
+        let full = Tensor.gradients(of: f(), withRespectTo: [x])[0]
+        #expect(x.gradient == full, "the same input gradient as without the restriction")
+        #expect(w.gradient == nil && b.gradient == nil, "constants receive nothing")
+        // Outside the scope everything records again.
+        f().backward()
+        #expect(w.gradient != nil && b.gradient != nil)
+        // A result that depends on no chosen leaf is not recorded at all.
+        #expect(!withGradients(onlyFor: [x]) { (w * 2).requiresGradient })
+    }
+
     @Test func gradientsAccumulateAcrossBackwardCalls() {
         let x = Tensor([1, 2], requiresGradient: true)
         (x * 3).sum().backward()

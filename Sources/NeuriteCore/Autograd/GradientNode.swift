@@ -28,10 +28,10 @@ final class GradientNode {
     }
 
     /// An operation node.
-    init(operation: String, inputs: [Tensor], rule: @escaping (Tensor) -> [Tensor?]) {
+    init(operation: String, inputs: [GradientNode?], shapes: [[Int]], rule: @escaping (Tensor) -> [Tensor?]) {
         self.operation = operation
-        self.inputs = inputs.map(\.node)
-        self.inputShapes = inputs.map(\.shape)
+        self.inputs = inputs
+        self.inputShapes = shapes
         self.rule = rule
         isLeaf = false
     }

@@ -60,9 +60,20 @@ extension Tensor {
         var result = value.detached()
         // The input check first: it is cheaper than reading the task-local mode.
         if inputs.contains(where: { $0.node != nil }), GradientMode.isEnabled {
-            result.node = GradientNode(operation: operation, inputs: inputs, rule: rule)
+            let nodes = inputs.map(\.activeNode)
+            if nodes.contains(where: { $0 != nil }) {
+                result.node = GradientNode(operation: operation, inputs: nodes, shapes: inputs.map(\.shape), rule: rule)
+            }
         }
         return result
+    }
+
+    /// The node gradients flow through now: `node`, except inside `withGradients(onlyFor:)`,
+    /// where leaves not listed there count as constants (nil). Operations whose derivative is
+    /// costly per input (matrix products) skip the inputs that have none.
+    var activeNode: GradientNode? {
+        guard let node, node.isLeaf, let only = GradientMode.onlyLeaves else { return node }
+        return only.contains(ObjectIdentifier(node)) ? node : nil
     }
 
     /// Whether a result computed from `inputs` now would be recorded.
