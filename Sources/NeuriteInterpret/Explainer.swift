@@ -95,10 +95,11 @@ public struct Explainer {
         return (outputs * Tensor.oneHot(indices, classCount: outputs.shape[1])).sum(axis: 1)
     }
 
-    /// The explained outputs of `batch` and their gradient with respect to `batch`.
+    /// The explained outputs of `batch` and their gradient with respect to `batch`. The model's
+    /// parameters count as constants, so no time goes into their gradients.
     func gradient(at batch: Tensor, columns: [Int]?) -> (outputs: Tensor, gradient: Tensor) {
-        withGradients {
-            let leaf = batch.requiringGradient()
+        let leaf = batch.requiringGradient()
+        return withGradients(onlyFor: [leaf]) {
             let outputs = selectedOutputs(leaf, columns: columns)
             let gradient = Tensor.gradients(of: outputs.sum(), withRespectTo: [leaf])[0]
             return (outputs.detached(), gradient)

@@ -39,12 +39,19 @@ extension Explainer {
         let perBatch = Self.repeatsPerBatch(examples: count, values: inputs.scalarCount, rows: internalBatchSize, total: windows.count)
         for first in stride(from: 0, to: windows.count, by: perBatch) {
             let chunk = windows[first..<min(windows.count, first + perBatch)]
-            var maskValues = [Float](repeating: 0, count: chunk.count * size)
-            for (position, covered) in chunk.enumerated() {
-                for i in covered { maskValues[position * size + i] = 1 }
+            // Copies of the examples, window-major, each with its window filled: written in one pass.
+            var occluded = Tensor.zeros([chunk.count * count] + sampleShape)
+            occluded.withUnsafeMutableBufferPointer { batch in
+                inputs.withUnsafeBufferPointer { examples in
+                    for (position, covered) in chunk.enumerated() {
+                        let block = UnsafeMutableBufferPointer(rebasing: batch[(position * count * size)..<((position + 1) * count * size)])
+                        _ = block.initialize(from: examples)
+                        for example in 0..<count {
+                            for i in covered { block[example * size + i] = fill }
+                        }
+                    }
+                }
             }
-            let mask = Tensor(maskValues, shape: [chunk.count, 1] + sampleShape)
-            let occluded = (inputs.unsqueezed(axis: 0) * (1 - mask) + fill * mask).reshaped([chunk.count * count] + sampleShape)
             let changed = outputs(of: occluded, columns: columns).scalars
             for (position, covered) in chunk.enumerated() {
                 for example in 0..<count {
