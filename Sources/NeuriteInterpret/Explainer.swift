@@ -59,10 +59,14 @@ public struct Explainer {
     /// explained with `.scalar`), checked against the outputs' shape.
     func columns(for target: AttributionTarget, inputs: Tensor, operation: String) -> [Int]? {
         precondition(inputs.rank >= 1 && inputs.shape[0] > 0, "\(operation): inputs \(inputs.shape) need a non-empty batch axis")
-        let outputs = self.outputs(inputs)
-        let count = inputs.shape[0]
+        return columns(for: target, outputs: outputs(inputs), inputShape: inputs.shape, operation: operation)
+    }
+
+    /// The output column explained for each example, given the model's `outputs` for them.
+    func columns(for target: AttributionTarget, outputs: Tensor, inputShape: [Int], operation: String) -> [Int]? {
+        let count = inputShape[0]
         precondition(outputs.rank >= 1 && outputs.shape[0] == count,
-                     "\(operation): the model returned outputs \(outputs.shape) for inputs \(inputs.shape); expected one row per example")
+                     "\(operation): the model returned outputs \(outputs.shape) for inputs \(inputShape); expected one row per example")
         precondition(outputs.rank <= 2, "\(operation): outputs \(outputs.shape) have more than two axes; explain a function that returns [N] or [N, C]")
         let width = outputs.rank == 2 ? outputs.shape[1] : 1
         switch target {
@@ -84,25 +88,39 @@ public struct Explainer {
         }
     }
 
-    /// The explained output of each row of `batch` (`[M]`, differentiable), where row `m` uses
+    /// The explained output of each row of `outputs` (`[M]`, differentiable), where row `m` uses
     /// column `columns[m % columns.count]`: batches of several copies of the examples (one per
     /// step or sample) reuse the examples' columns.
-    func selectedOutputs(_ batch: Tensor, columns: [Int]?) -> Tensor {
-        let outputs = forward(batch)
-        let rows = batch.shape[0]
+    func selected(_ outputs: Tensor, columns: [Int]?) -> Tensor {
+        let rows = outputs.shape[0]
         guard let columns else { return outputs.reshaped([rows]) }
         let indices = Tensor((0..<rows).map { Float(columns[$0 % columns.count]) })
         return (outputs * Tensor.oneHot(indices, classCount: outputs.shape[1])).sum(axis: 1)
     }
 
-    /// The explained outputs of `batch` and their gradient with respect to `batch`. The model's
-    /// parameters count as constants, so no time goes into their gradients.
-    func gradient(at batch: Tensor, columns: [Int]?) -> (outputs: Tensor, gradient: Tensor) {
+    /// The explained outputs of `batch` (`[M]`).
+    func selectedOutputs(_ batch: Tensor, columns: [Int]?) -> Tensor {
+        selected(forward(batch), columns: columns)
+    }
+
+    /// The gradient of the explained outputs with respect to `batch`. The model's parameters
+    /// count as constants, so no time goes into their gradients.
+    func gradient(at batch: Tensor, columns: [Int]?) -> Tensor {
         let leaf = batch.requiringGradient()
         return withGradients(onlyFor: [leaf]) {
-            let outputs = selectedOutputs(leaf, columns: columns)
-            let gradient = Tensor.gradients(of: outputs.sum(), withRespectTo: [leaf])[0]
-            return (outputs.detached(), gradient)
+            Tensor.gradients(of: selectedOutputs(leaf, columns: columns).sum(), withRespectTo: [leaf])[0]
+        }
+    }
+
+    /// The gradient of the `target` outputs with respect to `inputs`, the target resolved from the
+    /// same forward pass (one pass instead of two for `.predicted`).
+    func gradient(at inputs: Tensor, target: AttributionTarget, operation: String) -> Tensor {
+        precondition(inputs.rank >= 1 && inputs.shape[0] > 0, "\(operation): inputs \(inputs.shape) need a non-empty batch axis")
+        let leaf = inputs.detached().requiringGradient()
+        return withGradients(onlyFor: [leaf]) {
+            let outputs = forward(leaf)
+            let columns = columns(for: target, outputs: outputs.detached(), inputShape: inputs.shape, operation: operation)
+            return Tensor.gradients(of: selected(outputs, columns: columns).sum(), withRespectTo: [leaf])[0]
         }
     }
 }

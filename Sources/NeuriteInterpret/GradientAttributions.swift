@@ -11,8 +11,7 @@ extension Explainer {
     ///   - absolute: return `|∂F/∂x|` (default) or the signed gradient.
     /// - Returns: attributions of the inputs' shape.
     public func saliency(_ inputs: Tensor, target: AttributionTarget = .predicted, absolute: Bool = true) -> Tensor {
-        let columns = columns(for: target, inputs: inputs, operation: "saliency")
-        let gradient = gradient(at: inputs.detached(), columns: columns).gradient
+        let gradient = gradient(at: inputs, target: target, operation: "saliency")
         return absolute ? abs(gradient) : gradient
     }
 
@@ -21,7 +20,6 @@ extension Explainer {
     ///
     /// - Returns: attributions of the inputs' shape `[N, …]`.
     public func gradientTimesInput(_ inputs: Tensor, target: AttributionTarget = .predicted) -> Tensor {
-        let columns = columns(for: target, inputs: inputs, operation: "gradientTimesInput")
-        return inputs.detached() * gradient(at: inputs.detached(), columns: columns).gradient
+        inputs.detached() * gradient(at: inputs, target: target, operation: "gradientTimesInput")
     }
 }

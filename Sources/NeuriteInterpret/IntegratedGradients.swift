@@ -75,7 +75,7 @@ extension Explainer {
             let alpha = Tensor(Array(alphas[chunk]), shape: [chunk.count] + trailing)
             let points = (reference.unsqueezed(axis: 0) + alpha * difference.unsqueezed(axis: 0))
                 .reshaped([chunk.count * count] + inputs.shape.dropFirst())
-            let gradient = self.gradient(at: points, columns: columns).gradient.reshaped([chunk.count] + inputs.shape)
+            let gradient = self.gradient(at: points, columns: columns).reshaped([chunk.count] + inputs.shape)
             let weight = Tensor(Array(weights[chunk]), shape: [chunk.count] + trailing)
             integral = integral + (gradient * weight).sum(axis: 0)
         }

@@ -61,7 +61,7 @@ extension Explainer {
             let copies = min(samples, first + perBatch) - first
             let noisy = inputs.unsqueezed(axis: 0) + sigma * Tensor.normal([copies] + inputs.shape, generator: &generator)
             let batch = noisy.reshaped([copies * count] + inputs.shape.dropFirst())
-            let gradient = self.gradient(at: batch, columns: columns).gradient
+            let gradient = self.gradient(at: batch, columns: columns)
             let attribution: Tensor
             switch base {
             case .saliency: attribution = abs(gradient)
