@@ -68,18 +68,34 @@ extension Explainer {
         let (alphas, weights) = method.points(count: steps)
         let stepsPerBatch = Self.repeatsPerBatch(examples: count, values: inputs.scalarCount, rows: internalBatchSize, total: steps)
 
-        var integral = Tensor.zeros(inputs.shape)
-        let trailing = [Int](repeating: 1, count: inputs.rank)
+        // Σₖ wₖ ∂F/∂x(b + αₖ(x − b)), accumulated in Double; the points and the weighted sum are
+        // single passes over the buffers (no broadcast temporaries).
+        let size = inputs.scalarCount
+        var integral = [Double](repeating: 0, count: size)
         for first in stride(from: 0, to: steps, by: stepsPerBatch) {
             let chunk = first..<min(steps, first + stepsPerBatch)
-            let alpha = Tensor(Array(alphas[chunk]), shape: [chunk.count] + trailing)
-            let points = (reference.unsqueezed(axis: 0) + alpha * difference.unsqueezed(axis: 0))
-                .reshaped([chunk.count * count] + inputs.shape.dropFirst())
-            let gradient = self.gradient(at: points, columns: columns).reshaped([chunk.count] + inputs.shape)
-            let weight = Tensor(Array(weights[chunk]), shape: [chunk.count] + trailing)
-            integral = integral + (gradient * weight).sum(axis: 0)
+            var points = Tensor.zeros([chunk.count * count] + inputs.shape.dropFirst())
+            points.withUnsafeMutableBufferPointer { points in
+                reference.withUnsafeBufferPointer { start in
+                    difference.withUnsafeBufferPointer { direction in
+                        for (row, step) in chunk.enumerated() {
+                            let alpha = alphas[step], offset = row * size
+                            for i in 0..<size { points[offset + i] = start[i] + alpha * direction[i] }
+                        }
+                    }
+                }
+            }
+            let gradient = self.gradient(at: points, columns: columns)
+            gradient.withUnsafeBufferPointer { gradient in
+                integral.withUnsafeMutableBufferPointer { integral in
+                    for (row, step) in chunk.enumerated() {
+                        let weight = Double(weights[step]), offset = row * size
+                        for i in 0..<size { integral[i] += weight * Double(gradient[offset + i]) }
+                    }
+                }
+            }
         }
-        let attributions = difference * integral
+        let attributions = difference * Tensor(integral.map { Float($0) }, shape: inputs.shape)
 
         let ends = withoutGradients { selectedOutputs(Tensor.concatenate([inputs, reference], axis: 0), columns: columns) }
         let outputDifference = ends[0..<count] - ends[count..<(2 * count)]
