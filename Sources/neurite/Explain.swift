@@ -13,7 +13,8 @@ struct Explain: ParsableCommand {
         raises the logit, blue where it lowers it.
 
         Methods: saliency (|gradient|), gradient-input, integrated-gradients (zero baseline; \
-        prints the convergence delta), smoothgrad, occlusion, or all (the default).
+        prints the convergence delta; --baseline zeros, mean or a number), smoothgrad, occlusion, \
+        or all (the default).
 
         Examples:
           neurite explain --model neurite-run/model.safetensors --index 3
@@ -35,6 +36,8 @@ struct Explain: ParsableCommand {
     var target: Int?
     @Option(help: "Integrated gradients: the number of steps.")
     var steps = 64
+    @Option(help: "Integrated gradients: the baseline, zeros, mean (the training split's mean input) or a number.")
+    var baseline = "zeros"
     @Option(help: "Integrated gradients: gauss-legendre, riemann-left, riemann-right, riemann-middle or riemann-trapezoid.")
     var integration = "gauss-legendre"
     @Option(help: "SmoothGrad: the number of noisy samples.")
@@ -65,6 +68,9 @@ struct Explain: ParsableCommand {
                                      ("--window", window ?? 1, 1), ("--stride", stride ?? 1, 1)] where value < least {
             throw ValidationError("\(name) must be at least \(least), got \(value)")
         }
+        guard baseline == "zeros" || baseline == "mean" || Float(baseline)?.isFinite == true else {
+            throw ValidationError("--baseline must be zeros, mean or a number, got '\(baseline)'")
+        }
         guard noise >= 0, noise.isFinite else { throw ValidationError("--noise must be a non-negative number, got \(noise)") }
         guard output.lowercased().hasSuffix(".png") else { throw ValidationError("--output must name a .png file, got '\(output)'") }
     }
@@ -77,7 +83,7 @@ struct Explain: ParsableCommand {
     func run() throws {
         try NeuriteCommand.reportingErrors {
             let network = try ModelFile.load(model)
-            let (input, description) = try loadInput()
+            let (input, description, mean) = try loadInput()
             let logits = withoutGradients { network(input) }
             guard logits.rank == 2, logits.shape[0] == 1 else {
                 throw DatasetChoice.Problem(description: "\(model): the model gives outputs of shape \(logits.shape) for one input; explain needs class logits [1, C]")
@@ -93,7 +99,7 @@ struct Explain: ParsableCommand {
             print("top \(min(top, classes)): " + ranked.prefix(top).map { String(format: "%d (%.4f)", $0, probabilities[$0]) }.joined(separator: "  "))
             print(String(format: "explaining class %d (logit %.4f)", explained, logits.scalars[explained]))
 
-            let panels = explanations(of: network, input: input, target: explained)
+            let panels = explanations(of: network, input: input, target: explained, mean: mean)
             let picture = ExplanationPicture.render(
                 input: input[0], caption: String(format: "class %d  p %.3f", explained, probabilities[explained]), panels: panels,
                 title: "Why class \(explained)")
@@ -103,7 +109,7 @@ struct Explain: ParsableCommand {
     }
 
     /// The requested attributions, one panel each; integrated gradients also prints its check.
-    private func explanations(of network: Module, input: Tensor, target: Int) -> [ExplanationPanel] {
+    private func explanations(of network: Module, input: Tensor, target: Int, mean: Tensor?) -> [ExplanationPanel] {
         let explainer = Explainer(network)
         let chosen = method == "all" ? Self.methods : [method]
         return chosen.map { name in
@@ -113,10 +119,11 @@ struct Explain: ParsableCommand {
             case "gradient-input":
                 return ExplanationPanel(title: "gradient x input", attribution: explainer.gradientTimesInput(input, target: .index(target))[0], signed: true)
             case "integrated-gradients":
-                let result = explainer.integratedGradients(input, target: .index(target), steps: steps, method: integrationMethod!)
+                let reference: Baseline = baseline == "zeros" ? .zeros : baseline == "mean" ? .tensor(mean!) : .constant(Float(baseline)!)
+                let result = explainer.integratedGradients(input, baseline: reference, target: .index(target), steps: steps, method: integrationMethod!)
                 let (delta, change) = (result.convergenceDelta.scalars[0], result.outputDifference.scalars[0])
-                print(String(format: "integrated gradients (%d steps, %@): attributions sum to %.4f, F(x) - F(0) = %.4f, delta %.2e (%.3f%%)",
-                             steps, integration, change + delta, change, delta, abs(delta / change) * 100))
+                print(String(format: "integrated gradients (%d steps, %@, baseline %@): attributions sum to %.4f, F(x) - F(baseline) = %.4f, delta %.2e (%.3f%%)",
+                             steps, integration, baseline, change + delta, change, delta, abs(delta / change) * 100))
                 return ExplanationPanel(title: "integrated gradients", attribution: result.attributions[0], signed: true,
                                         note: String(format: "delta %.1e", delta))
             case "smoothgrad":
@@ -135,27 +142,36 @@ struct Explain: ParsableCommand {
         }
     }
 
-    /// The input as a batch of one, shaped as the model expects, and a line describing it.
-    private func loadInput() throws -> (Tensor, String) {
+    /// The input as a batch of one, shaped as the model expects, a line describing it, and (for
+    /// `--baseline mean`) the training split's mean input in the same shape.
+    private func loadInput() throws -> (Tensor, String, Tensor?) {
         let recorded = try recordedInputShape(of: model)
         var input: Tensor, description: String
+        let needsData = image == nil || baseline == "mean"
+        let data = needsData ? try DatasetChoice(name: dataset).load() : nil
         if let image {
             input = try PNGReader.readGrayscale(image).unsqueezed(axis: 0)
             description = "input: \(image) (\(input.shape[2])x\(input.shape[3]) pixels)"
         } else {
-            let test = try DatasetChoice(name: dataset).load().test
+            let test = data!.test
             guard (0..<test.count).contains(index) else {
                 throw DatasetChoice.Problem(description: "--index \(index) is out of range: the \(dataset) test split has \(test.count) samples")
             }
             input = test.inputs[index..<(index + 1)]
             description = "input: \(dataset) test sample \(index), label \(Int(test.targets.scalars[index]))"
         }
+        var mean = data.map { $0.train.inputs.mean(axis: 0, keepDims: true) }
         if let recorded {
-            guard input.scalarCount == recorded.reduce(1, *) else {
-                throw DatasetChoice.Problem(description: "\(image ?? dataset): an input of shape \(Array(input.shape.dropFirst())) does not fit the model's input shape \(recorded)")
+            for (name, tensor) in [(image ?? dataset, input), (dataset, mean)] {
+                guard let tensor, tensor.scalarCount != recorded.reduce(1, *) else { continue }
+                throw DatasetChoice.Problem(description: "\(name): an input of shape \(Array(tensor.shape.dropFirst())) does not fit the model's input shape \(recorded)")
             }
             input = input.reshaped([1] + recorded)
+            mean = mean?.reshaped([1] + recorded)
         }
-        return (input, description)
+        guard baseline != "mean" || mean?.shape == input.shape else {
+            throw DatasetChoice.Problem(description: "\(dataset): its mean input of shape \(mean?.shape ?? []) does not fit the input \(input.shape)")
+        }
+        return (input, description, mean)
     }
 }

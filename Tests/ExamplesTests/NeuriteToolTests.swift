@@ -1,4 +1,5 @@
 import Foundation
+import NeuritePlot
 import Testing
 
 /// The `neurite` tool, run as a user runs it.
@@ -87,6 +88,7 @@ struct NeuriteToolTests {
         (["explain", "--model", "m", "--steps", "0"], 64, "neurite: --steps must be at least 1, got 0"),
         (["explain", "--model", "m", "--integration", "simpson"], 64, "neurite: --integration must be gauss-legendre"),
         (["explain", "--model", "m", "--output", "map.jpg"], 64, "neurite: --output must name a .png file, got 'map.jpg'"),
+        (["explain", "--model", "m", "--baseline", "blur"], 64, "neurite: --baseline must be zeros, mean or a number, got 'blur'"),
         (["activations", "--model", "m", "--layer", "2"], 64, "neurite: --layer and --unit go together"),
         (["activations", "--model", "/nonexistent/model.safetensors"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
     ])
@@ -112,7 +114,7 @@ struct NeuriteToolTests {
         let probabilities = top.split(separator: "(").dropFirst().compactMap { Double($0.prefix { $0 != ")" }) }
         #expect(probabilities.count == 4 && probabilities == probabilities.sorted(by: >))
         // Integrated gradients reports completeness; 64 Gauss–Legendre steps keep it under 1 %.
-        let check = try #require(lines.first { $0.hasPrefix("integrated gradients (64 steps, gauss-legendre)") })
+        let check = try #require(lines.first { $0.hasPrefix("integrated gradients (64 steps, gauss-legendre, baseline zeros): ") })
         let share = try #require(Double(check.split(separator: "(").last!.dropLast(2)))
         #expect(share < 1, "\(check)")
         #expect(lines.last == "wrote \(picture)")
@@ -121,6 +123,19 @@ struct NeuriteToolTests {
         #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
         #expect(width % 6 == 0 && width >= 6 * (8 * 28 + 24) && height == 34 + 8 * 28 + 70, "\(width)×\(height)")
+
+        // A PNG drawn here: a bright vertical bar on black, 8×8 like the digits; and the mean baseline.
+        var canvas = Canvas(width: 8, height: 8, background: .black)
+        canvas.fill(x: 3, y: 1, width: 2, height: 6, color: .white)
+        try canvas.writePNG(to: "\(directory)/bar.png")
+        let fromImage = try examples.run("neurite", ["explain", "--model", model, "--image", "\(directory)/bar.png", "--baseline", "mean",
+                                                     "--method", "integrated-gradients", "--steps", "128", "--output", picture])
+        #expect(fromImage.status == 0, "\(fromImage.error)")
+        #expect(fromImage.output.hasPrefix("input: \(directory)/bar.png (8x8 pixels)\n"))
+        #expect(fromImage.output.contains("integrated gradients (128 steps, gauss-legendre, baseline mean): "))
+        let wide = try examples.run("neurite", ["explain", "--model", model, "--image", picture, "--output", "\(directory)/never.png"])
+        #expect(wide.status == 1 && wide.error.hasPrefix("neurite: \(picture): an input of shape [1, "))
+        #expect(wide.error.hasSuffix("does not fit the model's input shape [1, 8, 8]\n"))
 
         // One method, an explicit target, and an index past the end of the test split.
         let single = try examples.run("neurite", ["explain", "--model", model, "--method", "occlusion", "--target", "5", "--output", picture])
