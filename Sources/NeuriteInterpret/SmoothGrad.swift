@@ -52,32 +52,46 @@ extension Explainer {
         precondition(samples >= 1, "smoothGrad: \(samples) samples; need at least one")
         let columns = columns(for: target, inputs: inputs, operation: "smoothGrad")
         let inputs = inputs.detached()
-        let count = inputs.shape[0], trailing = [Int](repeating: 1, count: inputs.rank - 1)
-        let sigma = Tensor(Self.noiseDeviations(inputs, noise), shape: [1, count] + trailing)
-        let perBatch = Self.repeatsPerBatch(examples: count, values: inputs.scalarCount, rows: internalBatchSize, total: samples)
+        let count = inputs.shape[0], size = inputs.scalarCount, exampleSize = size / count
+        let sigmas = Self.noiseDeviations(inputs, noise)
+        let perBatch = Self.repeatsPerBatch(examples: count, values: size, rows: internalBatchSize, total: samples)
         var generator = PhiloxGenerator(seed: seed)
-        var sum = Tensor.zeros(inputs.shape), sumOfSquares = Tensor.zeros(inputs.shape)
+        // Σₛ aₛ and Σₛ aₛ², in Double; noisy copies and sums are single passes over the buffers.
+        var sum = [Double](repeating: 0, count: size), sumOfSquares = [Double](repeating: 0, count: size)
         for first in stride(from: 0, to: samples, by: perBatch) {
             let copies = min(samples, first + perBatch) - first
-            let noisy = inputs.unsqueezed(axis: 0) + sigma * Tensor.normal([copies] + inputs.shape, generator: &generator)
-            let batch = noisy.reshaped([copies * count] + inputs.shape.dropFirst())
-            let gradient = self.gradient(at: batch, columns: columns)
-            let attribution: Tensor
-            switch base {
-            case .saliency: attribution = abs(gradient)
-            case .gradient: attribution = gradient
-            case .gradientTimesInput: attribution = batch * gradient
+            var batch = Tensor.normal([copies * count] + inputs.shape.dropFirst(), generator: &generator)
+            batch.withUnsafeMutableBufferPointer { batch in
+                inputs.withUnsafeBufferPointer { clean in
+                    for copy in 0..<copies {
+                        for i in 0..<size { batch[copy * size + i] = clean[i] + sigmas[i / exampleSize] * batch[copy * size + i] }
+                    }
+                }
             }
-            let perCopy = attribution.reshaped([copies] + inputs.shape)
-            sum = sum + perCopy.sum(axis: 0)
-            if aggregate != .mean { sumOfSquares = sumOfSquares + (perCopy * perCopy).sum(axis: 0) }
+            let gradient = self.gradient(at: batch, columns: columns)
+            gradient.withUnsafeBufferPointer { gradient in
+                batch.withUnsafeBufferPointer { batch in
+                    for index in 0..<(copies * size) {
+                        let value: Float
+                        switch base {
+                        case .saliency: value = Swift.abs(gradient[index])
+                        case .gradient: value = gradient[index]
+                        case .gradientTimesInput: value = batch[index] * gradient[index]
+                        }
+                        sum[index % size] += Double(value)
+                        if aggregate != .mean { sumOfSquares[index % size] += Double(value) * Double(value) }
+                    }
+                }
+            }
         }
-        let mean = sum / Float(samples)
+        let mean = sum.map { $0 / Double(samples) }
+        let result: [Double]
         switch aggregate {
-        case .mean: return mean
-        case .meanOfSquares: return sumOfSquares / Float(samples)
-        case .variance: return sumOfSquares / Float(samples) - mean * mean
+        case .mean: result = mean
+        case .meanOfSquares: result = sumOfSquares.map { $0 / Double(samples) }
+        case .variance: result = zip(sumOfSquares, mean).map { $0 / Double(samples) - $1 * $1 }
         }
+        return Tensor(result.map { Float($0) }, shape: inputs.shape)
     }
 
     /// σ for each example.

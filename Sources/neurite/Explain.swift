@@ -130,11 +130,14 @@ struct Explain: ParsableCommand {
                 let map = explainer.smoothGrad(input, target: .index(target), samples: samples, noise: .relative(noise), seed: seed)
                 return ExplanationPanel(title: "smoothgrad", attribution: map[0], signed: false)
             default:
+                // Windows cover every channel and a square of the last two axes (a run of the
+                // last axis for feature vectors).
                 let sample = Array(input.shape.dropFirst())
                 let side = window ?? max(1, (sample.last ?? 1) / 8)
                 let step = stride ?? max(1, side / 2)
-                let shape = sample.enumerated().map { axis, length in axis == sample.count - 1 || axis == sample.count - 2 && sample.count >= 2 ? min(side, length) : length }
-                let steps = sample.enumerated().map { axis, _ in axis >= sample.count - 2 ? step : 1 }
+                let spatial = Set(sample.indices.suffix(2))
+                let shape = sample.indices.map { spatial.contains($0) ? min(side, sample[$0]) : sample[$0] }
+                let steps = sample.indices.map { spatial.contains($0) ? step : 1 }
                 let map = explainer.occlusion(input, window: shape, strides: steps, target: .index(target))
                 return ExplanationPanel(title: "occlusion", attribution: map[0], signed: true,
                                         note: "window \(shape.map(String.init).joined(separator: "x"))")
