@@ -41,7 +41,7 @@ public enum ExplanationPicture {
         if let title { canvas.centeredText(title, x: canvas.width / 2, y: 8, scale: 2) }
 
         canvas.centeredText("input", x: cell / 2, y: top)
-        draw(gray: pixels, height: height, width: width, into: &canvas, x: (cell - mapWidth) / 2, y: top + 14, zoom: zoom)
+        Charts.drawGrayscale(pixels, height: height, width: width, into: &canvas, x: (cell - mapWidth) / 2, y: top + 14, zoom: zoom)
         canvas.centeredText(caption, x: cell / 2, y: top + 20 + mapHeight)
         for (index, panel) in panels.enumerated() {
             let values = plane(panel.attribution).values
@@ -83,26 +83,19 @@ public enum ExplanationPicture {
             preconditionFailure("ExplanationPicture: cannot draw an example of shape \(example.shape); expected [F], [H, W] or [C, H, W]")
         }
     }
-
-    /// A grayscale image, scaled from its own range.
-    static func draw(gray values: [Float], height: Int, width: Int, into canvas: inout Canvas, x left: Int, y top: Int, zoom: Int) {
-        let (low, high) = (values.min() ?? 0, values.max() ?? 1)
-        for row in 0..<height {
-            for column in 0..<width {
-                let share = high > low ? (values[row * width + column] - low) / (high - low) : 0
-                let level = UInt8(max(0, min(255, share * 255)))
-                canvas.fill(x: left + column * zoom, y: top + row * zoom, width: zoom, height: zoom, color: Color(level, level, level))
-            }
-        }
-    }
 }
 
 extension ExplanationPicture {
     /// The `count` images of `data` (`[N, C, H, W]` inputs) on which a unit of `layer` responds
     /// most, strongest first, each captioned with its index and the unit's activation.
     public static func topActivatingExamples(of model: Module, layer: String, unit: Int, in data: TensorDataset, count: Int = 16) -> Canvas {
+        topActivatingExamples(model.topActivatingExamples(layer: layer, unit: unit, in: data, count: count), in: data)
+    }
+
+    /// The examples `top` of `data` (`[N, C, H, W]` inputs), as `Module.topActivatingExamples`
+    /// lists them, captioned with index and activation.
+    public static func topActivatingExamples(_ top: [(index: Int, activation: Float)], in data: TensorDataset) -> Canvas {
         precondition(data.inputs.rank == 4, "topActivatingExamples: pictures need image inputs [N, C, H, W], got \(data.inputs.shape)")
-        let top = model.topActivatingExamples(layer: layer, unit: unit, in: data, count: count)
         let images = data.inputs.indexSelect(axis: 0, indices: top.map(\.index))
         let captions = top.map { "#\($0.index) \(Charts.shortNumber(Double($0.activation)))" }
         return Charts.imageGrid(images, captions: captions)

@@ -45,8 +45,8 @@ extension Explainer {
     /// integral is exact; `convergenceDelta` reports how far they are.
     ///
     /// The points are evaluated in batches `[k · N, …]`, step-major (Captum's order): all steps at
-    /// once by default, or as many steps per batch as fit `internalBatchSize` rows. Two extra
-    /// forward passes give F(x) and F(b).
+    /// once by default, or as many steps per batch as fit `internalBatchSize` rows. One extra
+    /// forward pass over `[x; b]` gives F(x) and F(b) and resolves `.predicted`.
     ///
     /// - Parameters:
     ///   - inputs: a batch `[N, …]`.
@@ -60,10 +60,15 @@ extension Explainer {
         _ inputs: Tensor, baseline: Baseline = .zeros, target: AttributionTarget = .predicted,
         steps: Int = 50, method: IntegrationMethod = .gaussLegendre, internalBatchSize: Int? = nil
     ) -> IntegratedGradientsResult {
-        let columns = columns(for: target, inputs: inputs, operation: "integratedGradients")
+        precondition(inputs.rank >= 1 && inputs.shape[0] > 0, "integratedGradients: inputs \(inputs.shape) need a non-empty batch axis")
         let inputs = inputs.detached()
         let count = inputs.shape[0]
         let reference = baseline.values(like: inputs)
+        // One pass over [x; b] resolves the target and gives F(x) − F(b) for the delta.
+        let ends = outputs(Tensor.concatenate([inputs, reference], axis: 0))
+        let columns = columns(for: target, outputs: ends[0..<count], inputShape: inputs.shape, operation: "integratedGradients")
+        let endValues = selected(ends, columns: columns)
+        let outputDifference = endValues[0..<count] - endValues[count..<(2 * count)]
         let difference = inputs - reference
         let (alphas, weights) = method.points(count: steps)
         let stepsPerBatch = Self.repeatsPerBatch(examples: count, values: inputs.scalarCount, rows: internalBatchSize, total: steps)
@@ -97,8 +102,6 @@ extension Explainer {
         }
         let attributions = difference * Tensor(integral.map { Float($0) }, shape: inputs.shape)
 
-        let ends = withoutGradients { selectedOutputs(Tensor.concatenate([inputs, reference], axis: 0), columns: columns) }
-        let outputDifference = ends[0..<count] - ends[count..<(2 * count)]
         let totals = attributions.reshaped([count, -1]).sum(axis: 1)
         return IntegratedGradientsResult(
             attributions: attributions, convergenceDelta: totals - outputDifference, outputDifference: outputDifference)

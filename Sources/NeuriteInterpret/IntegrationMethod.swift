@@ -1,4 +1,5 @@
 import Foundation
+import NeuriteCore
 
 /// How integrated gradients approximates the path integral `∫₀¹ ∂F/∂x(b + α(x − b)) dα`:
 /// points `αₖ` and weights `wₖ` with `∫₀¹ g ≈ Σₖ wₖ g(αₖ)`.
@@ -25,12 +26,7 @@ public enum IntegrationMethod: String, Sendable, CaseIterable {
         precondition(count >= (self == .riemannTrapezoid ? 2 : 1),
                      "integratedGradients: \(count) steps are too few for \(rawValue)")
         let n = Float(count)
-        func linspace(_ start: Double, _ end: Double) -> [Float] {
-            if count == 1 { return [Float(start)] }
-            let (first, last) = (Float(start), Float(end))
-            let step = (last - first) / Float(count - 1)
-            return (0..<count).map { i in i < count / 2 ? first + step * Float(i) : last - step * Float(count - 1 - i) }
-        }
+        func linspace(_ start: Double, _ end: Double) -> [Float] { Tensor.linspace(Float(start), Float(end), count: count).scalars }
         let uniform = [Float](repeating: 1 / n, count: count)
         switch self {
         case .riemannLeft: return (linspace(0, 1 - 1 / Double(count)), uniform)

@@ -20,8 +20,10 @@ extension Explainer {
         _ inputs: Tensor, window: [Int], strides: [Int]? = nil, fill: Float = 0,
         target: AttributionTarget = .predicted, internalBatchSize: Int? = nil
     ) -> Tensor {
-        let columns = columns(for: target, inputs: inputs, operation: "occlusion")
+        precondition(inputs.rank >= 1 && inputs.shape[0] > 0, "occlusion: inputs \(inputs.shape) need a non-empty batch axis")
         let inputs = inputs.detached()
+        let clean = outputs(inputs)
+        let columns = columns(for: target, outputs: clean, inputShape: inputs.shape, operation: "occlusion")
         let sampleShape = Array(inputs.shape.dropFirst())
         let strides = strides ?? [Int](repeating: 1, count: sampleShape.count)
         precondition(window.count == sampleShape.count && strides.count == sampleShape.count,
@@ -32,7 +34,7 @@ extension Explainer {
         }
         let windows = Self.windows(sampleShape: sampleShape, window: window, strides: strides)
         let count = inputs.shape[0], size = sampleShape.reduce(1, *)
-        let original = outputs(of: inputs, columns: columns).scalars
+        let original = withoutGradients { selected(clean, columns: columns) }.scalars
 
         var totals = [Double](repeating: 0, count: count * size)
         var coverage = [Double](repeating: 0, count: size)

@@ -118,16 +118,8 @@ public enum Charts {
         let values = images.scalars
         for index in 0..<count {
             let base = index * images.shape[1] * height * width
-            let plane = values[base..<(base + height * width)]
-            let (low, high) = (plane.min() ?? 0, plane.max() ?? 1)
-            let range = high - low > 0 ? high - low : 1
             let (left, top) = ((index % columns) * cellWidth + 6, (index / columns) * cellHeight + 4)
-            for y in 0..<height {
-                for x in 0..<width {
-                    let level = UInt8(max(0, min(255, (plane[base + y * width + x] - low) / range * 255)))
-                    canvas.fill(x: left + x * zoom, y: top + y * zoom, width: zoom, height: zoom, color: Color(level, level, level))
-                }
-            }
+            drawGrayscale(values[base..<(base + height * width)], height: height, width: width, into: &canvas, x: left, y: top, zoom: zoom)
             if highlighted.contains(index) {
                 canvas.frame(x: left - 3, y: top - 3, width: width * zoom + 6, height: height * zoom + 6, color: .red, thickness: 2)
             }
@@ -137,6 +129,23 @@ public enum Charts {
             }
         }
         return canvas
+    }
+
+    /// Draws a `height × width` grayscale image (row-major `values`, scaled from their own range:
+    /// the lowest black, the highest white) at `(x, y)`, each value a `zoom × zoom` square.
+    public static func drawGrayscale(
+        _ values: some Collection<Float>, height: Int, width: Int, into canvas: inout Canvas, x left: Int, y top: Int, zoom: Int
+    ) {
+        let pixels = Array(values)
+        precondition(pixels.count == height * width, "drawGrayscale: \(pixels.count) values for a \(height)×\(width) image")
+        let (low, high) = (pixels.min() ?? 0, pixels.max() ?? 1)
+        let range = high - low > 0 ? high - low : 1
+        for y in 0..<height {
+            for x in 0..<width {
+                let level = UInt8(max(0, min(255, (pixels[y * width + x] - low) / range * 255)))
+                canvas.fill(x: left + x * zoom, y: top + y * zoom, width: zoom, height: zoom, color: Color(level, level, level))
+            }
+        }
     }
 
     /// Short number labels: `0.85`, `1.2E-3`.

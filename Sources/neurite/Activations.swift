@@ -54,10 +54,11 @@ struct Activations: ParsableCommand {
                     format: "  %8.3f  %10.3f  %5d  %d (%.1f%%)", layer.mean, layer.variance, layer.unitCount, layer.deadUnits.count, layer.deadFraction * 100))
             }
             guard let layer, let unit else { return }
-            guard let module = network.namedModules.first(where: { $0.name == layer && !layer.isEmpty })?.module else {
+            guard !layer.isEmpty, network.namedModules.contains(where: { $0.name == layer }) else {
                 throw DatasetChoice.Problem(description: "--layer '\(layer)' is not a layer of \(model) (layers: \(network.leafLayerNames.joined(separator: ", ")))")
             }
-            let units = unitActivationCount(of: module, network: network, sample: test.inputs[0..<1], layer: layer)
+            // Units: features of [N, F] outputs, channels of [N, C, …] ones.
+            let units = network.activations(for: test.inputs[0..<1], layers: [layer]).activations[layer].map { $0.rank >= 2 ? $0.shape[1] : 1 } ?? 0
             guard (0..<units).contains(unit) else {
                 throw DatasetChoice.Problem(description: "--unit \(unit) is out of range: layer \(layer) has \(units) units")
             }
@@ -71,14 +72,8 @@ struct Activations: ParsableCommand {
             }
             print("unit \(unit) of layer \(layer) responds most to test samples "
                   + top.map { String(format: "%d (%.3f)", $0.index, $0.activation) }.joined(separator: ", "))
-            try ExplanationPicture.topActivatingExamples(of: network, layer: layer, unit: unit, in: test, count: count).writePNG(to: output)
+            try ExplanationPicture.topActivatingExamples(top, in: test).writePNG(to: output)
             print("wrote \(output)")
         }
-    }
-
-    /// The number of units of `layer` (features or channels of its output).
-    private func unitActivationCount(of module: Module, network: Module, sample: Tensor, layer: String) -> Int {
-        let output = network.activations(for: sample, layers: [layer]).activations[layer]
-        return output.map { $0.rank >= 2 ? $0.shape[1] : 1 } ?? 0
     }
 }

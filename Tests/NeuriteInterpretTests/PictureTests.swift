@@ -1,5 +1,6 @@
 import Foundation
 import NeuriteCore
+import NeuriteData
 import NeuriteInterpret
 import NeuriteNN
 import NeuritePlot
@@ -59,6 +60,23 @@ struct PictureTests {
         #expect(canvas.width == 3 * (2 * zoom + 12) && canvas.height == 2 * zoom + 24)
         #expect(canvas.color(x: 6, y: 4) == Color.red && canvas.color(x: 6 + zoom, y: 4) == Color.blue)
         #expect(canvas.color(x: 6 + 2 * zoom + 12, y: 4) == Color.white, "an all-zero unit is white")
+        #expect(try roundTrip(canvas).shape == [1, canvas.height, canvas.width])
+    }
+
+    @Test func topActivatingExamplesAreDrawnStrongestFirst() throws {
+        // Unit 0 reads the top-left pixel: the brightest such images come first.
+        let layer = Dense(4, 1)
+        layer.weight.value = Tensor(rows: [[1, 0, 0, 0]])
+        layer.bias!.value = Tensor([0])
+        let model = Sequential { Flatten(); layer }
+        let images = Tensor((0..<24).map { Float($0 % 4 == 0 ? $0 : 0) }, shape: [6, 1, 2, 2])
+        let data = TensorDataset(inputs: images, targets: Tensor.zeros([6]))
+        let top = model.topActivatingExamples(layer: "1", unit: 0, in: data, count: 3)
+        #expect(top.map(\.index) == [5, 4, 3] && top.map(\.activation) == [20, 16, 12])
+        let canvas = ExplanationPicture.topActivatingExamples(of: model, layer: "1", unit: 0, in: data, count: 3)
+        #expect(canvas.width == 3 * (2 * 42 + 12) && canvas.height == 2 * 42 + 24)
+        // Each image is scaled from its own range: its lit top-left pixel is white, the rest black.
+        #expect(canvas.color(x: 6, y: 4) == Color.white && canvas.color(x: 6 + 42, y: 4) == Color.black)
         #expect(try roundTrip(canvas).shape == [1, canvas.height, canvas.width])
     }
 }
