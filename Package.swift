@@ -52,6 +52,7 @@ let package = Package(
             resources: [.copy("Fixtures/torch_layout.safetensors"), .copy("Fixtures/tiny.safetensors"), .copy("Fixtures/demo.safetensors")]),
         .testTarget(name: "NeuritePlotTests", dependencies: ["NeuritePlot"]),
         .testTarget(name: "NeuriteInterpretTests", dependencies: ["NeuriteInterpret", "NeuriteTrain", "_NeuriteTestSupport"]),
+        .testTarget(name: "NeuriteTests", dependencies: ["Neurite"]),
         .testTarget(name: "ExamplesTests", dependencies: ["xor", "neurite", "spirals", "approximation", "gradients", "NeuritePlot"]),
     ],
     swiftLanguageModes: [.v6]

@@ -44,7 +44,7 @@ func digits() throws -> Check {
 func fashion(regularized: Bool) throws -> Check {
     let (raw, loadSeconds) = try timed { try IDXImageDataset.load() }
     // Standardise with the training set's pixel mean and deviation.
-    let normalize = Normalization(fitting: raw.train.inputs, axes: [0, 1, 2, 3])
+    let normalize = Standardization(fitting: raw.train.inputs, axes: [0, 1, 2, 3])
     let data = (train: raw.train.mapInputs(normalize.callAsFunction), test: raw.test.mapInputs(normalize.callAsFunction))
     let ((accuracy, best), seconds) = try timed { () throws -> (Double, Double) in
         var generator = PhiloxGenerator(seed: 3)
@@ -89,7 +89,7 @@ func fashion(regularized: Bool) throws -> Check {
 /// learn (≥ 0.85), since features of tops and dresses need not help with shoes and bags.
 func fineTuning() throws -> Check {
     let raw = try IDXImageDataset.load()
-    let normalize = Normalization(fitting: raw.train.inputs, axes: [0, 1, 2, 3])
+    let normalize = Standardization(fitting: raw.train.inputs, axes: [0, 1, 2, 3])
     func classes(_ data: TensorDataset, _ range: ClosedRange<Float>) -> TensorDataset {
         let indices = data.targets.scalars.indices.filter { range.contains(data.targets.scalars[$0]) }
         let subset = data.subset(indices)

@@ -48,7 +48,7 @@ struct LoaderTests {
         #expect(Set(train.targets.scalars + validation.targets.scalars) == Set((0..<10).map(Float.init)))
         #expect(train.targets == data.split(fraction: 0.8, seed: 5).0.targets)
         let inputs = Tensor(rows: [[1, 5], [3, 5], [5, 5]])
-        let normalize = Normalization(fitting: inputs)
+        let normalize = Standardization(fitting: inputs)
         let normalized = normalize(inputs)
         expectClose(normalized.mean(axis: 0), [0, 0], absoluteTolerance: 1e-6)
         expectClose(normalized.slice(axis: 1, 1..<2), [0, 0, 0])  // a constant feature maps to 0

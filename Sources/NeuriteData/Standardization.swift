@@ -1,0 +1,22 @@
+import NeuriteCore
+
+/// Per-feature standardisation `(x − mean) / std`, with the statistics computed on training data
+/// only and then applied to any split. For images `[N, C, H, W]` pass `axes: [0, 2, 3]` to get
+/// per-channel statistics.
+public struct Standardization: Sendable, Equatable {
+    public let mean: Tensor
+    public let standardDeviation: Tensor
+
+    /// Statistics over `axes` of `data` (by default axis 0: one per feature). Features that never
+    /// vary get a deviation of 1, so they map to 0 instead of NaN.
+    public init(fitting data: Tensor, axes: [Int] = [0]) {
+        mean = data.mean(axes: axes, keepDims: true).detached()
+        let deviation = sqrt(data.variance(axes: axes, correction: 0, keepDims: true)).detached()
+        standardDeviation = Tensor.where(deviation .> 0, deviation, Tensor(1))
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor { (x - mean) / standardDeviation }
+}
+
+@available(*, deprecated, renamed: "Standardization", message: "it standardises; normalisation layers are BatchNorm and LayerNorm")
+public typealias Normalization = Standardization

@@ -1,0 +1,63 @@
+import NeuriteCore
+import NeuriteData
+import NeuriteNN
+
+/// What the model predicts: class logits (accuracy is reported) or values (regression).
+/// (Not named `Task`, which would hide Swift Concurrency's `Task` in programs that import Neurite.)
+public enum PredictionTask: Sendable {
+    /// Outputs `[B, C]` logits; targets are class indices `[B]`.
+    case classification
+    /// Outputs and targets of one shape.
+    case regression
+}
+
+/// The result of `evaluate`.
+public struct Evaluation: Sendable {
+    public let loss: Double
+    /// Classification only.
+    public let accuracy: Double?
+    /// `confusion[actual][predicted]`, classification only.
+    public let confusion: [[Int]]?
+    /// Per-class precision, recall and F1, classification only.
+    public let classScores: [Metrics.ClassScores]?
+    /// Regression only.
+    public let meanAbsoluteError: Double?
+    /// Regression only.
+    public let meanSquaredError: Double?
+}
+
+/// Runs `model` over `dataset` in evaluation mode without gradients, in batches, and reports the
+/// mean loss and the metrics of the task. The model's mode is restored.
+public func evaluate(
+    _ model: Module, on dataset: TensorDataset, loss: (Tensor, Tensor) -> Tensor, task: PredictionTask = .classification,
+    batchSize: Int = 512
+) -> Evaluation {
+    let wasTraining = model.isTraining
+    model.eval()
+    defer { model.train(wasTraining) }
+    var outputs: [Tensor] = []
+    var lossSum = 0.0
+    withoutGradients {
+        for batch in DataLoader(dataset, batchSize: batchSize).batches() {
+            let output = model(batch.inputs)
+            lossSum += Double(loss(output, batch.targets).scalar) * Double(batch.inputs.shape[0])
+            outputs.append(output)
+        }
+    }
+    let meanLoss = lossSum / Double(max(dataset.count, 1))
+    guard !outputs.isEmpty else {
+        return Evaluation(loss: .nan, accuracy: nil, confusion: nil, classScores: nil, meanAbsoluteError: nil, meanSquaredError: nil)
+    }
+    let all = Tensor.concatenate(outputs)
+    switch task {
+    case .classification:
+        let classes = all.shape[1]
+        let confusion = Metrics.confusionMatrix(predictions: all.argmax(axis: 1), labels: dataset.targets, classes: classes)
+        return Evaluation(loss: meanLoss, accuracy: Metrics.accuracy(logits: all, labels: dataset.targets), confusion: confusion,
+                          classScores: Metrics.classScores(confusion: confusion), meanAbsoluteError: nil, meanSquaredError: nil)
+    case .regression:
+        return Evaluation(loss: meanLoss, accuracy: nil, confusion: nil, classScores: nil,
+                          meanAbsoluteError: Metrics.meanAbsoluteError(all, dataset.targets),
+                          meanSquaredError: Metrics.meanSquaredError(all, dataset.targets))
+    }
+}
