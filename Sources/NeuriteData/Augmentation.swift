@@ -6,19 +6,6 @@ import Glibc
 import Darwin
 #endif
 
-/// How pixels outside an image are filled when padding (torchvision's `padding_mode`), shown on
-/// the row [1, 2, 3, 4] padded by 2.
-public enum PaddingMode: Sendable {
-    /// `[0, 0, 1, 2, 3, 4, 0, 0]` with fill 0.
-    case constant(Float)
-    /// `[1, 1, 1, 2, 3, 4, 4, 4]`.
-    case edge
-    /// `[3, 2, 1, 2, 3, 4, 3, 2]` (the edge is not repeated).
-    case reflect
-    /// `[2, 1, 1, 2, 3, 4, 4, 3]` (the edge is repeated).
-    case symmetric
-}
-
 /// How rotation samples the source image.
 public enum Interpolation: Sendable { case nearest, bilinear }
 
@@ -37,49 +24,10 @@ public enum ImageOps {
         return image.indexSelect(axis: -2, indices: Array((0..<height).reversed()))
     }
 
-    /// Pads the last two axes by `padding` on every side.
-    public static func pad(_ image: Tensor, _ padding: Int, mode: PaddingMode = .constant(0)) -> Tensor {
-        precondition(padding >= 0, "pad: negative padding \(padding)")
-        let (height, width) = (image.shape[image.rank - 2], image.shape[image.rank - 1])
-        switch mode {
-        case .reflect:
-            precondition(padding < height && padding < width, "pad: reflect padding \(padding) needs an image larger than it, got \(height)×\(width)")
-        case .symmetric:
-            precondition(padding <= height && padding <= width, "pad: symmetric padding \(padding) needs an image at least as large, got \(height)×\(width)")
-        default:
-            break
-        }
-        let planes = image.scalarCount / max(height * width, 1)
-        let (newHeight, newWidth) = (height + 2 * padding, width + 2 * padding)
-        let source = image.scalars
-        return Tensor(unsafeUninitializedShape: Array(image.shape.dropLast(2)) + [newHeight, newWidth]) { output in
-            for plane in 0..<planes {
-                for row in 0..<newHeight {
-                    for column in 0..<newWidth {
-                        let value: Float
-                        if let r = sourceIndex(row - padding, height, mode), let c = sourceIndex(column - padding, width, mode) {
-                            value = source[(plane * height + r) * width + c]
-                        } else if case .constant(let fill) = mode {
-                            value = fill
-                        } else {
-                            value = 0
-                        }
-                        output[(plane * newHeight + row) * newWidth + column] = value
-                    }
-                }
-            }
-        }
-    }
-
-    /// The source index for a padded position, or nil where the constant fill applies.
-    private static func sourceIndex(_ index: Int, _ length: Int, _ mode: PaddingMode) -> Int? {
-        if (0..<length).contains(index) { return index }
-        switch mode {
-        case .constant: return nil
-        case .edge: return Swift.min(Swift.max(index, 0), length - 1)
-        case .reflect: return index < 0 ? -index : 2 * (length - 1) - index
-        case .symmetric: return index < 0 ? -index - 1 : 2 * length - 1 - index
-        }
+    /// Pads the last two axes by `padding` on every side (`Tensor.padded`, which also
+    /// differentiates).
+    public static func pad(_ image: Tensor, _ padding: Int, mode: PaddingMode = .zeros) -> Tensor {
+        image.padded([(padding, padding), (padding, padding)], mode: mode)
     }
 
     /// The `height × width` window whose top-left corner is at (`top`, `left`).
