@@ -1,14 +1,17 @@
 import NeuriteCore
 
-/// Batch normalisation over the batch axis of `[N, C]` inputs (PyTorch's `nn.BatchNorm1d`):
-/// `y = (x − mean) / √(var + eps) · weight + bias`, per feature.
+/// Batch normalisation per channel of `[N, C]`, `[N, C, L]` or `[N, C, H, W]` inputs (any rank
+/// from 2: PyTorch's `nn.BatchNorm1d`, `nn.BatchNorm2d` and `nn.BatchNorm3d` in one layer):
+/// `y = (x − mean) / √(var + eps) · weight + bias`, with the statistics of each channel `c` taken
+/// over every axis but axis 1 (the batch and the positions).
 ///
 /// Training mode normalises with the batch's mean and biased variance and updates the running
 /// statistics: `running = (1 − momentum)·running + momentum·batch`, with the *unbiased* batch
-/// variance for `runningVar`; `momentum: nil` gives the cumulative average (factor
-/// `1/numBatchesTracked`). Evaluation mode uses the running statistics. Defaults are PyTorch's:
-/// `eps = 1e-5`, `momentum = 0.1` (Keras's 0.99 means 0.01 here), weight 1, bias 0, running mean 0
-/// and variance 1.
+/// variance (over the `N·L` or `N·H·W` values of a channel) for `runningVar`; `momentum: nil`
+/// gives the cumulative average (factor `1/numBatchesTracked`). Evaluation mode uses the running
+/// statistics. Defaults are PyTorch's: `eps = 1e-5`, `momentum = 0.1` (Keras's 0.99 means 0.01
+/// here), weight 1, bias 0, running mean 0 and variance 1. State-dict keys are PyTorch's
+/// (`weight`, `bias`, `running_mean`, `running_var`, `num_batches_tracked`, the last stored as int64).
 public final class BatchNorm: Module {
     public let weight: Parameter?
     public let bias: Parameter?
@@ -34,27 +37,30 @@ public final class BatchNorm: Module {
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
-        precondition(input.rank == 2 && input.shape[1] == features,
-                     "\(layerDescription): expected input [N, \(features)], got \(input.shape)")
+        precondition(input.rank >= 2 && input.shape[1] == features,
+                     "\(layerDescription): expected input [N, \(features), …], got \(input.shape)")
+        // Statistics over the batch and every position; shaped [1, C, 1, …] to broadcast.
+        let axes = [0] + Array(2..<input.rank)
+        let channelShape = [1, features] + Array(repeating: 1, count: input.rank - 2)
         let normalized: Tensor
         if isTraining {
-            let count = input.shape[0]
+            let count = input.scalarCount / features
             precondition(count > 1, "\(layerDescription): expected more than 1 value per channel when training, got input of shape \(input.shape)")
-            let mean = input.mean(axis: 0)
-            let variance = input.variance(axis: 0, correction: 0)
+            let mean = input.mean(axes: axes, keepDims: true)
+            let variance = input.variance(axes: axes, correction: 0, keepDims: true)
             normalized = (input - mean) / sqrt(variance + epsilon)
             withoutGradients {
                 numBatchesTracked.value += 1
                 let factor = momentum ?? 1 / numBatchesTracked.value.scalar
-                let unbiased = variance * (Float(count) / Float(count - 1))
-                runningMean.value = runningMean.value * (1 - factor) + mean * factor
+                let unbiased = variance.reshaped([features]) * (Float(count) / Float(count - 1))
+                runningMean.value = runningMean.value * (1 - factor) + mean.reshaped([features]) * factor
                 runningVar.value = runningVar.value * (1 - factor) + unbiased * factor
             }
         } else {
-            normalized = (input - runningMean.value) / sqrt(runningVar.value + epsilon)
+            normalized = (input - runningMean.value.reshaped(channelShape)) / sqrt(runningVar.value.reshaped(channelShape) + epsilon)
         }
         guard let weight, let bias else { return normalized }
-        return normalized * weight.value + bias.value
+        return normalized * weight.value.reshaped(channelShape) + bias.value.reshaped(channelShape)
     }
 
     public override var layerDescription: String {
