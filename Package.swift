@@ -45,7 +45,9 @@ let package = Package(
         .testTarget(name: "NeuriteNNTests", dependencies: ["NeuriteNN", "_NeuriteTestSupport"]),
         .testTarget(name: "NeuriteOptimizersTests", dependencies: ["NeuriteOptimizers", "_NeuriteTestSupport"]),
         .testTarget(name: "NeuriteDataTests", dependencies: ["NeuriteData", "CZlib", "_NeuriteTestSupport"]),
-        .testTarget(name: "NeuriteTrainTests", dependencies: ["NeuriteTrain", "NeuriteCheckpoint", "_NeuriteTestSupport"]),
+        .testTarget(
+            name: "NeuriteTrainTests", dependencies: ["NeuriteTrain", "NeuriteCheckpoint", "_NeuriteTestSupport"],
+            resources: [.copy("Fixtures/legacy_checkpoint_v1.safetensors")]),
         .testTarget(
             name: "NeuriteCheckpointTests", dependencies: ["NeuriteCheckpoint", "_NeuriteTestSupport"],
             exclude: ["Fixtures/make_fixtures.py", "Fixtures/check_reference_reads.py", "Fixtures/README.md"],

@@ -79,8 +79,8 @@ extension Module {
         return report
     }
 
-    /// Writes the state dict as safetensors (`F32`; `num_batches_tracked` as `I64`, as PyTorch
-    /// stores it), atomically.
+    /// Writes the state dict as safetensors, atomically: parameters as `F32`, buffers as their
+    /// `storedType` says (`num_batches_tracked` as the `I64` PyTorch writes).
     public func saveWeights(to path: String, metadata: [String: String] = [:]) throws(CheckpointError) {
         try weightsFile(metadata: metadata).write(to: path)
     }
@@ -98,8 +98,9 @@ extension Module {
 
     func weightsFile(metadata: [String: String]) -> SafeTensors {
         var file = SafeTensors(metadata: metadata)
+        let integerBuffers = Set(namedBuffers.filter { $0.buffer.storedType == .int64 }.map(\.name))
         for (key, tensor) in stateDict {
-            file.set(key, tensor, dtype: key.hasSuffix("num_batches_tracked") ? .i64 : .f32)
+            file.set(key, tensor, dtype: integerBuffers.contains(key) ? .i64 : .f32)
         }
         return file
     }

@@ -2,8 +2,8 @@ import NeuriteCore
 
 /// The base class of every layer and model (PyTorch's `nn.Module`).
 ///
-/// A subclass stores its `Parameter`s, `Buffer`s and child modules in properties and overrides
-/// `forward(_:)`; calling the module (`model(x)`) runs it. Parameters, buffers and children are
+/// A subclass stores its `Parameter`s, `Buffer`s, `RandomStream`s and child modules in properties and overrides
+/// `forward(_:)`; calling the module (`model(x)`) runs it. Parameters, buffers, streams and children are
 /// found by reflection, in declaration order, and named by dotted paths that match PyTorch's
 /// `state_dict` keys: a property `runningMean` is named `running_mean` (camelCase becomes
 /// snake_case), an array of modules `blocks` gives `blocks.0`, `blocks.1`, …, and `Sequential`
@@ -54,6 +54,11 @@ open class Module: CustomStringConvertible {
         reflectedProperties().compactMap { label, value in (value as? Buffer).map { (label, $0) } }
     }
 
+    /// This module's own random streams, with their names.
+    open var ownRandomStreams: [(name: String, stream: RandomStream)] {
+        reflectedProperties().compactMap { label, value in (value as? RandomStream).map { (label, $0) } }
+    }
+
     /// Every module in the tree, this one first (named ""), depth first.
     public var namedModules: [(name: String, module: Module)] {
         var result: [(name: String, module: Module)] = [("", self)]
@@ -78,6 +83,15 @@ open class Module: CustomStringConvertible {
         var result = ownBuffers
         for (name, child) in namedChildren {
             result += child.namedBuffers.map { (Self.join(name, $0.name), $0.buffer) }
+        }
+        return result
+    }
+
+    /// Every random stream in the tree with its dotted name (`3.mask_stream`).
+    public var namedRandomStreams: [(name: String, stream: RandomStream)] {
+        var result = ownRandomStreams
+        for (name, child) in namedChildren {
+            result += child.namedRandomStreams.map { (Self.join(name, $0.name), $0.stream) }
         }
         return result
     }

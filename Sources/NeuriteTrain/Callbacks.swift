@@ -1,4 +1,5 @@
 import Foundation
+import NeuriteCheckpoint
 import NeuriteCore
 import NeuriteNN
 import NeuriteOptimizers
@@ -21,7 +22,7 @@ public final class EarlyStopping: Callback {
     /// Messages for the user (Keras prints them with verbose > 0), in order.
     public private(set) var messages: [String] = []
     private var wait = 0
-    private var bestWeights: [Tensor]?
+    private var bestWeights: [String: Tensor]?
 
     public init(
         monitor: String = "val_loss", minDelta: Double = 0, patience: Int = 0, mode: Mode = .auto,
@@ -71,12 +72,8 @@ public final class EarlyStopping: Callback {
         if let stoppedEpoch { messages.append("Epoch \(stoppedEpoch + 1): early stopping") }
         if restoreBestWeights, let bestWeights, let bestEpoch {
             messages.append("Restoring model weights from the end of the best epoch: \(bestEpoch + 1).")
-            let model = context.model
-            let parameters = model.parameters, buffers = model.namedBuffers.map(\.buffer)
-            withoutGradients {
-                for (parameter, value) in zip(parameters, bestWeights) { parameter.value = value }
-                for (buffer, value) in zip(buffers, bestWeights.dropFirst(parameters.count)) { buffer.value = value }
-            }
+            // The snapshot is this model's own state dict, so it always fits.
+            try! context.model.loadStateDict(bestWeights)
         }
     }
 
@@ -85,11 +82,11 @@ public final class EarlyStopping: Callback {
         return resolvedMode == .min ? value + minDelta < reference : value - minDelta > reference
     }
 
-    /// The parameters, then the buffers (BatchNorm's running statistics are part of the weights,
-    /// as in Keras). Copies share storage until the optimiser writes, so a snapshot costs nothing
-    /// up front.
-    private func snapshot(_ model: Module) -> [Tensor] {
-        model.parameters.map { $0.value.detached() } + model.namedBuffers.map { $0.buffer.value }
+    /// The parameters and buffers by name (BatchNorm's running statistics are part of the
+    /// weights, as in Keras). Copies share storage until the optimiser writes, so a snapshot costs
+    /// nothing up front.
+    private func snapshot(_ model: Module) -> [String: Tensor] {
+        Dictionary(uniqueKeysWithValues: model.stateDict.map { ($0.key, $0.tensor) })
     }
 }
 

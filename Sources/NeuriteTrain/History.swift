@@ -52,6 +52,9 @@ public struct History: Sendable, Codable, Equatable {
     /// Why training stopped before the last epoch (early stopping, divergence), if it did.
     public var stopReason: String?
 
+    /// An empty history.
+    public init() {}
+
     /// The values of one metric per epoch (nil where absent).
     public func values(of metric: String) -> [Double?] { epochs.map { $0[metric] } }
 

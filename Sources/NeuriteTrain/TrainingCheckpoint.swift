@@ -5,7 +5,7 @@ import NeuriteNN
 import NeuriteOptimizers
 
 /// Everything needed to continue a training run exactly: the model's weights and buffers, the
-/// optimiser's state, the schedule's position, the dropout layers' generators, the number of
+/// optimiser's state, the schedule's position, the model's random streams, the number of
 /// finished epochs and steps, and the history. Stored as one safetensors file (tensors under
 /// `model.` and `optimizer.<parameter>.`, the rest as JSON in the metadata), written atomically.
 ///
@@ -19,8 +19,8 @@ public struct TrainingCheckpoint: Sendable {
     public var history: History
     public var schedulerStep: Int?
     public var optimizer: OptimizerState
-    /// Dropout generators by module name.
-    public var generators: [String: PhiloxGenerator]
+    /// The model's random streams (`Module.namedRandomStreams`) by name.
+    public var randomStreams: [String: PhiloxGenerator]
     public var weights: [String: Tensor]
 
     /// The state of a run after `epoch` finished epochs.
@@ -30,9 +30,7 @@ public struct TrainingCheckpoint: Sendable {
         self.history = history
         schedulerStep = scheduler?.state
         self.optimizer = optimizer.state
-        generators = Dictionary(uniqueKeysWithValues: model.namedModules.compactMap { name, module in
-            (module as? Dropout).map { (name, $0.generator) }
-        })
+        randomStreams = Dictionary(uniqueKeysWithValues: model.namedRandomStreams.map { ($0.name, $0.stream.generator) })
         weights = Dictionary(uniqueKeysWithValues: model.stateDict.map { ($0.key, $0.tensor) })
     }
 
@@ -48,13 +46,11 @@ public struct TrainingCheckpoint: Sendable {
         } catch {
             throw CheckpointError(file: file, location: "optimizer", error.message)
         }
-        for (name, module) in model.namedModules {
-            guard let dropout = module as? Dropout else { continue }
-            guard let generator = generators[name] else {
-                throw CheckpointError(file: file, location: "generators", "no generator saved for dropout layer '\(name)'")
-            }
-            dropout.generator = generator
+        let streams = model.namedRandomStreams
+        for (name, _) in streams where randomStreams[name] == nil {
+            throw CheckpointError(file: file, location: "random streams", "no state saved for the model's random stream '\(name)'")
         }
+        for (name, stream) in streams { stream.generator = randomStreams[name]! }
         if let scheduler {
             guard let schedulerStep else { throw CheckpointError(file: file, location: "scheduler", "the checkpoint has no schedule position") }
             scheduler.load(schedulerStep)
@@ -68,7 +64,10 @@ public struct TrainingCheckpoint: Sendable {
         var schedulerStep: Int?
         var learningRates: [Float]
         var optimizerNames: [[String]]
-        var generators: [String: PhiloxGenerator]
+        var randomStreams: [String: PhiloxGenerator]?
+        /// Checkpoints written before random streams were found generically keyed dropout
+        /// generators by the module's name.
+        var generators: [String: PhiloxGenerator]?
     }
 
     static let metadataKey = "neurite.training_checkpoint"
@@ -82,7 +81,7 @@ public struct TrainingCheckpoint: Sendable {
         }
         let header = Header(epoch: epoch, globalStep: globalStep, history: history, schedulerStep: schedulerStep,
                             learningRates: optimizer.learningRates,
-                            optimizerNames: optimizer.parameters.map { $0.keys.sorted() }, generators: generators)
+                            optimizerNames: optimizer.parameters.map { $0.keys.sorted() }, randomStreams: randomStreams)
         guard let json = try? JSONEncoder().encode(header) else { throw CheckpointError(file: path, "cannot encode the checkpoint header") }
         file.metadata = [Self.metadataKey: String(decoding: json, as: UTF8.self)]
         try file.write(to: path)
@@ -116,18 +115,24 @@ public struct TrainingCheckpoint: Sendable {
         return TrainingCheckpoint(epoch: header.epoch, globalStep: header.globalStep, history: header.history,
                                   schedulerStep: header.schedulerStep,
                                   optimizer: OptimizerState(learningRates: header.learningRates, parameters: parameters),
-                                  generators: header.generators, weights: weights)
+                                  randomStreams: header.randomStreams ?? Self.streamNames(forModules: header.generators ?? [:]),
+                                  weights: weights)
     }
 
     private init(epoch: Int, globalStep: Int, history: History, schedulerStep: Int?, optimizer: OptimizerState,
-                 generators: [String: PhiloxGenerator], weights: [String: Tensor]) {
+                 randomStreams: [String: PhiloxGenerator], weights: [String: Tensor]) {
         self.epoch = epoch
         self.globalStep = globalStep
         self.history = history
         self.schedulerStep = schedulerStep
         self.optimizer = optimizer
-        self.generators = generators
+        self.randomStreams = randomStreams
         self.weights = weights
+    }
+
+    /// Older checkpoints' dropout generators, keyed by module, under the stream's name.
+    private static func streamNames(forModules generators: [String: PhiloxGenerator]) -> [String: PhiloxGenerator] {
+        Dictionary(uniqueKeysWithValues: generators.map { ($0.key.isEmpty ? "mask_stream" : "\($0.key).mask_stream", $0.value) })
     }
 }
 

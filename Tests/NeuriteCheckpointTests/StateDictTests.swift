@@ -64,4 +64,23 @@ struct StateDictTests {
         }
         expectError(containing: "nothing-here.safetensors: no such file") { try target.loadWeights(from: "nothing-here.safetensors") }
     }
+
+    /// Buffers say how files store them, whatever their names: a counter of a user's own layer is
+    /// written as int64 and a float buffer that happens to end in `num_batches_tracked` is not.
+    @Test func buffersAreWrittenAsTheirStoredType() throws {
+        final class Counting: Module {
+            let seen = Buffer(Tensor(3), storedAs: .int64)
+            let notANumBatchesTracked = Buffer(Tensor(0.5))
+            override func forward(_ input: Tensor) -> Tensor { input }
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Counting().saveWeights(to: path)
+        let entries = try SafeTensors.read(path).entries
+        #expect(entries["seen"]?.dtype == .i64)
+        #expect(entries["not_a_num_batches_tracked"]?.dtype == .f32)
+        let loaded = Counting()
+        try loaded.loadWeights(from: path)
+        #expect(loaded.seen.value.scalar == 3 && loaded.notANumBatchesTracked.value.scalar == 0.5)
+    }
 }

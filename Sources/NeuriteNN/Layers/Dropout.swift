@@ -9,19 +9,19 @@ import NeuriteCore
 public final class Dropout: Module {
     public let probability: Float
     /// The stream the masks are drawn from; it advances with each training call.
-    public var generator: PhiloxGenerator
+    public let maskStream: RandomStream
 
     public init(_ probability: Float = 0.5, generator: PhiloxGenerator? = nil) {
         precondition((0...1).contains(probability), "Dropout: probability \(probability) is not in [0, 1]")
         self.probability = probability
-        self.generator = generator ?? DefaultGenerator.makeGenerator()
+        maskStream = RandomStream(generator ?? DefaultGenerator.makeGenerator())
         super.init()
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
         guard isTraining, probability > 0 else { return input }
         if probability == 1 { return input * 0 }
-        let keep = Tensor.bernoulli(input.shape, probability: 1 - probability, generator: &generator)
+        let keep = Tensor.bernoulli(input.shape, probability: 1 - probability, generator: &maskStream.generator)
         return input * (keep / (1 - probability))
     }
 

@@ -32,7 +32,7 @@ public final class BatchNorm: Module {
         bias = affine ? Parameter(Tensor.zeros([features])) : nil
         runningMean = Buffer(Tensor.zeros([features]))
         runningVar = Buffer(Tensor.ones([features]))
-        numBatchesTracked = Buffer(Tensor(0))
+        numBatchesTracked = Buffer(Tensor(0), storedAs: .int64)
         super.init()
     }
 
