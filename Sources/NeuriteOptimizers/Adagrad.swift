@@ -1,24 +1,62 @@
 import NeuriteCore
 import NeuriteNN
 
+/// What Adagrad remembers about a parameter, under PyTorch's names: the step count and the sum of
+/// squared gradients (`sum`).
+public struct AdagradState: ParameterState {
+    public var step = 0
+    public var sum: Tensor?
+    public init() {}
+    public static var tensorFields: [(name: String, field: WritableKeyPath<Self, Tensor?>)] { [("sum", \.sum)] }
+    public static var stepField: WritableKeyPath<Self, Int>? { \.step }
+}
+
 /// Adagrad with PyTorch's update (`torch.optim.Adagrad`):
 /// `g ← ∇ + λθ;  s ← s + g²;  θ ← θ − γₜ·g / (√s + ε)` with `γₜ = γ / (1 + (t − 1)·decay)`.
 /// Defaults: γ = 10⁻², no decay, initial accumulator 0, ε = 10⁻¹⁰.
-public final class Adagrad: Optimizer {
-    public let learningRateDecay: Float
-    public let initialAccumulatorValue: Float
-    public let epsilon: Float
+public final class Adagrad: StatefulOptimizer<AdagradState> {
+    /// Adagrad's hyper-parameters, checked by `validate()` (which the initialiser calls).
+    public struct Settings: Sendable, Equatable {
+        public var learningRate: Float = 1e-2
+        public var learningRateDecay: Float = 0
+        public var weightDecay: Float = 0
+        public var initialAccumulatorValue: Float = 0
+        public var epsilon: Float = 1e-10
 
-    public init(
+        public init(
+            learningRate: Float = 1e-2, learningRateDecay: Float = 0, weightDecay: Float = 0,
+            initialAccumulatorValue: Float = 0, epsilon: Float = 1e-10
+        ) {
+            self.learningRate = learningRate
+            self.learningRateDecay = learningRateDecay
+            self.weightDecay = weightDecay
+            self.initialAccumulatorValue = initialAccumulatorValue
+            self.epsilon = epsilon
+        }
+
+        public func validate() throws(OptimizerConfigurationError) {
+            try OptimizerConfigurationError.require(learningRate >= 0, "Adagrad: learning rate \(learningRate) is negative")
+            try OptimizerConfigurationError.require(weightDecay >= 0, "Adagrad: weight decay \(weightDecay) is negative")
+            try OptimizerConfigurationError.require(learningRateDecay >= 0 && initialAccumulatorValue >= 0 && epsilon >= 0,
+                                                    "Adagrad: learning-rate decay, initial accumulator and epsilon must not be negative")
+        }
+    }
+
+    /// The hyper-parameters (the learning rate and weight decay are the groups' defaults).
+    public let settings: Settings
+
+    public init(_ groups: [ParameterGroup], settings: Settings) throws(OptimizerConfigurationError) {
+        try settings.validate()
+        self.settings = settings
+        try super.init(groups: groups, learningRate: settings.learningRate, weightDecay: settings.weightDecay, name: "Adagrad")
+    }
+
+    public convenience init(
         _ groups: [ParameterGroup], learningRate: Float = 1e-2, learningRateDecay: Float = 0,
         weightDecay: Float = 0, initialAccumulatorValue: Float = 0, epsilon: Float = 1e-10
     ) throws(OptimizerConfigurationError) {
-        self.learningRateDecay = learningRateDecay
-        self.initialAccumulatorValue = initialAccumulatorValue
-        self.epsilon = epsilon
-        try super.init(groups: groups, learningRate: learningRate, weightDecay: weightDecay, name: "Adagrad")
-        try Self.require(learningRateDecay >= 0 && initialAccumulatorValue >= 0 && epsilon >= 0,
-                         "Adagrad: learning-rate decay, initial accumulator and epsilon must not be negative")
+        try self.init(groups, settings: Settings(learningRate: learningRate, learningRateDecay: learningRateDecay, weightDecay: weightDecay,
+                                                 initialAccumulatorValue: initialAccumulatorValue, epsilon: epsilon))
     }
 
     /// One group holding `parameters`.
@@ -30,14 +68,13 @@ public final class Adagrad: Optimizer {
                       weightDecay: weightDecay, initialAccumulatorValue: initialAccumulatorValue, epsilon: epsilon)
     }
 
-    public override func update(_ parameter: Parameter, gradient: Tensor, group: ParameterGroup, state: inout [String: Tensor]) {
-        let step = (state["step"]?.scalar ?? 0) + 1
-        state["step"] = Tensor(step)
+    public override func update(_ parameter: Parameter, gradient: Tensor, group: Group, state: inout AdagradState) {
+        state.step += 1
         var g = gradient
         if group.weightDecay != 0 { g = g + parameter.value * group.weightDecay }
-        let sum = (state["sum"] ?? Tensor.full(g.shape, value: initialAccumulatorValue)) + g * g
-        state["sum"] = sum
-        let rate = group.learningRate / (1 + (step - 1) * learningRateDecay)
-        parameter.value -= g / (sqrt(sum) + epsilon) * rate
+        let sum = (state.sum ?? Tensor.full(g.shape, value: settings.initialAccumulatorValue)) + g * g
+        state.sum = sum
+        let rate = group.learningRate / (1 + Float(state.step - 1) * settings.learningRateDecay)
+        parameter.value -= g / (sqrt(sum) + settings.epsilon) * rate
     }
 }

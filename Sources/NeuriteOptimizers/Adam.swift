@@ -6,6 +6,21 @@ import Darwin
 import NeuriteCore
 import NeuriteNN
 
+/// What Adam remembers about a parameter, under PyTorch's names: the step count, the first and
+/// second moment estimates (`exp_avg`, `exp_avg_sq`) and, with AMSGrad, the running maximum of
+/// the second (`max_exp_avg_sq`).
+public struct AdamState: ParameterState {
+    public var step = 0
+    public var exponentialAverage: Tensor?
+    public var exponentialAverageOfSquares: Tensor?
+    public var maximumExponentialAverageOfSquares: Tensor?
+    public init() {}
+    public static var tensorFields: [(name: String, field: WritableKeyPath<Self, Tensor?>)] {
+        [("exp_avg", \.exponentialAverage), ("exp_avg_sq", \.exponentialAverageOfSquares), ("max_exp_avg_sq", \.maximumExponentialAverageOfSquares)]
+    }
+    public static var stepField: WritableKeyPath<Self, Int>? { \.step }
+}
+
 /// Adam with PyTorch's update (`torch.optim.Adam`):
 /// ```
 /// t ← t + 1
@@ -16,26 +31,59 @@ import NeuriteNN
 /// ε is added after bias correction (Keras adds it before, and uses ε = 10⁻⁷). With `amsgrad`
 /// the running maximum of the raw `v` replaces `v`. Defaults: γ = 10⁻³, β = (0.9, 0.999),
 /// ε = 10⁻⁸, no weight decay.
-public class Adam: Optimizer {
-    public var beta1: Float
-    public let beta2: Float
-    public let epsilon: Float
-    public let amsgrad: Bool
-    /// Whether weight decay is decoupled (AdamW) rather than added to the gradient.
-    public let decoupledWeightDecay: Bool
+public class Adam: StatefulOptimizer<AdamState> {
+    /// Adam's hyper-parameters, checked by `validate()` (which the initialiser calls).
+    public struct Settings: Sendable, Equatable {
+        public var learningRate: Float = 1e-3
+        public var beta1: Float = 0.9
+        public var beta2: Float = 0.999
+        public var epsilon: Float = 1e-8
+        public var weightDecay: Float = 0
+        public var amsgrad = false
+        /// Whether weight decay is decoupled (AdamW) rather than added to the gradient.
+        public var decoupledWeightDecay = false
 
-    public init(
+        public init(
+            learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+            weightDecay: Float = 0, amsgrad: Bool = false, decoupledWeightDecay: Bool = false
+        ) {
+            self.learningRate = learningRate
+            self.beta1 = beta1
+            self.beta2 = beta2
+            self.epsilon = epsilon
+            self.weightDecay = weightDecay
+            self.amsgrad = amsgrad
+            self.decoupledWeightDecay = decoupledWeightDecay
+        }
+
+        /// AdamW's defaults: decoupled decay of 0.01 (Keras uses 0.004).
+        public static var adamW: Settings { Settings(weightDecay: 0.01, decoupledWeightDecay: true) }
+
+        var name: String { decoupledWeightDecay ? "AdamW" : "Adam" }
+
+        public func validate() throws(OptimizerConfigurationError) {
+            try OptimizerConfigurationError.require(learningRate >= 0, "\(name): learning rate \(learningRate) is negative")
+            try OptimizerConfigurationError.require(weightDecay >= 0, "\(name): weight decay \(weightDecay) is negative")
+            try OptimizerConfigurationError.require((0..<1).contains(beta1) && (0..<1).contains(beta2), "\(name): betas (\(beta1), \(beta2)) must be in [0, 1)")
+            try OptimizerConfigurationError.require(epsilon >= 0, "\(name): epsilon \(epsilon) is negative")
+        }
+    }
+
+    /// The hyper-parameters (the learning rate and weight decay are the groups' defaults).
+    public private(set) var settings: Settings
+
+    public init(_ groups: [ParameterGroup], settings: Settings) throws(OptimizerConfigurationError) {
+        try settings.validate()
+        self.settings = settings
+        try super.init(groups: groups, learningRate: settings.learningRate, weightDecay: settings.weightDecay, name: settings.name)
+    }
+
+    public convenience init(
         _ groups: [ParameterGroup], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
-        epsilon: Float = 1e-8, weightDecay: Float = 0, amsgrad: Bool = false, decoupledWeightDecay: Bool = false
+        epsilon: Float = 1e-8, weightDecay: Float = 0, amsgrad: Bool = false
     ) throws(OptimizerConfigurationError) {
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.amsgrad = amsgrad
-        self.decoupledWeightDecay = decoupledWeightDecay
-        try super.init(groups: groups, learningRate: learningRate, weightDecay: weightDecay, name: decoupledWeightDecay ? "AdamW" : "Adam")
-        try Self.require((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam: betas (\(beta1), \(beta2)) must be in [0, 1)")
-        try Self.require(epsilon >= 0, "Adam: epsilon \(epsilon) is negative")
+        try self.init(groups, settings: Settings(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                                                 weightDecay: weightDecay, amsgrad: amsgrad))
     }
 
     /// One group holding `parameters`.
@@ -47,48 +95,54 @@ public class Adam: Optimizer {
                       epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)
     }
 
-    public override func update(_ parameter: Parameter, gradient: Tensor, group: ParameterGroup, state: inout [String: Tensor]) {
-        let step = (state["step"]?.scalar ?? 0) + 1
-        state["step"] = Tensor(step)
+    public override func update(_ parameter: Parameter, gradient: Tensor, group: Group, state: inout AdamState) {
+        state.step += 1
+        let (beta1, beta2) = (settings.beta1, settings.beta2)
         var g = gradient
         if group.weightDecay != 0 {
-            if decoupledWeightDecay {
+            if settings.decoupledWeightDecay {
                 parameter.value *= 1 - group.learningRate * group.weightDecay
             } else {
                 g = g + parameter.value * group.weightDecay
             }
         }
-        let m = (state["exp_avg"] ?? Tensor.zeros(g.shape)) * beta1 + g * (1 - beta1)
-        let v = (state["exp_avg_sq"] ?? Tensor.zeros(g.shape)) * beta2 + g * g * (1 - beta2)
-        state["exp_avg"] = m
-        state["exp_avg_sq"] = v
+        let m = (state.exponentialAverage ?? Tensor.zeros(g.shape)) * beta1 + g * (1 - beta1)
+        let v = (state.exponentialAverageOfSquares ?? Tensor.zeros(g.shape)) * beta2 + g * g * (1 - beta2)
+        state.exponentialAverage = m
+        state.exponentialAverageOfSquares = v
         var second = v
-        if amsgrad {
-            second = state["max_exp_avg_sq"].map { Tensor.maximum($0, v) } ?? v
-            state["max_exp_avg_sq"] = second
+        if settings.amsgrad {
+            second = state.maximumExponentialAverageOfSquares.map { Tensor.maximum($0, v) } ?? v
+            state.maximumExponentialAverageOfSquares = second
         }
         // Bias corrections in Double: 1 − βᵗ loses digits in Float for small t·(1 − β).
-        let correction1 = Float(1 - pow(Double(beta1), Double(step)))
-        let correction2 = Float(1 - pow(Double(beta2), Double(step)))
-        let denominator = sqrt(second) / correction2.squareRoot() + epsilon
+        let correction1 = Float(1 - pow(Double(beta1), Double(state.step)))
+        let correction2 = Float(1 - pow(Double(beta2), Double(state.step)))
+        let denominator = sqrt(second) / correction2.squareRoot() + settings.epsilon
         parameter.value -= m / denominator * (group.learningRate / correction1)
     }
 
     public override var cycledMomentum: Float? {
-        get { beta1 }
-        set { if let newValue { beta1 = newValue } }
+        get { settings.beta1 }
+        set { if let newValue { settings.beta1 = newValue } }
     }
 }
 
 /// Adam with decoupled weight decay (`torch.optim.AdamW`): `θ ← θ·(1 − γλ)` before the Adam step,
 /// so the decay is not scaled by the adaptive denominator. PyTorch's default λ = 0.01 (Keras 0.004).
 public final class AdamW: Adam {
-    public init(
+    public override init(_ groups: [ParameterGroup], settings: Settings = .adamW) throws(OptimizerConfigurationError) {
+        var settings = settings
+        settings.decoupledWeightDecay = true
+        try super.init(groups, settings: settings)
+    }
+
+    public convenience init(
         _ groups: [ParameterGroup], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
         epsilon: Float = 1e-8, weightDecay: Float = 0.01, amsgrad: Bool = false
     ) throws(OptimizerConfigurationError) {
-        try super.init(groups, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                       weightDecay: weightDecay, amsgrad: amsgrad, decoupledWeightDecay: true)
+        try self.init(groups, settings: Settings(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                                                 weightDecay: weightDecay, amsgrad: amsgrad, decoupledWeightDecay: true))
     }
 
     /// One group holding `parameters`.

@@ -1,6 +1,21 @@
 import NeuriteCore
 import NeuriteNN
 
+/// What RMSprop remembers about a parameter, under PyTorch's names: the step count, the running
+/// average of squared gradients (`square_avg`), of gradients when centered (`grad_avg`), and the
+/// momentum buffer (`momentum_buffer`).
+public struct RMSpropState: ParameterState {
+    public var step = 0
+    public var squareAverage: Tensor?
+    public var gradientAverage: Tensor?
+    public var momentumBuffer: Tensor?
+    public init() {}
+    public static var tensorFields: [(name: String, field: WritableKeyPath<Self, Tensor?>)] {
+        [("square_avg", \.squareAverage), ("grad_avg", \.gradientAverage), ("momentum_buffer", \.momentumBuffer)]
+    }
+    public static var stepField: WritableKeyPath<Self, Int>? { \.step }
+}
+
 /// RMSprop with PyTorch's update (`torch.optim.RMSprop`):
 /// ```
 /// g ← ∇ + λθ
@@ -9,23 +24,51 @@ import NeuriteNN
 /// θ ← θ − γ·step
 /// ```
 /// ε is outside the square root (Keras puts it inside). Defaults: γ = 10⁻², α = 0.99, ε = 10⁻⁸.
-public final class RMSprop: Optimizer {
-    public let alpha: Float
-    public let epsilon: Float
-    public var momentum: Float
-    public let centered: Bool
+public final class RMSprop: StatefulOptimizer<RMSpropState> {
+    /// RMSprop's hyper-parameters, checked by `validate()` (which the initialiser calls).
+    public struct Settings: Sendable, Equatable {
+        public var learningRate: Float = 1e-2
+        public var alpha: Float = 0.99
+        public var epsilon: Float = 1e-8
+        public var weightDecay: Float = 0
+        public var momentum: Float = 0
+        public var centered = false
 
-    public init(
+        public init(
+            learningRate: Float = 1e-2, alpha: Float = 0.99, epsilon: Float = 1e-8, weightDecay: Float = 0,
+            momentum: Float = 0, centered: Bool = false
+        ) {
+            self.learningRate = learningRate
+            self.alpha = alpha
+            self.epsilon = epsilon
+            self.weightDecay = weightDecay
+            self.momentum = momentum
+            self.centered = centered
+        }
+
+        public func validate() throws(OptimizerConfigurationError) {
+            try OptimizerConfigurationError.require(learningRate >= 0, "RMSprop: learning rate \(learningRate) is negative")
+            try OptimizerConfigurationError.require(weightDecay >= 0, "RMSprop: weight decay \(weightDecay) is negative")
+            try OptimizerConfigurationError.require((0...1).contains(alpha), "RMSprop: alpha \(alpha) is not in [0, 1]")
+            try OptimizerConfigurationError.require(momentum >= 0 && epsilon >= 0, "RMSprop: momentum and epsilon must not be negative")
+        }
+    }
+
+    /// The hyper-parameters (the learning rate and weight decay are the groups' defaults).
+    public private(set) var settings: Settings
+
+    public init(_ groups: [ParameterGroup], settings: Settings) throws(OptimizerConfigurationError) {
+        try settings.validate()
+        self.settings = settings
+        try super.init(groups: groups, learningRate: settings.learningRate, weightDecay: settings.weightDecay, name: "RMSprop")
+    }
+
+    public convenience init(
         _ groups: [ParameterGroup], learningRate: Float = 1e-2, alpha: Float = 0.99, epsilon: Float = 1e-8,
         weightDecay: Float = 0, momentum: Float = 0, centered: Bool = false
     ) throws(OptimizerConfigurationError) {
-        self.alpha = alpha
-        self.epsilon = epsilon
-        self.momentum = momentum
-        self.centered = centered
-        try super.init(groups: groups, learningRate: learningRate, weightDecay: weightDecay, name: "RMSprop")
-        try Self.require((0...1).contains(alpha), "RMSprop: alpha \(alpha) is not in [0, 1]")
-        try Self.require(momentum >= 0 && epsilon >= 0, "RMSprop: momentum and epsilon must not be negative")
+        try self.init(groups, settings: Settings(learningRate: learningRate, alpha: alpha, epsilon: epsilon, weightDecay: weightDecay,
+                                                 momentum: momentum, centered: centered))
     }
 
     /// One group holding `parameters`.
@@ -37,27 +80,29 @@ public final class RMSprop: Optimizer {
                       weightDecay: weightDecay, momentum: momentum, centered: centered)
     }
 
-    public override func update(_ parameter: Parameter, gradient: Tensor, group: ParameterGroup, state: inout [String: Tensor]) {
+    public override func update(_ parameter: Parameter, gradient: Tensor, group: Group, state: inout RMSpropState) {
+        state.step += 1
+        let alpha = settings.alpha
         var g = gradient
         if group.weightDecay != 0 { g = g + parameter.value * group.weightDecay }
-        let squareAverage = (state["square_avg"] ?? Tensor.zeros(g.shape)) * alpha + g * g * (1 - alpha)
-        state["square_avg"] = squareAverage
+        let squareAverage = (state.squareAverage ?? Tensor.zeros(g.shape)) * alpha + g * g * (1 - alpha)
+        state.squareAverage = squareAverage
         var variance = squareAverage
-        if centered {
-            let gradientAverage = (state["grad_avg"] ?? Tensor.zeros(g.shape)) * alpha + g * (1 - alpha)
-            state["grad_avg"] = gradientAverage
+        if settings.centered {
+            let gradientAverage = (state.gradientAverage ?? Tensor.zeros(g.shape)) * alpha + g * (1 - alpha)
+            state.gradientAverage = gradientAverage
             variance = squareAverage - gradientAverage * gradientAverage
         }
-        var step = g / (sqrt(variance) + epsilon)
-        if momentum > 0 {
-            step = (state["momentum_buffer"] ?? Tensor.zeros(g.shape)) * momentum + step
-            state["momentum_buffer"] = step
+        var step = g / (sqrt(variance) + settings.epsilon)
+        if settings.momentum > 0 {
+            step = (state.momentumBuffer ?? Tensor.zeros(g.shape)) * settings.momentum + step
+            state.momentumBuffer = step
         }
         parameter.value -= step * group.learningRate
     }
 
     public override var cycledMomentum: Float? {
-        get { momentum }
-        set { if let newValue { momentum = newValue } }
+        get { settings.momentum }
+        set { if let newValue { settings.momentum = newValue } }
     }
 }

@@ -1,6 +1,14 @@
 import NeuriteCore
 import NeuriteNN
 
+/// What SGD remembers about a parameter: the velocity (PyTorch's `momentum_buffer`), kept only
+/// with momentum.
+public struct SGDState: ParameterState {
+    public var momentumBuffer: Tensor?
+    public init() {}
+    public static var tensorFields: [(name: String, field: WritableKeyPath<Self, Tensor?>)] { [("momentum_buffer", \.momentumBuffer)] }
+}
+
 /// Stochastic gradient descent with PyTorch's update (`torch.optim.SGD`):
 /// ```
 /// g ← ∇ + λθ                                    (weight decay, coupled: an L2 penalty)
@@ -10,21 +18,46 @@ import NeuriteNN
 /// ```
 /// The velocity is not multiplied by the learning rate, so changing γ (a schedule) rescales the
 /// whole step; Keras's `v ← μv − γg` differs there. Defaults are PyTorch's: γ = 10⁻³, no momentum.
-public final class SGD: Optimizer {
-    public var momentum: Float
-    public let dampening: Float
-    public let nesterov: Bool
+public final class SGD: StatefulOptimizer<SGDState> {
+    /// SGD's hyper-parameters, checked by `validate()` (which the initialiser calls).
+    public struct Settings: Sendable, Equatable {
+        public var learningRate: Float = 1e-3
+        public var momentum: Float = 0
+        public var dampening: Float = 0
+        public var weightDecay: Float = 0
+        public var nesterov = false
 
-    public init(
+        public init(learningRate: Float = 1e-3, momentum: Float = 0, dampening: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
+            self.learningRate = learningRate
+            self.momentum = momentum
+            self.dampening = dampening
+            self.weightDecay = weightDecay
+            self.nesterov = nesterov
+        }
+
+        public func validate() throws(OptimizerConfigurationError) {
+            try OptimizerConfigurationError.require(learningRate >= 0, "SGD: learning rate \(learningRate) is negative")
+            try OptimizerConfigurationError.require(weightDecay >= 0, "SGD: weight decay \(weightDecay) is negative")
+            try OptimizerConfigurationError.require(momentum >= 0, "SGD: momentum \(momentum) is negative")
+            try OptimizerConfigurationError.require(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum needs momentum > 0 and dampening 0")
+        }
+    }
+
+    /// The hyper-parameters (the learning rate and weight decay are the groups' defaults).
+    public private(set) var settings: Settings
+
+    public init(_ groups: [ParameterGroup], settings: Settings) throws(OptimizerConfigurationError) {
+        try settings.validate()
+        self.settings = settings
+        try super.init(groups: groups, learningRate: settings.learningRate, weightDecay: settings.weightDecay, name: "SGD")
+    }
+
+    public convenience init(
         _ groups: [ParameterGroup], learningRate: Float = 1e-3, momentum: Float = 0, dampening: Float = 0,
         weightDecay: Float = 0, nesterov: Bool = false
     ) throws(OptimizerConfigurationError) {
-        self.momentum = momentum
-        self.dampening = dampening
-        self.nesterov = nesterov
-        try super.init(groups: groups, learningRate: learningRate, weightDecay: weightDecay, name: "SGD")
-        try Self.require(momentum >= 0, "SGD: momentum \(momentum) is negative")
-        try Self.require(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum needs momentum > 0 and dampening 0")
+        try self.init(groups, settings: Settings(learningRate: learningRate, momentum: momentum, dampening: dampening,
+                                                 weightDecay: weightDecay, nesterov: nesterov))
     }
 
     /// One group holding `parameters`.
@@ -36,19 +69,20 @@ public final class SGD: Optimizer {
                       dampening: dampening, weightDecay: weightDecay, nesterov: nesterov)
     }
 
-    public override func update(_ parameter: Parameter, gradient: Tensor, group: ParameterGroup, state: inout [String: Tensor]) {
+    public override func update(_ parameter: Parameter, gradient: Tensor, group: Group, state: inout SGDState) {
         var g = gradient
         if group.weightDecay != 0 { g = g + parameter.value * group.weightDecay }
+        let momentum = settings.momentum
         if momentum != 0 {
-            let buffer = state["momentum_buffer"].map { $0 * momentum + g * (1 - dampening) } ?? g
-            state["momentum_buffer"] = buffer
-            g = nesterov ? g + buffer * momentum : buffer
+            let buffer = state.momentumBuffer.map { $0 * momentum + g * (1 - settings.dampening) } ?? g
+            state.momentumBuffer = buffer
+            g = settings.nesterov ? g + buffer * momentum : buffer
         }
         parameter.value -= g * group.learningRate
     }
 
     public override var cycledMomentum: Float? {
-        get { momentum }
-        set { if let newValue { momentum = newValue } }
+        get { settings.momentum }
+        set { if let newValue { settings.momentum = newValue } }
     }
 }

@@ -120,6 +120,70 @@ struct OptimizerTests {
         #expect(throws: OptimizerStateError.self) { try mismatched.load(saved) }
     }
 
+    /// Each optimiser's state is a typed value; PyTorch's names appear only in what it saves.
+    @Test func typedStateSavesUnderPyTorchsNames() throws {
+        let parameter = Parameter(Tensor([1, -1]))
+        func stepOnce(_ optimizer: Optimizer) {
+            parameter.value.gradient = Tensor([0.5, -2])
+            optimizer.step()
+        }
+        let adam = try Adam([parameter], learningRate: 0.1, amsgrad: true)
+        #expect(adam.state(of: parameter) == nil)
+        stepOnce(adam)
+        stepOnce(adam)
+        let state = try #require(adam.state(of: parameter))
+        #expect(state.step == 2)
+        expectClose(try #require(state.exponentialAverage), [0.5 * 0.1 * 0.9 + 0.5 * 0.1, -2 * 0.1 * 0.9 - 2 * 0.1])
+        #expect(Set(adam.state.parameters[0].keys) == ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"])
+        #expect(adam.state.parameters[0]["step"] == OptimizerState.Values(shape: [], scalars: [2]))
+
+        let names: [(Optimizer, Set<String>)] = [
+            (try SGD([parameter], momentum: 0.9), ["momentum_buffer"]),
+            (try SGD([parameter]), []),
+            (try RMSprop([parameter], momentum: 0.9, centered: true), ["step", "square_avg", "grad_avg", "momentum_buffer"]),
+            (try Adagrad([parameter]), ["step", "sum"]),
+        ]
+        for (optimizer, expected) in names {
+            stepOnce(optimizer)
+            #expect(Set(optimizer.state.parameters[0].keys) == expected, "\(type(of: optimizer))")
+        }
+    }
+
+    @Test func savedStatesThatDoNotFitAreClearErrors() throws {
+        let parameter = Parameter(Tensor([1, -1]))
+        let optimizer = try Adam([parameter])
+        func load(_ entries: [String: OptimizerState.Values]) throws {
+            try optimizer.load(OptimizerState(learningRates: [0.1], parameters: [entries]))
+        }
+        #expect(throws: OptimizerStateError(message: "optimizer state 'momentum_buffer' of parameter 0 is not one this optimizer keeps (exp_avg, exp_avg_sq, max_exp_avg_sq, step)")) {
+            try load(["momentum_buffer": .init(shape: [2], scalars: [0, 0])])
+        }
+        #expect(throws: OptimizerStateError(message: "optimizer state 'exp_avg' of parameter 0 has shape [3] and 3 values, the parameter shape [2]")) {
+            try load(["exp_avg": .init(shape: [3], scalars: [0, 0, 0])])
+        }
+        #expect(throws: OptimizerStateError.self) { try load(["step": .init(shape: [], scalars: [1.5])]) }
+        #expect(throws: OptimizerStateError.self) { try load(["exp_avg": .init(shape: [2], scalars: [0])]) }
+        // Nothing changed by the failed loads.
+        #expect(optimizer.state(of: parameter) == nil && optimizer.groups[0].learningRate == 1e-3)
+    }
+
+    /// Hyper-parameters are a value that can be checked before any parameter exists (the command
+    /// line does so while parsing).
+    @Test func settingsValidateOnTheirOwn() throws {
+        #expect(throws: OptimizerConfigurationError(message: "Adam: betas (1.0, 0.999) must be in [0, 1)")) {
+            try Adam.Settings(beta1: 1).validate()
+        }
+        try Adam.Settings.adamW.validate()
+        #expect(throws: OptimizerConfigurationError(message: "RMSprop: alpha 2.0 is not in [0, 1]")) { try RMSprop.Settings(alpha: 2).validate() }
+        #expect(throws: OptimizerConfigurationError.self) { try SGD.Settings(learningRate: -1).validate() }
+        #expect(throws: OptimizerConfigurationError.self) { try Adagrad.Settings(epsilon: -1).validate() }
+        let adamW = try AdamW([Parameter(Tensor([1]))])
+        #expect(adamW.settings.decoupledWeightDecay && adamW.groups[0].weightDecay == 0.01)
+        let group = ParameterGroup([Parameter(Tensor([1]))])
+        #expect(group.learningRate == nil && group.weightDecay == nil)
+        #expect(try SGD([group], learningRate: 0.3).groups[0].learningRate == 0.3)
+    }
+
     @Test func gradientClippingMatchesPyTorch() {
         let a = Parameter(Tensor([3, 4])), b = Parameter(Tensor([12]))
         func setGradients() { a.value.gradient = Tensor([3, 4]); b.value.gradient = Tensor([12]) }

@@ -58,7 +58,7 @@ struct ScheduleTests {
         #expect(restored.learningRates == [0.05, 0.5])
         let cycled = LearningRateScheduler(optimizer, schedule: OneCycle(maxRate: 1, totalSteps: 10))
         cycled.step()
-        #expect(optimizer.momentum == 0.9 && scheduler.stepCount == 2)
+        #expect(optimizer.settings.momentum == 0.9 && scheduler.stepCount == 2)
         #expect(abs(optimizer.groups[0].learningRate - 0.52) < 1e-6)
     }
 
