@@ -51,7 +51,10 @@ let package = Package(
         .testTarget(
             name: "NeuriteCheckpointTests", dependencies: ["NeuriteCheckpoint", "_NeuriteTestSupport"],
             exclude: ["Fixtures/make_fixtures.py", "Fixtures/check_reference_reads.py", "Fixtures/README.md"],
-            resources: [.copy("Fixtures/torch_layout.safetensors"), .copy("Fixtures/tiny.safetensors"), .copy("Fixtures/demo.safetensors")]),
+            resources: [
+                .copy("Fixtures/torch_layout.safetensors"), .copy("Fixtures/tiny.safetensors"), .copy("Fixtures/demo.safetensors"),
+                .copy("Fixtures/legacy_model_v1.safetensors"),
+            ]),
         .testTarget(name: "NeuritePlotTests", dependencies: ["NeuritePlot"]),
         .testTarget(name: "NeuriteInterpretTests", dependencies: ["NeuriteInterpret", "NeuriteTrain", "_NeuriteTestSupport"]),
         .testTarget(name: "NeuriteTests", dependencies: ["Neurite"]),

@@ -14,6 +14,16 @@ enum DescriptionFile {
             throw DatasetChoice.Problem(description: "\(path): not a model description (expected JSON like {\"type\": \"Sequential\", \"config\": {}, \"children\": [...]})")
         }
     }
+
+    /// The model the description at `path` describes, with weights drawn from `generator`.
+    static func build(_ path: String, generator: inout PhiloxGenerator) throws -> Module {
+        let description = try read(path)
+        do {
+            return try LayerRegistry.build(description, generator: &generator)
+        } catch {
+            throw DatasetChoice.Problem(description: "\(path): \(error)")
+        }
+    }
 }
 
 struct Import: ParsableCommand {
@@ -40,8 +50,8 @@ struct Import: ParsableCommand {
 
     func run() throws {
         try NeuriteCommand.reportingErrors {
-            let layout = try DescriptionFile.read(description)
-            let model = try ModelDescriptions.build(layout, path: "model")
+            var generator = PhiloxGenerator(seed: 0)  // the weights file replaces what is drawn
+            let model = try DescriptionFile.build(description, generator: &generator)
             try model.loadWeights(from: weights)
             var metadata: [String: String] = [:]
             if let inputShape { metadata["neurite.input_shape"] = inputShape }

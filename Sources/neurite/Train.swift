@@ -95,7 +95,8 @@ struct Train: ParsableCommand {
             let sampleShape = Array(train.inputs.shape.dropFirst())
             let model: Sequential
             if let description = self.model {
-                let built = try ModelDescriptions.build(try DescriptionFile.read(description), path: "model")
+                var generator = PhiloxGenerator(seed: seed)
+                let built = try DescriptionFile.build(description, generator: &generator)
                 guard let sequential = built as? Sequential else {
                     throw DatasetChoice.Problem(description: "\(description): the top-level layer must be a Sequential")
                 }

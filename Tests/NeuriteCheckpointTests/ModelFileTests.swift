@@ -5,39 +5,111 @@ import NeuriteNN
 import Testing
 import _NeuriteTestSupport
 
+/// The layer of the `DescribableLayer` documentation, as a user would write it.
+final class Scale: Module, DescribableLayer {
+    struct Configuration: LayerConfiguration {
+        var factor: Float
+        func validate() throws(LayerConfigurationError) {
+            try LayerConfigurationError.require(factor > 0, "factor \(factor) must be positive")
+        }
+    }
+    let configuration: Configuration
+    init(_ factor: Float) { configuration = Configuration(factor: factor).validated(for: "Scale"); super.init() }
+    convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
+        self.init(configuration.factor)
+    }
+    override func forward(_ input: Tensor) -> Tensor { input * configuration.factor }
+}
+
 @Suite("Model files")
 struct ModelFileTests {
     func temporaryPath() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("neurite-model-\(UUID().uuidString).safetensors").path
     }
 
-    @Test func everyBuiltInLayerRoundTripsWithItsWeights() throws {
-        var generator = PhiloxGenerator(seed: 4)
-        let model = Sequential {
-            Flatten()
-            Dense(12, 8, generator: &generator)
-            BatchNorm(8, momentum: nil)
-            LeakyReLU(negativeSlope: 0.2)
-            Dropout(0.3)
-            Residual(Sequential { Dense(8, 8, generator: &generator); GELU(approximate: .tanh) })
-            Residual(Dense(8, 6, generator: &generator), projection: Dense(8, 6, bias: false, generator: &generator))
-            LayerNorm(6, epsilon: 1e-3)
-            ELU(alpha: 0.5); SiLU(); Softplus(beta: 2, threshold: 10); Sigmoid(); Tanh(); ReLU(); Identity()
-            Dense(6, 3, generator: &generator)
-            LogSoftmax(axis: 1)
+    /// One example of every built-in layer type, by its name in model files, with an input shape.
+    static func example(of layerType: String, generator: inout PhiloxGenerator) -> (layer: Module, input: [Int])? {
+        switch layerType {
+        case "Sequential": (Sequential { Dense(4, 3, generator: &generator); Tanh() }, [2, 4])
+        case "Residual": (Residual(Dense(4, 3, generator: &generator), projection: Dense(4, 3, bias: false, generator: &generator)), [2, 4])
+        case "Dense": (Dense(4, 3, bias: false, generator: &generator), [2, 4])
+        case "Flatten": (Flatten(startAxis: 1, endAxis: 2), [2, 3, 2, 2])
+        case "Identity": (Identity(), [2, 4])
+        case "Dropout": (Dropout(0.3), [2, 4])
+        case "BatchNorm": (BatchNorm(3, epsilon: 1e-3, momentum: nil, affine: false), [4, 3, 5])
+        case "LayerNorm": (LayerNorm([2, 3], epsilon: 1e-4), [2, 2, 3])
+        case "ReLU": (ReLU(), [2, 4])
+        case "LeakyReLU": (LeakyReLU(negativeSlope: 0.2), [2, 4])
+        case "ELU": (ELU(alpha: 0.5), [2, 4])
+        case "GELU": (GELU(approximate: .tanh), [2, 4])
+        case "SiLU": (SiLU(), [2, 4])
+        case "Softplus": (Softplus(beta: 2, threshold: 10), [2, 4])
+        case "Sigmoid": (Sigmoid(), [2, 4])
+        case "Tanh": (Tanh(), [2, 4])
+        case "Softmax": (Softmax(axis: 1), [2, 4])
+        case "LogSoftmax": (LogSoftmax(axis: 0), [2, 4])
+        default: nil
         }
-        let input = Tensor.normal([4, 3, 4], generator: &generator)
-        _ = model(input)  // running statistics move
-        model.eval()
-        let expected = model(input)
+    }
+
+    /// Walks the registry: every built-in layer type has an example, and each example is saved
+    /// and loaded back with its configuration, printed form, weights, buffers and outputs.
+    @Test(arguments: LayerRegistry.builtInTypes.map { $0.layerType })
+    func everyRegisteredLayerTypeRoundTrips(_ layerType: String) throws {
+        var generator = PhiloxGenerator(seed: 4)
+        let (layer, inputShape) = try #require(Self.example(of: layerType, generator: &generator), "no example of \(layerType)")
+        #expect(layer.typeName == layerType)
+        let input = Tensor.normal(inputShape, generator: &generator)
+        _ = layer(input)  // running statistics move
+        layer.eval()
+        let expected = layer(input)
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try ModelFile.save(model, to: path, metadata: ["note": "test"])
+        try ModelFile.save(layer, to: path, metadata: ["note": "test"])
         let loaded = try ModelFile.load(path)
-        #expect(loaded.description == model.description)
+        #expect(type(of: loaded) == type(of: layer))
+        #expect(loaded.description == layer.description)
+        #expect(try LayerRegistry.describe(loaded) == LayerRegistry.describe(layer))
+        #expect(loaded.stateDict.map(\.key) == layer.stateDict.map(\.key))
         #expect(loaded(input) == expected)
         #expect(!loaded.isTraining)
         #expect(try SafeTensors.read(path).metadata["note"] == "test")
+    }
+
+    /// Every layer class in NeuriteNN's Layers folder is a registered built-in type, so a new layer
+    /// that is not registered fails here.
+    @Test func everyLayerInTheSourcesIsRegistered() throws {
+        let layers = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/NeuriteNN/Layers")
+        let files = try FileManager.default.contentsOfDirectory(at: layers, includingPropertiesForKeys: nil).filter { $0.pathExtension == "swift" }
+        #expect(files.count >= 8)
+        let declared = try files.flatMap { file in
+            try String(contentsOf: file, encoding: .utf8).split(separator: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("public final class "), line.contains(": Module") else { return nil }
+                return String(line.dropFirst("public final class ".count).prefix { $0.isLetter || $0.isNumber })
+            }
+        }
+        let registered = Set(LayerRegistry.builtInTypes.map { $0.layerType })
+        #expect(declared.count >= 15)
+        for name in declared { #expect(registered.contains(name), "\(name) is not in LayerRegistry.builtInTypes") }
+    }
+
+    /// A model file written by the first version of the format (keys such as "in", "p" and
+    /// "shape", numbers in Double) loads and computes what it computed then.
+    @Test func modelFilesOfTheFirstFormatStillLoad() throws {
+        let path = try #require(Bundle.module.path(forResource: "legacy_model_v1", ofType: "safetensors"))
+        let metadata = try SafeTensors.read(path).metadata
+        func tensor(_ key: String, shape: [Int]) throws -> Tensor {
+            let values = try #require(metadata[key]).split(separator: ",").map { Float(String($0))! }
+            return Tensor(values, shape: shape)
+        }
+        let model = try ModelFile.load(path)
+        let input = try tensor("fixture.input", shape: [4, 3, 4])
+        let expected = try tensor("fixture.output", shape: [4, 3])
+        #expect(model(input) == expected)
+        #expect(model.description.contains("BatchNorm(8, momentum: nil)"))
+        #expect(model.description.contains("LayerNorm([6], epsilon: 0.001)"))
+        #expect(model.description.contains("GELU(approximate: .tanh)"))
+        #expect(model.namedBuffers.count == 6)
     }
 
     @Test func undescribableLayersAndBadDescriptionsAreClearErrors() throws {
@@ -46,9 +118,10 @@ struct ModelFileTests {
         }
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        expectError(containing: "\(path): Custom: this layer type cannot be described") {
+        expectError(containing: "\(path): model.1 (Custom): this layer type cannot be described") {
             try ModelFile.save(Sequential { Dense(2, 2); Custom() }, to: path)
         }
+        #expect(!FileManager.default.fileExists(atPath: path))
         try Dense(2, 2).saveWeights(to: path)
         expectError(containing: "no architecture (neurite.architecture)") { _ = try ModelFile.load(path) }
 
@@ -57,29 +130,56 @@ struct ModelFileTests {
             file.set("0.weight", Tensor.zeros([2, 2]))
             try file.write(to: path)
         }
-        try write(#"{"type":"Sequential","config":{},"children":[{"type":"Conv9D","config":{},"children":[]}]}"#)
-        expectError(containing: "model.0: unknown layer type 'Conv9D'") { _ = try ModelFile.load(path) }
-        try write(#"{"type":"Sequential","config":{},"children":[{"type":"Dense","config":{"in":2,"out":"two","bias":false},"children":[]}]}"#)
-        expectError(containing: "model.0 (Dense): 'out' must be an integer") { _ = try ModelFile.load(path) }
-        try write(#"{"type":"Sequential","config":{},"children":[{"type":"Dense","config":{"in":2,"out":3,"bias":false},"children":[]}]}"#)
-        expectError(containing: "size mismatch for 0.weight") { _ = try ModelFile.load(path) }
-        try write("not json")
-        expectError(containing: "malformed architecture JSON") { _ = try ModelFile.load(path) }
+        let cases = [
+            (#"{"type":"Sequential","children":[{"type":"Conv9D"}]}"#, "model.0: unknown layer type 'Conv9D' (known: "),
+            (#"{"type":"Sequential","children":[{"type":"Dense","config":{"in":2,"out":"two"}}]}"#, "model.0 (Dense): 'out' must be an integer"),
+            (#"{"type":"Sequential","children":[{"type":"Dense","config":{"in":2}}]}"#, "model.0 (Dense): 'out' is missing"),
+            (#"{"type":"Sequential","children":[{"type":"Dense","config":{"in":2,"out":0}}]}"#, "model.0 (Dense): feature counts must be positive, got 2 => 0"),
+            (#"{"type":"Sequential","children":[{"type":"Dropout","config":{"p":1.5}}]}"#, "model.0 (Dropout): probability 1.5 is not in [0, 1]"),
+            (#"{"type":"Sequential","children":[{"type":"ReLU","children":[{"type":"ReLU"}]}]}"#, "model.0 (ReLU): takes no children, got 1"),
+            (#"{"type":"Residual","config":{"projection":true},"children":[{"type":"ReLU"}]}"#, "model (Residual): expected 2 children"),
+            (#"{"type":"LayerNorm","config":{"shape":[0]}}"#, "model (LayerNorm): normalised shape [0] must be positive lengths"),
+            (#"{"type":"Sequential","children":[{"type":"Dense","config":{"in":2,"out":3,"bias":false}}]}"#, "size mismatch for 0.weight"),
+            ("not json", "malformed architecture JSON"),
+        ]
+        for (architecture, message) in cases {
+            try write(architecture)
+            expectError(containing: message) { _ = try ModelFile.load(path) }
+        }
     }
 
     @Test func laterLayersRegisterThemselves() throws {
-        final class Scale: Module {
-            let factor: Float
-            init(_ factor: Float) { self.factor = factor; super.init() }
-            override func forward(_ input: Tensor) -> Tensor { input * factor }
-        }
-        ModelDescriptions.register(LayerCodec(type: "Scale", describe: { module in
-            (module as? Scale).map { (["factor": .double(Double($0.factor))], []) }
-        }, build: { config, _ throws(ConfigurationProblem) in Scale(try config.float("factor")) }))
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
+        LayerRegistry.register(Scale.self)
+        let description = try LayerRegistry.describe(Sequential { Dense(2, 2); Scale(3) })
+        #expect(description.children[1] == LayerDescription(type: "Scale", config: ["factor": .int(3)]))
         try ModelFile.save(Sequential { Dense(2, 2); Scale(3) }, to: path)
         let loaded = try ModelFile.load(path) as! Sequential
-        #expect((loaded[1] as? Scale)?.factor == 3)
+        #expect((loaded[1] as? Scale)?.configuration.factor == 3)
+        var generator = PhiloxGenerator(seed: 1)
+        expectError(containing: "model (Scale): factor -1.0 must be positive") {
+            _ = try LayerRegistry.build(LayerDescription(type: "Scale", config: ["factor": .int(-1)]), generator: &generator)
+        }
+    }
+
+    /// Layers built from a description draw their weights like layers built in code: from the
+    /// generator passed in, in order, or from the seeded default generator.
+    @Test func describedLayersDrawTheirOwnWeights() throws {
+        let description = LayerDescription(type: "Sequential", children: [
+            LayerDescription(type: "Dense", config: ["in": .int(3), "out": .int(3)]), LayerDescription(type: "Dropout"),
+            LayerDescription(type: "Dense", config: ["in": .int(3), "out": .int(3)]),
+        ])
+        var generator = PhiloxGenerator(seed: 9)
+        let built = try LayerRegistry.build(description, generator: &generator) as! Sequential
+        var same = PhiloxGenerator(seed: 9)
+        let inCode = Sequential { Dense(3, 3, generator: &same) }
+        #expect((built[0] as! Dense).weight.value == (inCode[0] as! Dense).weight.value)
+        #expect((built[0] as! Dense).weight.value != (built[2] as! Dense).weight.value)
+        #expect((built[1] as! Dropout).probability == 0.5)
+        var other = PhiloxGenerator(seed: 10)
+        #expect((try LayerRegistry.build(description, generator: &other) as! Sequential).stateDict.map(\.tensor) != built.stateDict.map(\.tensor))
+        let fromDefault = try LayerRegistry.build(description) as! Sequential
+        #expect((fromDefault[0] as! Dense).weight.value != (fromDefault[2] as! Dense).weight.value)
     }
 }

@@ -1,75 +1,161 @@
 import NeuriteCore
 
-// The activation functions as layers, for `Sequential`. Each prints like its constructor.
+// The activation functions as layers, for `Sequential`. Each prints like its constructor and
+// describes itself for model files.
 
 /// `relu(x)` as a layer.
-public final class ReLU: Module {
+public final class ReLU: Module, ParameterlessLayer {
     public override init() { super.init() }
     public override func forward(_ input: Tensor) -> Tensor { relu(input) }
 }
 
 /// `leakyRelu(x, negativeSlope:)` as a layer (PyTorch's default slope 0.01).
-public final class LeakyReLU: Module {
-    public let negativeSlope: Float
-    public init(negativeSlope: Float = 0.01) { self.negativeSlope = negativeSlope; super.init() }
+public final class LeakyReLU: Module, DescribableLayer {
+    /// `{"negativeSlope": 0.01}`.
+    public struct Configuration: LayerConfiguration {
+        public var negativeSlope: Float
+        public init(negativeSlope: Float = 0.01) { self.negativeSlope = negativeSlope }
+        public init(from decoder: Decoder) throws {
+            negativeSlope = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Float.self, forKey: .negativeSlope) ?? 0.01
+        }
+        private enum CodingKeys: String, CodingKey { case negativeSlope }
+    }
+
+    public let configuration: Configuration
+    public var negativeSlope: Float { configuration.negativeSlope }
+    public init(negativeSlope: Float = 0.01) { configuration = Configuration(negativeSlope: negativeSlope); super.init() }
+    public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
+        self.init(negativeSlope: configuration.negativeSlope)
+    }
     public override func forward(_ input: Tensor) -> Tensor { leakyRelu(input, negativeSlope: negativeSlope) }
     public override var layerDescription: String { "LeakyReLU(negativeSlope: \(negativeSlope))" }
 }
 
 /// `elu(x, alpha:)` as a layer.
-public final class ELU: Module {
-    public let alpha: Float
-    public init(alpha: Float = 1) { self.alpha = alpha; super.init() }
+public final class ELU: Module, DescribableLayer {
+    /// `{"alpha": 1}`.
+    public struct Configuration: LayerConfiguration {
+        public var alpha: Float
+        public init(alpha: Float = 1) { self.alpha = alpha }
+        public init(from decoder: Decoder) throws {
+            alpha = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Float.self, forKey: .alpha) ?? 1
+        }
+        private enum CodingKeys: String, CodingKey { case alpha }
+    }
+
+    public let configuration: Configuration
+    public var alpha: Float { configuration.alpha }
+    public init(alpha: Float = 1) { configuration = Configuration(alpha: alpha); super.init() }
+    public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
+        self.init(alpha: configuration.alpha)
+    }
     public override func forward(_ input: Tensor) -> Tensor { elu(input, alpha: alpha) }
     public override var layerDescription: String { "ELU(alpha: \(alpha))" }
 }
 
 /// `gelu(x, approximate:)` as a layer (exact erf form by default).
-public final class GELU: Module {
-    public let approximate: GELUApproximation
-    public init(approximate: GELUApproximation = .none) { self.approximate = approximate; super.init() }
+public final class GELU: Module, DescribableLayer {
+    /// `{"approximate": false}`: true is the tanh approximation.
+    public struct Configuration: LayerConfiguration {
+        public var approximate: GELUApproximation
+        public init(approximate: GELUApproximation = .none) { self.approximate = approximate }
+        private enum CodingKeys: String, CodingKey { case approximate }
+        public init(from decoder: Decoder) throws {
+            let tanh = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Bool.self, forKey: .approximate) ?? false
+            approximate = tanh ? .tanh : .none
+        }
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(approximate == .tanh, forKey: .approximate)
+        }
+    }
+
+    public let configuration: Configuration
+    public var approximate: GELUApproximation { configuration.approximate }
+    public init(approximate: GELUApproximation = .none) { configuration = Configuration(approximate: approximate); super.init() }
+    public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
+        self.init(approximate: configuration.approximate)
+    }
     public override func forward(_ input: Tensor) -> Tensor { gelu(input, approximate: approximate) }
     public override var layerDescription: String { approximate == .none ? "GELU()" : "GELU(approximate: .tanh)" }
 }
 
 /// `silu(x)` as a layer.
-public final class SiLU: Module {
+public final class SiLU: Module, ParameterlessLayer {
     public override init() { super.init() }
     public override func forward(_ input: Tensor) -> Tensor { silu(input) }
 }
 
 /// `softplus(x, beta:, threshold:)` as a layer.
-public final class Softplus: Module {
-    public let beta: Float, threshold: Float
-    public init(beta: Float = 1, threshold: Float = 20) { self.beta = beta; self.threshold = threshold; super.init() }
+public final class Softplus: Module, DescribableLayer {
+    /// `{"beta": 1, "threshold": 20}`.
+    public struct Configuration: LayerConfiguration {
+        public var beta: Float
+        public var threshold: Float
+        public init(beta: Float = 1, threshold: Float = 20) { self.beta = beta; self.threshold = threshold }
+        public func validate() throws(LayerConfigurationError) {
+            try LayerConfigurationError.require(beta != 0 && beta.isFinite, "beta \(beta) must be a non-zero number")
+        }
+        private enum CodingKeys: String, CodingKey { case beta, threshold }
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            beta = try container.decodeIfPresent(Float.self, forKey: .beta) ?? 1
+            threshold = try container.decodeIfPresent(Float.self, forKey: .threshold) ?? 20
+        }
+    }
+
+    public let configuration: Configuration
+    public var beta: Float { configuration.beta }
+    public var threshold: Float { configuration.threshold }
+    public init(beta: Float = 1, threshold: Float = 20) {
+        configuration = Configuration(beta: beta, threshold: threshold).validated(for: "Softplus")
+        super.init()
+    }
+    public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
+        self.init(beta: configuration.beta, threshold: configuration.threshold)
+    }
     public override func forward(_ input: Tensor) -> Tensor { softplus(input, beta: beta, threshold: threshold) }
     public override var layerDescription: String { "Softplus(beta: \(beta), threshold: \(threshold))" }
 }
 
 /// `sigmoid(x)` as a layer.
-public final class Sigmoid: Module {
+public final class Sigmoid: Module, ParameterlessLayer {
     public override init() { super.init() }
     public override func forward(_ input: Tensor) -> Tensor { sigmoid(input) }
 }
 
 /// `tanh(x)` as a layer.
-public final class Tanh: Module {
+public final class Tanh: Module, ParameterlessLayer {
     public override init() { super.init() }
     public override func forward(_ input: Tensor) -> Tensor { tanh(input) }
 }
 
+/// The axis a softmax normalises (`{"axis": 1}`); it must be given, as there is no implicit choice.
+public struct SoftmaxConfiguration: LayerConfiguration {
+    public var axis: Int
+    public init(axis: Int) { self.axis = axis }
+}
+
 /// `softmax(x, axis:)` as a layer; the axis must be given (no implicit choice).
-public final class Softmax: Module {
-    public let axis: Int
-    public init(axis: Int) { self.axis = axis; super.init() }
+public final class Softmax: Module, DescribableLayer {
+    public let configuration: SoftmaxConfiguration
+    public var axis: Int { configuration.axis }
+    public init(axis: Int) { configuration = SoftmaxConfiguration(axis: axis); super.init() }
+    public convenience init(configuration: SoftmaxConfiguration, children: [Module], generator: inout PhiloxGenerator) {
+        self.init(axis: configuration.axis)
+    }
     public override func forward(_ input: Tensor) -> Tensor { softmax(input, axis: axis) }
     public override var layerDescription: String { "Softmax(axis: \(axis))" }
 }
 
 /// `logSoftmax(x, axis:)` as a layer.
-public final class LogSoftmax: Module {
-    public let axis: Int
-    public init(axis: Int) { self.axis = axis; super.init() }
+public final class LogSoftmax: Module, DescribableLayer {
+    public let configuration: SoftmaxConfiguration
+    public var axis: Int { configuration.axis }
+    public init(axis: Int) { configuration = SoftmaxConfiguration(axis: axis); super.init() }
+    public convenience init(configuration: SoftmaxConfiguration, children: [Module], generator: inout PhiloxGenerator) {
+        self.init(axis: configuration.axis)
+    }
     public override func forward(_ input: Tensor) -> Tensor { logSoftmax(input, axis: axis) }
     public override var layerDescription: String { "LogSoftmax(axis: \(axis))" }
 }

@@ -7,10 +7,39 @@ import NeuriteCore
 /// weights move between the two without transposes (the product reads the weight transposed in
 /// place). Default initialisation is PyTorch's: weight from Kaiming-uniform with `a = √5` (which
 /// is U(−1/√in, 1/√in)) and bias from U(−1/√in, 1/√in).
-public final class Dense: Module {
+public final class Dense: Module, DescribableLayer {
+    /// The feature counts and whether there is a bias (`{"in": 784, "out": 256, "bias": true}`).
+    public struct Configuration: LayerConfiguration {
+        public var inFeatures: Int
+        public var outFeatures: Int
+        public var bias: Bool
+
+        public init(inFeatures: Int, outFeatures: Int, bias: Bool = true) {
+            self.inFeatures = inFeatures
+            self.outFeatures = outFeatures
+            self.bias = bias
+        }
+
+        public func validate() throws(LayerConfigurationError) {
+            try LayerConfigurationError.require(inFeatures > 0 && outFeatures > 0,
+                                                "feature counts must be positive, got \(inFeatures) => \(outFeatures)")
+        }
+
+        private enum CodingKeys: String, CodingKey { case inFeatures = "in", outFeatures = "out", bias }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            inFeatures = try container.decode(Int.self, forKey: .inFeatures)
+            outFeatures = try container.decode(Int.self, forKey: .outFeatures)
+            bias = try container.decodeIfPresent(Bool.self, forKey: .bias) ?? true
+        }
+    }
+
+    public let configuration: Configuration
     public let weight: Parameter
     public let bias: Parameter?
-    public let inFeatures: Int, outFeatures: Int
+    public var inFeatures: Int { configuration.inFeatures }
+    public var outFeatures: Int { configuration.outFeatures }
 
     /// A layer with weights from `initializer` (PyTorch's default when nil) and a bias unless
     /// `bias` is false, drawn from `generator`.
@@ -18,9 +47,7 @@ public final class Dense: Module {
         _ inFeatures: Int, _ outFeatures: Int, bias: Bool = true,
         initializer: Initializer? = nil, generator: inout PhiloxGenerator
     ) {
-        precondition(inFeatures > 0 && outFeatures > 0, "Dense: feature counts must be positive, got \(inFeatures) => \(outFeatures)")
-        self.inFeatures = inFeatures
-        self.outFeatures = outFeatures
+        configuration = Configuration(inFeatures: inFeatures, outFeatures: outFeatures, bias: bias).validated(for: "Dense")
         let scheme = initializer ?? .kaimingUniform(a: Float(5).squareRoot())
         weight = Parameter(scheme.make([outFeatures, inFeatures], generator: &generator))
         let bound = 1 / Float(inFeatures).squareRoot()
@@ -32,6 +59,10 @@ public final class Dense: Module {
     public convenience init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, initializer: Initializer? = nil) {
         var generator = DefaultGenerator.makeGenerator()
         self.init(inFeatures, outFeatures, bias: bias, initializer: initializer, generator: &generator)
+    }
+
+    public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
+        self.init(configuration.inFeatures, configuration.outFeatures, bias: configuration.bias, generator: &generator)
     }
 
     public override func forward(_ input: Tensor) -> Tensor {

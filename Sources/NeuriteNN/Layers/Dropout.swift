@@ -4,18 +4,36 @@ import NeuriteCore
 /// probability `p` and the survivors are scaled by `1/(1 − p)`, so the expected value is kept; in
 /// evaluation it is the identity. `p = 1` gives zeros.
 ///
-/// The masks come from the layer's own generator, seeded from the default generator when the
+/// The masks come from the layer's own random stream, seeded from the default generator when the
 /// layer is made (or given), so a run is reproducible.
-public final class Dropout: Module {
-    public let probability: Float
+public final class Dropout: Module, DescribableLayer {
+    /// The probability of dropping an element (`{"p": 0.5}`), in [0, 1].
+    public struct Configuration: LayerConfiguration {
+        public var probability: Float
+        public init(probability: Float = 0.5) { self.probability = probability }
+        public func validate() throws(LayerConfigurationError) {
+            try LayerConfigurationError.require((0...1).contains(probability), "probability \(probability) is not in [0, 1]")
+        }
+        private enum CodingKeys: String, CodingKey { case probability = "p" }
+        public init(from decoder: Decoder) throws {
+            probability = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Float.self, forKey: .probability) ?? 0.5
+        }
+    }
+
+    public let configuration: Configuration
+    public var probability: Float { configuration.probability }
     /// The stream the masks are drawn from; it advances with each training call.
     public let maskStream: RandomStream
 
     public init(_ probability: Float = 0.5, generator: PhiloxGenerator? = nil) {
-        precondition((0...1).contains(probability), "Dropout: probability \(probability) is not in [0, 1]")
-        self.probability = probability
+        configuration = Configuration(probability: probability).validated(for: "Dropout")
         maskStream = RandomStream(generator ?? DefaultGenerator.makeGenerator())
         super.init()
+    }
+
+    /// A layer whose mask stream is seeded from `generator`.
+    public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
+        self.init(configuration.probability, generator: PhiloxGenerator(seed: generator.next()))
     }
 
     public override func forward(_ input: Tensor) -> Tensor {

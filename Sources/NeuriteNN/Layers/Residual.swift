@@ -3,7 +3,17 @@ import NeuriteCore
 /// A residual block: `y = shortcut(x) + body(x)`, where the shortcut is the identity or, when the
 /// body changes the width, a `projection` (usually a `Dense` without bias). The gradient flows
 /// through the shortcut unchanged, which is what lets networks hundreds of layers deep train.
-public final class Residual: Module {
+public final class Residual: Module, DescribableLayer {
+    /// Whether the shortcut is projected; the body (and the projection) are the children.
+    public struct Configuration: LayerConfiguration {
+        public var projection: Bool
+        public init(projection: Bool) { self.projection = projection }
+        public init(from decoder: Decoder) throws {
+            projection = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Bool.self, forKey: .projection) ?? false
+        }
+        private enum CodingKeys: String, CodingKey { case projection }
+    }
+
     public let body: Module
     public let projection: Module?
 
@@ -15,6 +25,17 @@ public final class Residual: Module {
 
     public convenience init(projection: Module? = nil, @LayerBuilder _ build: () -> [Module]) {
         self.init(Sequential(build()), projection: projection)
+    }
+
+    public static var takesChildren: Bool { true }
+    public var configuration: Configuration { Configuration(projection: projection != nil) }
+    public var describedChildren: [Module] { [body] + (projection.map { [$0] } ?? []) }
+
+    public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) throws(LayerConfigurationError) {
+        let expected = configuration.projection ? 2 : 1
+        try LayerConfigurationError.require(children.count == expected,
+                                            "expected \(expected == 2 ? "2 children (the body and the projection)" : "1 child (the body); set \"projection\": true for a projected shortcut"), got \(children.count)")
+        self.init(children[0], projection: configuration.projection ? children[1] : nil)
     }
 
     public override func forward(_ input: Tensor) -> Tensor {

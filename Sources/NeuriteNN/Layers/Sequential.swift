@@ -10,7 +10,7 @@ import NeuriteCore
 ///     Dense(256, 10)
 /// }
 /// ```
-public final class Sequential: Module {
+public final class Sequential: Module, DescribableLayer {
     public let layers: [Module]
 
     public init(_ layers: [Module]) {
@@ -20,6 +20,14 @@ public final class Sequential: Module {
 
     public convenience init(@LayerBuilder _ build: () -> [Module]) {
         self.init(build())
+    }
+
+    public static var takesChildren: Bool { true }
+    public var configuration: NoConfiguration { NoConfiguration() }
+    public var describedChildren: [Module] { layers }
+
+    public convenience init(configuration: NoConfiguration, children: [Module], generator: inout PhiloxGenerator) {
+        self.init(children)
     }
 
     public override var namedChildren: [(name: String, module: Module)] {

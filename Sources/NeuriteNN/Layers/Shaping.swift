@@ -2,13 +2,37 @@ import NeuriteCore
 
 /// Flattens axes `startAxis…endAxis` into one; by default everything but the batch axis
 /// (PyTorch's `nn.Flatten(start_dim=1, end_dim=-1)`): `[N, C, H, W] → [N, C·H·W]`.
-public final class Flatten: Module {
-    public let startAxis: Int, endAxis: Int
+public final class Flatten: Module, DescribableLayer {
+    /// The first and last axes flattened (`{"start": 1, "end": -1}`).
+    public struct Configuration: LayerConfiguration {
+        public var startAxis: Int
+        public var endAxis: Int
+
+        public init(startAxis: Int = 1, endAxis: Int = -1) {
+            self.startAxis = startAxis
+            self.endAxis = endAxis
+        }
+
+        private enum CodingKeys: String, CodingKey { case startAxis = "start", endAxis = "end" }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            startAxis = try container.decodeIfPresent(Int.self, forKey: .startAxis) ?? 1
+            endAxis = try container.decodeIfPresent(Int.self, forKey: .endAxis) ?? -1
+        }
+    }
+
+    public let configuration: Configuration
+    public var startAxis: Int { configuration.startAxis }
+    public var endAxis: Int { configuration.endAxis }
 
     public init(startAxis: Int = 1, endAxis: Int = -1) {
-        self.startAxis = startAxis
-        self.endAxis = endAxis
+        configuration = Configuration(startAxis: startAxis, endAxis: endAxis)
         super.init()
+    }
+
+    public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
+        self.init(startAxis: configuration.startAxis, endAxis: configuration.endAxis)
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
@@ -21,7 +45,7 @@ public final class Flatten: Module {
 }
 
 /// Returns its input unchanged (a placeholder, or a residual block's default shortcut).
-public final class Identity: Module {
+public final class Identity: Module, ParameterlessLayer {
     public override init() { super.init() }
     public override func forward(_ input: Tensor) -> Tensor { input }
 }

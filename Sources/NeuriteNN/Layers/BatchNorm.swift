@@ -12,28 +12,70 @@ import NeuriteCore
 /// statistics. Defaults are PyTorch's: `eps = 1e-5`, `momentum = 0.1` (Keras's 0.99 means 0.01
 /// here), weight 1, bias 0, running mean 0 and variance 1. State-dict keys are PyTorch's
 /// (`weight`, `bias`, `running_mean`, `running_var`, `num_batches_tracked`, the last stored as int64).
-public final class BatchNorm: Module {
+public final class BatchNorm: Module, DescribableLayer {
+    /// `{"features": 64, "epsilon": 1e-5, "momentum": 0.1, "affine": true}`; `momentum` null is
+    /// the cumulative average, and left out it is 0.1.
+    public struct Configuration: LayerConfiguration {
+        public var features: Int
+        public var epsilon: Float
+        public var momentum: Float?
+        public var affine: Bool
+
+        public init(features: Int, epsilon: Float = 1e-5, momentum: Float? = 0.1, affine: Bool = true) {
+            self.features = features
+            self.epsilon = epsilon
+            self.momentum = momentum
+            self.affine = affine
+        }
+
+        public func validate() throws(LayerConfigurationError) {
+            try LayerConfigurationError.require(features > 0, "feature count must be positive, got \(features)")
+            try LayerConfigurationError.require(epsilon >= 0 && epsilon.isFinite, "epsilon \(epsilon) must be a non-negative number")
+            try LayerConfigurationError.require(momentum.map { (0...1).contains($0) } ?? true, "momentum \(momentum!) is not in [0, 1]")
+        }
+
+        private enum CodingKeys: String, CodingKey { case features, epsilon, momentum, affine }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            features = try container.decode(Int.self, forKey: .features)
+            epsilon = try container.decodeIfPresent(Float.self, forKey: .epsilon) ?? 1e-5
+            momentum = container.contains(.momentum) ? try container.decodeIfPresent(Float.self, forKey: .momentum) : 0.1
+            affine = try container.decodeIfPresent(Bool.self, forKey: .affine) ?? true
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(features, forKey: .features)
+            try container.encode(epsilon, forKey: .epsilon)
+            try container.encode(momentum, forKey: .momentum)  // null stays null: the cumulative average
+            try container.encode(affine, forKey: .affine)
+        }
+    }
+
+    public let configuration: Configuration
     public let weight: Parameter?
     public let bias: Parameter?
     public let runningMean: Buffer
     public let runningVar: Buffer
     /// How many training batches have updated the running statistics.
     public let numBatchesTracked: Buffer
-    public let features: Int
-    public let epsilon: Float
-    public let momentum: Float?
+    public var features: Int { configuration.features }
+    public var epsilon: Float { configuration.epsilon }
+    public var momentum: Float? { configuration.momentum }
 
     public init(_ features: Int, epsilon: Float = 1e-5, momentum: Float? = 0.1, affine: Bool = true) {
-        precondition(features > 0, "BatchNorm: feature count must be positive, got \(features)")
-        self.features = features
-        self.epsilon = epsilon
-        self.momentum = momentum
+        configuration = Configuration(features: features, epsilon: epsilon, momentum: momentum, affine: affine).validated(for: "BatchNorm")
         weight = affine ? Parameter(Tensor.ones([features])) : nil
         bias = affine ? Parameter(Tensor.zeros([features])) : nil
         runningMean = Buffer(Tensor.zeros([features]))
         runningVar = Buffer(Tensor.ones([features]))
         numBatchesTracked = Buffer(Tensor(0), storedAs: .int64)
         super.init()
+    }
+
+    public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
+        self.init(configuration.features, epsilon: configuration.epsilon, momentum: configuration.momentum, affine: configuration.affine)
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
@@ -65,43 +107,5 @@ public final class BatchNorm: Module {
 
     public override var layerDescription: String {
         "BatchNorm(\(features)\(epsilon != 1e-5 ? ", epsilon: \(epsilon)" : "")\(momentum != 0.1 ? ", momentum: \(momentum.map { "\($0)" } ?? "nil")" : "")\(weight == nil ? ", affine: false" : ""))"
-    }
-}
-
-/// Layer normalisation over the trailing `normalizedShape` axes of each sample (PyTorch's
-/// `nn.LayerNorm`): `y = (x − mean) / √(var + eps) · weight + bias` with the biased variance, the
-/// same in training and evaluation. Default `eps = 1e-5`, weight 1, bias 0.
-public final class LayerNorm: Module {
-    public let weight: Parameter?
-    public let bias: Parameter?
-    public let normalizedShape: [Int]
-    public let epsilon: Float
-
-    public init(_ normalizedShape: [Int], epsilon: Float = 1e-5, elementwiseAffine: Bool = true) {
-        precondition(!normalizedShape.isEmpty && normalizedShape.allSatisfy { $0 > 0 }, "LayerNorm: invalid shape \(normalizedShape)")
-        self.normalizedShape = normalizedShape
-        self.epsilon = epsilon
-        weight = elementwiseAffine ? Parameter(Tensor.ones(normalizedShape)) : nil
-        bias = elementwiseAffine ? Parameter(Tensor.zeros(normalizedShape)) : nil
-        super.init()
-    }
-
-    public convenience init(_ features: Int, epsilon: Float = 1e-5, elementwiseAffine: Bool = true) {
-        self.init([features], epsilon: epsilon, elementwiseAffine: elementwiseAffine)
-    }
-
-    public override func forward(_ input: Tensor) -> Tensor {
-        precondition(input.shape.suffix(normalizedShape.count) == normalizedShape[...],
-                     "\(layerDescription): input of shape \(input.shape) does not end in \(normalizedShape)")
-        let axes = Array((input.rank - normalizedShape.count)..<input.rank)
-        let mean = input.mean(axes: axes, keepDims: true)
-        let variance = input.variance(axes: axes, correction: 0, keepDims: true)
-        let normalized = (input - mean) / sqrt(variance + epsilon)
-        guard let weight, let bias else { return normalized }
-        return normalized * weight.value + bias.value
-    }
-
-    public override var layerDescription: String {
-        "LayerNorm(\(normalizedShape)\(epsilon != 1e-5 ? ", epsilon: \(epsilon)" : ""))"
     }
 }

@@ -1,0 +1,56 @@
+import Foundation
+import NeuriteCore
+import NeuriteNN
+
+/// Self-describing model files: weights (safetensors, PyTorch keys) plus the architecture as JSON
+/// in the metadata under `neurite.architecture`.
+public enum ModelFile {
+    public static let architectureKey = "neurite.architecture"
+
+    /// Writes `model` with its architecture, atomically.
+    public static func save(_ model: Module, to path: String, metadata: [String: String] = [:]) throws(CheckpointError) {
+        let description: LayerDescription
+        do {
+            description = try LayerRegistry.describe(model)
+        } catch {
+            throw CheckpointError(file: path, location: error.location, error.message)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let json = try? encoder.encode(description) else { throw CheckpointError(file: path, "cannot encode the architecture") }
+        var all = metadata
+        all[architectureKey] = String(decoding: json, as: UTF8.self)
+        try model.saveWeights(to: path, metadata: all)
+    }
+
+    /// Rebuilds the model stored at `path` (every layer type must be registered in
+    /// `LayerRegistry`) and loads its weights strictly; the model is returned in evaluation mode.
+    public static func load(_ path: String) throws(CheckpointError) -> Module {
+        let file = try SafeTensors.read(path)
+        guard let json = file.metadata[architectureKey] else {
+            throw CheckpointError(file: path, location: "__metadata__", "no architecture (\(architectureKey)); load the weights into a model built in code with loadWeights(from:)")
+        }
+        let description: LayerDescription
+        do {
+            description = try JSONDecoder().decode(LayerDescription.self, from: Data(json.utf8))
+        } catch {
+            throw CheckpointError(file: path, location: "__metadata__.\(architectureKey)", "malformed architecture JSON")
+        }
+        let model: Module
+        do {
+            // The weights replace whatever the layers draw, so a fixed seed keeps the default
+            // generator untouched.
+            var generator = PhiloxGenerator(seed: 0)
+            model = try LayerRegistry.build(description, generator: &generator)
+        } catch {
+            throw CheckpointError(file: path, location: error.location, error.message)
+        }
+        do {
+            try model.loadStateDict(file.tensors)
+        } catch {
+            throw CheckpointError(file: path, error.description)
+        }
+        model.eval()
+        return model
+    }
+}
