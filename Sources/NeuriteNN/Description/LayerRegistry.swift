@@ -9,7 +9,7 @@ public enum LayerRegistry {
     /// Every built-in layer type: adding a layer to Neurite means adding it here.
     public static let builtInTypes: [any DescribableLayer.Type] = [
         Sequential.self, Residual.self, Dense.self, Flatten.self, Identity.self, Dropout.self, BatchNorm.self, LayerNorm.self,
-        ReLU.self, LeakyReLU.self, ELU.self, GELU.self, SiLU.self, Softplus.self, Sigmoid.self, Tanh.self,
+        ReLU.self, LeakyReLU.self, PReLU.self, ELU.self, GELU.self, SiLU.self, Hardswish.self, Softplus.self, Sigmoid.self, Tanh.self,
         Softmax.self, LogSoftmax.self,
     ]
 
