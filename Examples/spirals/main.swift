@@ -21,7 +21,7 @@ while let flag = arguments.popFirst() {
 let data = SyntheticData.spirals(pointsPerClass: points, classes: 2, noise: 0.1, seed: 1)
 @MainActor func accuracy(of name: String, _ model: Sequential) throws -> Double {
     let loss = { (logits: Tensor, labels: Tensor) in crossEntropy(logits: logits, classIndices: labels) }
-    fit(model, loss: loss, optimizer: try Adam(model.parameters, learningRate: 0.01),
+    try fit(model, loss: loss, optimizer: try Adam(model.parameters, learningRate: 0.01),
         data: DataLoader(data, batchSize: 32, shuffle: true, seed: 2), epochs: epochs, progress: .quiet)
     let result = evaluate(model, on: data, loss: loss).accuracy!
     print(String(format: "%@ training accuracy %.3f", name.padding(toLength: 34, withPad: " ", startingAt: 0), result))

@@ -29,7 +29,7 @@ func digits() throws -> Check {
         var generator = PhiloxGenerator(seed: 1)
         let model = Sequential { Flatten(); Dense(64, 256, generator: &generator); ReLU(); Dense(256, 10, generator: &generator) }
         let optimizer = try Adam(model.parameters, learningRate: 3e-3)
-        let history = fit(model, loss: crossEntropyLoss, optimizer: optimizer,
+        let history = try fit(model, loss: crossEntropyLoss, optimizer: optimizer,
                           data: DataLoader(train, batchSize: 32, shuffle: true, seed: 2), epochs: 40, progress: .quiet)
         return (evaluate(model, on: test, loss: crossEntropyLoss).accuracy!, history.epochs.count)
     }
@@ -60,18 +60,17 @@ func fashion(regularized: Bool) throws -> Check {
         }
         let optimizer = try Adam(model.parameters, learningRate: regularized ? 2e-3 : 1e-3)
         let batchSize = 128
-        var callbacks: [any Callback] = []
+        var scheduler: LearningRateScheduler?
         if regularized {
             let steps = 15 * ((data.train.count + batchSize - 1) / batchSize)
-            callbacks.append(LearningRateSchedulingCallback(
-                LearningRateScheduler(optimizer, schedule: CosineAnnealing(period: steps)), unit: .batch))
+            scheduler = LearningRateScheduler(optimizer, schedule: CosineAnnealing(period: steps), unit: .batch)
         }
         let transform = regularized ? Augmentation.pipeline([.horizontalFlip()]) : nil
         let smoothing: Float = regularized ? 0.1 : 0
         let trainingLoss = { (logits: Tensor, labels: Tensor) in crossEntropy(logits: logits, classIndices: labels, labelSmoothing: smoothing) }
-        let history = fit(model, loss: trainingLoss, optimizer: optimizer,
+        let history = try fit(model, loss: trainingLoss, optimizer: optimizer,
                           data: DataLoader(data.train, batchSize: batchSize, shuffle: true, seed: 6, transform: transform),
-                          epochs: 15, validation: data.test, callbacks: callbacks, progress: .lines)
+                          epochs: 15, validation: data.test, scheduler: scheduler, progress: .lines)
         let final = evaluate(model, on: data.test, loss: crossEntropyLoss).accuracy!
         return (final, history.values(of: "val_accuracy").compactMap { $0 }.max() ?? 0)
     }
@@ -106,23 +105,23 @@ func fineTuning() throws -> Check {
     var generator = PhiloxGenerator(seed: 11)
     let pretrainedBody = body(&generator)
     let pretrained = Sequential { pretrainedBody; Dense(128, 5, generator: &generator) }
-    fit(pretrained, loss: loss, optimizer: try Adam(pretrained.parameters, learningRate: 1e-3),
+    try fit(pretrained, loss: loss, optimizer: try Adam(pretrained.parameters, learningRate: 1e-3),
         data: DataLoader(pretraining, batchSize: 128, shuffle: true, seed: 12), epochs: 5, progress: .quiet)
     // Fine-tune: a new head; the body frozen for 10 epochs, then trained at a lower rate than the head.
     let head = Dense(128, 5, generator: &generator)
     let tuned = Sequential { pretrainedBody; head }
     let fewShotLoader = DataLoader(fewShot, batchSize: 32, shuffle: true, seed: 13)
     pretrainedBody.freeze()
-    fit(tuned, loss: loss, optimizer: try Adam(head.parameters, learningRate: 1e-3), data: fewShotLoader, epochs: 10, progress: .quiet)
+    try fit(tuned, loss: loss, optimizer: try Adam(head.parameters, learningRate: 1e-3), data: fewShotLoader, epochs: 10, progress: .quiet)
     pretrainedBody.unfreeze()
     let groups = [ParameterGroup(pretrainedBody.parameters, learningRate: 3e-4), ParameterGroup(head.parameters, learningRate: 1e-3)]
-    fit(tuned, loss: loss, optimizer: try Adam(groups), data: fewShotLoader, epochs: 10, progress: .quiet)
+    try fit(tuned, loss: loss, optimizer: try Adam(groups), data: fewShotLoader, epochs: 10, progress: .quiet)
     let tunedAccuracy = evaluate(tuned, on: test, loss: loss).accuracy!
     // The same network from scratch on the 500 images, 20 epochs.
     var scratchGenerator = PhiloxGenerator(seed: 14)
     let scratchBody = body(&scratchGenerator)
     let scratch = Sequential { scratchBody; Dense(128, 5, generator: &scratchGenerator) }
-    fit(scratch, loss: loss, optimizer: try Adam(scratch.parameters, learningRate: 1e-3), data: fewShotLoader, epochs: 20, progress: .quiet)
+    try fit(scratch, loss: loss, optimizer: try Adam(scratch.parameters, learningRate: 1e-3), data: fewShotLoader, epochs: 20, progress: .quiet)
     let scratchAccuracy = evaluate(scratch, on: test, loss: loss).accuracy!
     return Check(name: "fine-tuning, Fashion-MNIST 0–4 → 5–9 with 500 labels", bar: "both ≥ 0.85 (the comparison is reported)",
                  passed: tunedAccuracy >= 0.85 && scratchAccuracy >= 0.85,
@@ -135,7 +134,7 @@ func regression() throws -> Check {
     let test = SyntheticData.function({ sinf(2 * $0) }, in: -2...2, count: 256, noise: 0, seed: 8)
     var generator = PhiloxGenerator(seed: 9)
     let model = Sequential { Dense(1, 64, generator: &generator); Tanh(); Dense(64, 64, generator: &generator); Tanh(); Dense(64, 1, generator: &generator) }
-    fit(model, loss: { meanSquaredError($0, $1) }, optimizer: try Adam(model.parameters, learningRate: 3e-3),
+    try fit(model, loss: { meanSquaredError($0, $1) }, optimizer: try Adam(model.parameters, learningRate: 3e-3),
         data: DataLoader(train, batchSize: 32, shuffle: true, seed: 10), epochs: 150, task: .regression, progress: .quiet)
     let error = evaluate(model, on: test, loss: { meanSquaredError($0, $1) }, task: .regression).meanAbsoluteError!
     return Check(name: "regression sin(2x) + noise", bar: "mean absolute error against the clean function < 0.05",
@@ -149,7 +148,7 @@ if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "export" {
         let (train, _) = try Digits.trainTestSplit()
         var generator = PhiloxGenerator(seed: 1)
         let model = Sequential { Flatten(); Dense(64, 32, generator: &generator); BatchNorm(32); ReLU(); Dense(32, 10, generator: &generator) }
-        fit(model, loss: crossEntropyLoss, optimizer: try Adam(model.parameters, learningRate: 3e-3),
+        try fit(model, loss: crossEntropyLoss, optimizer: try Adam(model.parameters, learningRate: 3e-3),
             data: DataLoader(train, batchSize: 64, shuffle: true, seed: 2), epochs: 2, progress: .quiet)
         try ModelFile.save(model, to: CommandLine.arguments[2], metadata: ["format": "pt"])
         exit(0)

@@ -2,17 +2,22 @@ import NeuriteNN
 
 /// Drives an optimiser's learning rates by a schedule: each group's rate is
 /// `schedule.learningRate(at: step, base: group.baseLearningRate)`. Like PyTorch's schedulers it
-/// sets the rates for step 0 when created; call `step()` after `optimizer.step()`, once per batch
-/// or per epoch as `schedule.unit` says. A one-cycle schedule also sets the optimiser's momentum.
+/// sets the rates for step 0 when created. `unit` says whether a step is a batch or an epoch (the
+/// schedule's own unit unless given): `fit(scheduler:)` steps it after every optimiser step or at
+/// every epoch's end accordingly; a hand-written loop calls `step()` itself, after
+/// `optimizer.step()`. A one-cycle schedule also sets the optimiser's momentum.
 public final class LearningRateScheduler {
     public let optimizer: Optimizer
     public let schedule: any LearningRateSchedule
+    /// When `fit` steps the schedule: once per batch or once per epoch.
+    public let unit: ScheduleUnit
     /// How many times `step()` has been called (PyTorch's `last_epoch`).
     public private(set) var stepCount = 0
 
-    public init(_ optimizer: Optimizer, schedule: any LearningRateSchedule) {
+    public init(_ optimizer: Optimizer, schedule: any LearningRateSchedule, unit: ScheduleUnit? = nil) {
         self.optimizer = optimizer
         self.schedule = schedule
+        self.unit = unit ?? schedule.unit
         apply()
     }
 
@@ -29,8 +34,8 @@ public final class LearningRateScheduler {
     public var state: Int { stepCount }
 
     /// Restores a saved position and sets the rates it implies.
-    public func load(_ stepCount: Int) {
-        precondition(stepCount >= 0, "LearningRateScheduler: negative step count \(stepCount)")
+    public func load(_ stepCount: Int) throws(OptimizerStateError) {
+        guard stepCount >= 0 else { throw OptimizerStateError(message: "schedule position \(stepCount) is negative") }
         self.stepCount = stepCount
         apply()
     }
@@ -53,7 +58,8 @@ public final class LearningRateScheduler {
 /// `best·(1 − threshold)` (relative threshold) or `best − threshold` (absolute); `.max` mirrors
 /// it. After more than `patience` epochs without improvement, every group's rate is multiplied by
 /// `factor` (not below `minimumRate`; changes smaller than `epsilon` are skipped) and `cooldown`
-/// epochs pass before bad epochs count again. Defaults are PyTorch's.
+/// epochs pass before bad epochs count again. Defaults are PyTorch's; `monitor` names the metric
+/// `fit(reduceOnPlateau:)` steps it with (`val_loss` by default, as Keras's `ReduceLROnPlateau`).
 public final class ReduceOnPlateau {
     public enum Mode: String, Codable, Sendable { case min, max }
     public enum ThresholdMode: String, Codable, Sendable { case relative, absolute }
@@ -69,13 +75,15 @@ public final class ReduceOnPlateau {
     public let optimizer: Optimizer
     public let mode: Mode, factor: Float, patience: Int, threshold: Double, thresholdMode: ThresholdMode
     public let cooldown: Int, minimumRate: Float, epsilon: Float
+    public let monitor: String
     public private(set) var best: Double
     public private(set) var badEpochs = 0
     public private(set) var cooldownLeft = 0
 
     public init(
         _ optimizer: Optimizer, mode: Mode = .min, factor: Float = 0.1, patience: Int = 10, threshold: Double = 1e-4,
-        thresholdMode: ThresholdMode = .relative, cooldown: Int = 0, minimumRate: Float = 0, epsilon: Float = 1e-8
+        thresholdMode: ThresholdMode = .relative, cooldown: Int = 0, minimumRate: Float = 0, epsilon: Float = 1e-8,
+        monitor: String = "val_loss"
     ) {
         precondition(factor < 1 && factor >= 0, "ReduceOnPlateau: factor \(factor) must be in [0, 1)")
         self.optimizer = optimizer
@@ -87,6 +95,7 @@ public final class ReduceOnPlateau {
         self.cooldown = cooldown
         self.minimumRate = minimumRate
         self.epsilon = epsilon
+        self.monitor = monitor
         best = mode == .min ? .infinity : -.infinity
     }
 
@@ -128,8 +137,11 @@ public final class ReduceOnPlateau {
         State(best: best, badEpochs: badEpochs, cooldownLeft: cooldownLeft, learningRates: optimizer.groups.map(\.learningRate))
     }
 
-    public func load(_ state: State) {
-        precondition(state.learningRates.count == optimizer.groups.count, "ReduceOnPlateau: state for \(state.learningRates.count) groups, optimizer has \(optimizer.groups.count)")
+    /// Continues from a saved state.
+    public func load(_ state: State) throws(OptimizerStateError) {
+        guard state.learningRates.count == optimizer.groups.count, state.badEpochs >= 0, state.cooldownLeft >= 0 else {
+            throw OptimizerStateError(message: "plateau state for \(state.learningRates.count) parameter groups (bad epochs \(state.badEpochs), cooldown \(state.cooldownLeft)) does not fit an optimizer with \(optimizer.groups.count)")
+        }
         best = state.best
         badEpochs = state.badEpochs
         cooldownLeft = state.cooldownLeft

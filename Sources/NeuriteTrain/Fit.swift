@@ -1,4 +1,5 @@
 import Foundation
+import NeuriteCheckpoint
 import NeuriteCore
 import NeuriteData
 import NeuriteNN
@@ -7,14 +8,17 @@ import NeuriteOptimizers
 /// Trains `model` for `epochs` passes over `data` and returns the history (Keras's `fit`).
 ///
 /// Each batch: `optimizer.zeroGradients()`, forward in training mode, `loss(outputs, targets)`,
-/// `backward()`, the callbacks' `gradientsComputed` (clipping and the divergence guard go there),
-/// `optimizer.step()`, then `batchEnded` (per-batch schedules). After each epoch the model is
-/// evaluated on `validation` (in evaluation mode, without gradients) and `epochEnded` runs (early
-/// stopping, per-epoch schedules, logging). A `DivergenceGuard` is always installed.
+/// `backward()`, the callbacks' `gradientsComputed` (the divergence guard first, then clipping or
+/// your own), `optimizer.step()`, a per-batch `scheduler` step, then the callbacks' `batchEnded`.
+/// After each epoch, in this order: the model is evaluated on `validation` (in evaluation mode,
+/// without gradients); the callbacks' `epochEnded` see the epoch's log; a per-epoch `scheduler`
+/// steps and `reduceOnPlateau` reads its metric; `earlyStopping` decides whether to stop; and the
+/// `checkpoint` is written. Because `fit` owns that order, no arrangement of callbacks can make a
+/// resumed run differ from an uninterrupted one.
 ///
-/// To resume, restore the model, optimiser and scheduler from a `TrainingCheckpoint` and pass it
-/// as `resuming`: training continues at the checkpoint's epoch and the returned history includes
-/// the earlier epochs.
+/// To resume, pass the `TrainingCheckpoint` as `resuming` with the same model, optimiser and
+/// settings: `fit` restores all of them, training continues at the checkpoint's epoch, and the
+/// returned history includes the earlier epochs.
 ///
 /// The manual loop this replaces, for full control:
 /// ```swift
@@ -29,6 +33,8 @@ import NeuriteOptimizers
 ///     scheduler.step()
 /// }
 /// ```
+/// - Throws: a `CheckpointError` when `resuming` does not fit the model or settings, or the
+///   checkpoint cannot be written (the previous checkpoint is left intact).
 @discardableResult
 public func fit(
     _ model: Module,
@@ -38,18 +44,25 @@ public func fit(
     epochs: Int,
     validation: TensorDataset? = nil,
     task: PredictionTask = .classification,
+    scheduler: LearningRateScheduler? = nil,
+    reduceOnPlateau: ReduceOnPlateau? = nil,
+    earlyStopping: EarlyStopping? = nil,
+    checkpoint checkpointPath: String? = nil,
     callbacks: [any Callback] = [],
     progress: ProgressStyle = .automatic,
     resuming checkpoint: TrainingCheckpoint? = nil
-) -> History {
+) throws(CheckpointError) -> History {
     precondition(epochs >= 0, "fit: epochs \(epochs) must not be negative")
-    let startEpoch = checkpoint?.epoch ?? 0
     let context = TrainingContext(model: model, optimizer: optimizer, epochs: epochs, batchesPerEpoch: data.batchCount)
+    let allCallbacks: [any Callback] = [DivergenceGuard()] + callbacks + (progress == .quiet ? [] : [ProgressPrinter(style: progress)])
+    earlyStopping?.trainingBegan(context)
     if let checkpoint {
+        try checkpoint.restore(model: model, optimizer: optimizer, scheduler: scheduler, reduceOnPlateau: reduceOnPlateau,
+                               earlyStopping: earlyStopping)
         context.globalStep = checkpoint.globalStep
         context.history = checkpoint.history
     }
-    let allCallbacks: [any Callback] = [DivergenceGuard()] + callbacks + (progress == .quiet ? [] : [ProgressPrinter(style: progress)])
+    let startEpoch = checkpoint?.epoch ?? 0
     for callback in allCallbacks { callback.trainingBegan(context) }
     epochLoop: for epoch in startEpoch..<max(startEpoch, epochs) {
         context.epoch = epoch
@@ -66,32 +79,41 @@ public func fit(
             for callback in allCallbacks { callback.gradientsComputed(context, loss: scalar) }
             if context.isStopping { break epochLoop }
             optimizer.step()
+            if let scheduler, scheduler.unit == .batch { scheduler.step() }
             let size = batch.inputs.shape[0]
             lossSum += Double(scalar) * Double(size)
             seen += size
+            var running: MetricValues = ["loss": lossSum / Double(seen)]
             if task == .classification {
                 correct += Metrics.accuracy(logits: outputs.detached(), labels: batch.targets) * Double(size)
+                running["accuracy"] = correct / Double(seen)
             }
             context.globalStep += 1
-            let accuracy = task == .classification ? correct / Double(seen) : nil
-            for callback in allCallbacks { callback.batchEnded(context, loss: scalar, runningLoss: lossSum / Double(seen), runningAccuracy: accuracy) }
+            for callback in allCallbacks { callback.batchEnded(context, metrics: running) }
             if context.isStopping { break epochLoop }
         }
-        var validationLoss: Double?, validationAccuracy: Double?
+        var metrics: MetricValues = ["loss": seen > 0 ? lossSum / Double(seen) : .nan]
+        if task == .classification && seen > 0 { metrics["accuracy"] = correct / Double(seen) }
         if let validation {
             let result = evaluate(model, on: validation, loss: loss, task: task)
-            validationLoss = result.loss
-            validationAccuracy = result.accuracy
+            metrics["val_loss"] = result.loss
+            metrics["val_accuracy"] = result.accuracy
         }
-        let log = EpochLog(
-            epoch: epoch, loss: seen > 0 ? lossSum / Double(seen) : .nan,
-            accuracy: task == .classification && seen > 0 ? correct / Double(seen) : nil,
-            validationLoss: validationLoss, validationAccuracy: validationAccuracy,
-            learningRate: optimizer.groups.first?.learningRate ?? .nan, seconds: Date().timeIntervalSince(started))
+        let log = EpochLog(epoch: epoch, metrics: metrics, learningRate: optimizer.groups.first?.learningRate ?? .nan,
+                           seconds: Date().timeIntervalSince(started))
         for callback in allCallbacks { callback.epochEnded(context, log: log) }
+        if let scheduler, scheduler.unit == .epoch { scheduler.step() }
+        if let reduceOnPlateau, let value = log[reduceOnPlateau.monitor] { reduceOnPlateau.step(metric: value) }
+        earlyStopping?.epochEnded(context, log: log)
         context.history.epochs.append(log)
+        if let checkpointPath {
+            try TrainingCheckpoint(model: model, optimizer: optimizer, scheduler: scheduler, reduceOnPlateau: reduceOnPlateau,
+                                   earlyStopping: earlyStopping, epoch: epoch + 1, globalStep: context.globalStep, history: context.history)
+                .write(to: checkpointPath)
+        }
         if context.isStopping { break }
     }
+    earlyStopping?.trainingEnded(context)
     for callback in allCallbacks { callback.trainingEnded(context) }
     context.history.stopReason = context.stopReason
     model.eval()

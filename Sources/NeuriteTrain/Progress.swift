@@ -28,7 +28,7 @@ final class ProgressPrinter: Callback {
         inPlace = style == .automatic && isatty(STDOUT_FILENO) != 0
     }
 
-    func batchEnded(_ context: TrainingContext, loss: Float, runningLoss: Double, runningAccuracy: Double?) {
+    func batchEnded(_ context: TrainingContext, metrics: MetricValues) {
         if context.batch == 0 { firstStepEnd = Date() }
         guard inPlace, Date().timeIntervalSince(lastDraw) >= 0.05 || context.batch + 1 == context.batchesPerEpoch else { return }
         lastDraw = Date()
@@ -37,7 +37,7 @@ final class ProgressPrinter: Callback {
         let perStep = done > 1 ? Date().timeIntervalSince(firstStepEnd ?? epochStart) / Double(done - 1) : elapsed
         let eta = perStep * Double(total - done)
         let line = "\(Self.counter(done, total)) \(Self.bar(done, total)) \(Self.duration(eta)) \(Self.stepTime(perStep))"
-            + Self.metrics(loss: runningLoss, accuracy: runningAccuracy)
+            + Self.metrics(metrics)
         draw(line)
     }
 
@@ -46,10 +46,7 @@ final class ProgressPrinter: Callback {
         let total = context.batchesPerEpoch
         let perStep = log.seconds / Double(max(total, 1))
         var line = "Epoch \(log.epoch + 1)/\(context.epochs) - \(Self.counter(total, total)) - \(Self.duration(log.seconds)) \(Self.stepTime(perStep))"
-            + Self.metrics(loss: log.loss, accuracy: log.accuracy)
-        if let loss = log.validationLoss { line += " - val_loss: \(Self.value(loss))" }
-        if let accuracy = log.validationAccuracy { line += " - val_accuracy: \(Self.value(accuracy))" }
-        line += " - lr: \(Self.value(Double(log.learningRate)))"
+            + Self.metrics(log.metrics) + " - lr: \(Self.value(Double(log.learningRate)))"
         if inPlace { draw(line); write("\n") } else { write(line + "\n") }
         lastLength = 0
         epochStart = Date()
@@ -92,7 +89,8 @@ final class ProgressPrinter: Callback {
         abs(value) > 1e-3 ? String(format: "%.4f", value) : String(format: "%.4e", value)
     }
 
-    static func metrics(loss: Double, accuracy: Double?) -> String {
-        (accuracy.map { " - accuracy: \(value($0))" } ?? "") + " - loss: \(value(loss))"
+    /// ` - accuracy: 0.8125 - loss: 0.5123 - val_accuracy: …`, by name as Keras sorts its logs.
+    static func metrics(_ metrics: MetricValues) -> String {
+        metrics.names.sorted().map { " - \($0): \(value(metrics[$0]!))" }.joined()
     }
 }

@@ -4,38 +4,65 @@ import NeuriteCore
 import NeuriteNN
 import NeuriteOptimizers
 
-/// Everything needed to continue a training run exactly: the model's weights and buffers, the
-/// optimiser's state, the schedule's position, the model's random streams, the number of
-/// finished epochs and steps, and the history. Stored as one safetensors file (tensors under
-/// `model.` and `optimizer.<parameter>.`, the rest as JSON in the metadata), written atomically.
+/// Everything needed to continue a training run exactly: the model's weights, buffers and random
+/// streams, the optimiser's state, the schedule's position, the plateau and early-stopping
+/// counters (with early stopping's best weights), the number of finished epochs and steps, and
+/// the history. Stored as one safetensors file (tensors under `model.`, `optimizer.<parameter>.`
+/// and `early_stopping.`, the rest as JSON in the metadata), written atomically.
 ///
-/// A run resumed from a checkpoint ends bit for bit where the uninterrupted run would: the
-/// loader's order and augmentation depend only on the epoch, and every other source of change is
-/// saved. (Early stopping's counters are not saved; a resumed run starts them afresh.)
+/// `fit(checkpoint:)` writes one after every epoch and `fit(resuming:)` restores it; a resumed run
+/// ends bit for bit where the uninterrupted run would: the loader's order and augmentation depend
+/// only on the epoch, and every other source of change is saved.
 public struct TrainingCheckpoint: Sendable {
     /// Epochs finished; training resumes at this epoch.
     public var epoch: Int
     public var globalStep: Int
     public var history: History
     public var schedulerStep: Int?
+    public var plateau: ReduceOnPlateau.State?
+    public var earlyStopping: EarlyStopping.State?
+    /// Early stopping's best weights so far, when it restores them.
+    public var earlyStoppingWeights: [String: Tensor]?
     public var optimizer: OptimizerState
     /// The model's random streams (`Module.namedRandomStreams`) by name.
     public var randomStreams: [String: PhiloxGenerator]
     public var weights: [String: Tensor]
 
     /// The state of a run after `epoch` finished epochs.
-    public init(model: Module, optimizer: Optimizer, scheduler: LearningRateScheduler? = nil, epoch: Int, globalStep: Int, history: History) {
+    public init(
+        model: Module, optimizer: Optimizer, scheduler: LearningRateScheduler? = nil, reduceOnPlateau: ReduceOnPlateau? = nil,
+        earlyStopping: EarlyStopping? = nil, epoch: Int, globalStep: Int, history: History
+    ) {
         self.epoch = epoch
         self.globalStep = globalStep
         self.history = history
         schedulerStep = scheduler?.state
+        plateau = reduceOnPlateau?.state
+        self.earlyStopping = earlyStopping?.state
+        earlyStoppingWeights = earlyStopping?.bestWeightsSnapshot
         self.optimizer = optimizer.state
         randomStreams = Dictionary(uniqueKeysWithValues: model.namedRandomStreams.map { ($0.name, $0.stream.generator) })
         weights = Dictionary(uniqueKeysWithValues: model.stateDict.map { ($0.key, $0.tensor) })
     }
 
-    /// Puts the saved state back into a model, optimiser and scheduler built like the originals.
-    public func restore(model: Module, optimizer: Optimizer, scheduler: LearningRateScheduler? = nil, file: String = "checkpoint") throws(CheckpointError) {
+    /// Puts the saved state back into a model, optimiser and the rest, built like the originals.
+    /// `fit(resuming:)` calls it; a hand-written loop calls it itself.
+    /// - Throws: naming the part that does not fit (a scheduler, plateau or early stopping given
+    ///   here that the checkpointed run did not have is one).
+    public func restore(
+        model: Module, optimizer: Optimizer, scheduler: LearningRateScheduler? = nil, reduceOnPlateau: ReduceOnPlateau? = nil,
+        earlyStopping: EarlyStopping? = nil, file: String = "checkpoint"
+    ) throws(CheckpointError) {
+        let streams = model.namedRandomStreams
+        if let missing = streams.first(where: { randomStreams[$0.name] == nil }) {
+            throw CheckpointError(file: file, location: "random streams", "no state saved for the model's random stream '\(missing.name)'")
+        }
+        func absent(_ part: String) -> CheckpointError {
+            CheckpointError(file: file, location: part, "the checkpoint was written by a run without one; resume with the same settings")
+        }
+        if scheduler != nil && schedulerStep == nil { throw absent("scheduler") }
+        if reduceOnPlateau != nil && plateau == nil { throw absent("reduce on plateau") }
+        if earlyStopping != nil && self.earlyStopping == nil { throw absent("early stopping") }
         do {
             try model.loadStateDict(weights)
         } catch {
@@ -43,18 +70,13 @@ public struct TrainingCheckpoint: Sendable {
         }
         do {
             try optimizer.load(self.optimizer)
+            if let scheduler, let schedulerStep { try scheduler.load(schedulerStep) }
+            if let reduceOnPlateau, let plateau { try reduceOnPlateau.load(plateau) }
         } catch {
             throw CheckpointError(file: file, location: "optimizer", error.message)
         }
-        let streams = model.namedRandomStreams
-        for (name, _) in streams where randomStreams[name] == nil {
-            throw CheckpointError(file: file, location: "random streams", "no state saved for the model's random stream '\(name)'")
-        }
         for (name, stream) in streams { stream.generator = randomStreams[name]! }
-        if let scheduler {
-            guard let schedulerStep else { throw CheckpointError(file: file, location: "scheduler", "the checkpoint has no schedule position") }
-            scheduler.load(schedulerStep)
-        }
+        if let earlyStopping, let state = self.earlyStopping { earlyStopping.restore(state, bestWeights: earlyStoppingWeights) }
     }
 
     private struct Header: Codable {
@@ -62,6 +84,8 @@ public struct TrainingCheckpoint: Sendable {
         var globalStep: Int
         var history: History
         var schedulerStep: Int?
+        var plateau: ReduceOnPlateau.State?
+        var earlyStopping: EarlyStopping.State?
         var learningRates: [Float]
         var optimizerNames: [[String]]
         var randomStreams: [String: PhiloxGenerator]?
@@ -71,16 +95,18 @@ public struct TrainingCheckpoint: Sendable {
     }
 
     static let metadataKey = "neurite.training_checkpoint"
+    static let earlyStoppingPrefix = "early_stopping."
 
     /// Writes the checkpoint atomically (a crash leaves the previous one intact).
     public func write(to path: String) throws(CheckpointError) {
         var file = SafeTensors()
         for (key, tensor) in weights { file.set("model." + key, tensor) }
+        for (key, tensor) in earlyStoppingWeights ?? [:] { file.set(Self.earlyStoppingPrefix + key, tensor) }
         for (index, entries) in optimizer.parameters.enumerated() {
             for (name, values) in entries { file.set("optimizer.\(index).\(name)", Tensor(values.scalars, shape: values.shape)) }
         }
-        let header = Header(epoch: epoch, globalStep: globalStep, history: history, schedulerStep: schedulerStep,
-                            learningRates: optimizer.learningRates,
+        let header = Header(epoch: epoch, globalStep: globalStep, history: history, schedulerStep: schedulerStep, plateau: plateau,
+                            earlyStopping: earlyStopping, learningRates: optimizer.learningRates,
                             optimizerNames: optimizer.parameters.map { $0.keys.sorted() }, randomStreams: randomStreams)
         guard let json = try? JSONEncoder().encode(header) else { throw CheckpointError(file: path, "cannot encode the checkpoint header") }
         file.metadata = [Self.metadataKey: String(decoding: json, as: UTF8.self)]
@@ -99,6 +125,9 @@ public struct TrainingCheckpoint: Sendable {
         } catch {
             throw CheckpointError(file: path, location: "__metadata__.\(metadataKey)", "malformed checkpoint header: \(error)")
         }
+        guard header.epoch >= 0, header.globalStep >= 0 else {
+            throw CheckpointError(file: path, location: "__metadata__.\(metadataKey)", "negative epoch \(header.epoch) or step \(header.globalStep)")
+        }
         var parameters: [[String: OptimizerState.Values]] = []
         for (index, names) in header.optimizerNames.enumerated() {
             var entries: [String: OptimizerState.Values] = [:]
@@ -110,17 +139,26 @@ public struct TrainingCheckpoint: Sendable {
             }
             parameters.append(entries)
         }
-        var weights: [String: Tensor] = [:]
-        for (key, tensor) in file.tensors where key.hasPrefix("model.") { weights[String(key.dropFirst(6))] = tensor }
-        return TrainingCheckpoint(epoch: header.epoch, globalStep: header.globalStep, history: header.history,
-                                  schedulerStep: header.schedulerStep,
-                                  optimizer: OptimizerState(learningRates: header.learningRates, parameters: parameters),
-                                  randomStreams: header.randomStreams ?? Self.streamNames(forModules: header.generators ?? [:]),
-                                  weights: weights)
+        func tensors(under prefix: String) -> [String: Tensor] {
+            var result: [String: Tensor] = [:]
+            for (key, tensor) in file.tensors where key.hasPrefix(prefix) { result[String(key.dropFirst(prefix.count))] = tensor }
+            return result
+        }
+        let bestWeights = tensors(under: earlyStoppingPrefix)
+        var checkpoint = TrainingCheckpoint(
+            epoch: header.epoch, globalStep: header.globalStep, history: header.history, schedulerStep: header.schedulerStep,
+            optimizer: OptimizerState(learningRates: header.learningRates, parameters: parameters),
+            randomStreams: header.randomStreams ?? streamNames(forModules: header.generators ?? [:]), weights: tensors(under: "model."))
+        checkpoint.plateau = header.plateau
+        checkpoint.earlyStopping = header.earlyStopping
+        checkpoint.earlyStoppingWeights = bestWeights.isEmpty ? nil : bestWeights
+        return checkpoint
     }
 
-    private init(epoch: Int, globalStep: Int, history: History, schedulerStep: Int?, optimizer: OptimizerState,
-                 randomStreams: [String: PhiloxGenerator], weights: [String: Tensor]) {
+    private init(
+        epoch: Int, globalStep: Int, history: History, schedulerStep: Int?, optimizer: OptimizerState,
+        randomStreams: [String: PhiloxGenerator], weights: [String: Tensor]
+    ) {
         self.epoch = epoch
         self.globalStep = globalStep
         self.history = history
@@ -133,31 +171,5 @@ public struct TrainingCheckpoint: Sendable {
     /// Older checkpoints' dropout generators, keyed by module, under the stream's name.
     private static func streamNames(forModules generators: [String: PhiloxGenerator]) -> [String: PhiloxGenerator] {
         Dictionary(uniqueKeysWithValues: generators.map { ($0.key.isEmpty ? "mask_stream" : "\($0.key).mask_stream", $0.value) })
-    }
-}
-
-/// Writes a `TrainingCheckpoint` to `path` after every epoch. Put it after the scheduling
-/// callbacks, so that the saved schedule position includes the epoch's step.
-public final class CheckpointCallback: Callback {
-    public let path: String
-    public let scheduler: LearningRateScheduler?
-    /// The last write error, if any (training goes on).
-    public private(set) var lastError: CheckpointError?
-
-    public init(path: String, scheduler: LearningRateScheduler? = nil) {
-        self.path = path
-        self.scheduler = scheduler
-    }
-
-    public func epochEnded(_ context: TrainingContext, log: EpochLog) {
-        var history = context.history
-        history.epochs.append(log)
-        let checkpoint = TrainingCheckpoint(model: context.model, optimizer: context.optimizer, scheduler: scheduler,
-                                            epoch: log.epoch + 1, globalStep: context.globalStep, history: history)
-        do {
-            try checkpoint.write(to: path)
-        } catch {
-            lastError = error
-        }
     }
 }

@@ -120,20 +120,16 @@ struct Train: ParsableCommand {
                 guard FileManager.default.fileExists(atPath: checkpointPath) else {
                     throw DatasetChoice.Problem(description: "\(checkpointPath): no checkpoint to resume from")
                 }
-                let checkpoint = try TrainingCheckpoint.read(checkpointPath)
-                try checkpoint.restore(model: model, optimizer: optimizer, scheduler: scheduler, file: checkpointPath)
-                resumeFrom = checkpoint
+                resumeFrom = try TrainingCheckpoint.read(checkpointPath)
             }
             var callbacks: [any Callback] = []
-            if let clipNorm { callbacks.append(GradientClippingCallback(maxNorm: clipNorm)) }
-            if let scheduler { callbacks.append(LearningRateSchedulingCallback(scheduler)) }
+            if let clipNorm { callbacks.append(GradientClipping(maxNorm: clipNorm)) }
             let stopping = earlyStopping.map { EarlyStopping(monitor: validation == nil ? "loss" : "val_loss", patience: $0, restoreBestWeights: true) }
-            if let stopping { callbacks.append(stopping) }
             callbacks.append(CSVLogger(path: (output as NSString).appendingPathComponent("history.csv")))
-            callbacks.append(CheckpointCallback(path: checkpointPath, scheduler: scheduler))
             let loss = { (logits: Tensor, labels: Tensor) in crossEntropy(logits: logits, classIndices: labels) }
-            let history = fit(model, loss: loss, optimizer: optimizer, data: loader, epochs: epochs, validation: validation,
-                              callbacks: callbacks, progress: quiet ? .quiet : .automatic, resuming: resumeFrom)
+            let history = try fit(model, loss: loss, optimizer: optimizer, data: loader, epochs: epochs, validation: validation,
+                                  scheduler: scheduler, earlyStopping: stopping, checkpoint: checkpointPath, callbacks: callbacks,
+                                  progress: quiet ? .quiet : .automatic, resuming: resumeFrom)
             if !quiet {
                 for message in stopping?.messages ?? [] { print(message) }
                 if let reason = history.stopReason, stopping?.stoppedEpoch == nil { print(reason) }
@@ -188,14 +184,5 @@ struct Train: ParsableCommand {
             }
         }
         return Augmentation.pipeline(steps)
-    }
-}
-
-/// Clips the global gradient norm after every backward pass.
-final class GradientClippingCallback: Callback {
-    let maxNorm: Float
-    init(maxNorm: Float) { self.maxNorm = maxNorm }
-    func gradientsComputed(_ context: TrainingContext, loss: Float) {
-        clipGradientNorm(context.model.parameters, maxNorm: maxNorm)
     }
 }

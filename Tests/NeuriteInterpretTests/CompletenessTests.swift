@@ -17,7 +17,7 @@ struct CompletenessTests {
         let model = Sequential { Flatten(); Dense(64, 64); ReLU(); Dense(64, 10) }
         let optimizer = try Adam(model.parameters, learningRate: 3e-3)
         let loss = { (logits: Tensor, labels: Tensor) in crossEntropy(logits: logits, classIndices: labels) }
-        fit(model, loss: loss, optimizer: optimizer, data: DataLoader(train, batchSize: 64, shuffle: true), epochs: 8, progress: .quiet)
+        try fit(model, loss: loss, optimizer: optimizer, data: DataLoader(train, batchSize: 64, shuffle: true), epochs: 8, progress: .quiet)
         model.eval()
         let accuracy = evaluate(model, on: test, loss: loss).accuracy ?? 0
         #expect(accuracy > 0.93, "the model must be trained for the check to mean something: \(accuracy)")

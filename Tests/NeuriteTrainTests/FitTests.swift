@@ -15,10 +15,10 @@ struct FitTests {
         let model = Sequential { Flatten(); Dense(64, 64, generator: &generator); ReLU(); Dense(64, 10, generator: &generator) }
         let optimizer = try Adam(model.parameters, learningRate: 0.01)
         let scheduler = LearningRateScheduler(optimizer, schedule: StepDecay(stepSize: 4, gamma: 0.5))
-        let history = fit(
+        let history = try fit(
             model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer,
             data: DataLoader(fitting, batchSize: 64, shuffle: true, seed: 3), epochs: 8, validation: validation,
-            callbacks: [LearningRateSchedulingCallback(scheduler)], progress: .quiet)
+            scheduler: scheduler, progress: .quiet)
         #expect(history.epochs.count == 8 && history.stopReason == nil)
         let losses = history.values(of: "loss").compactMap { $0 }
         #expect(losses.last! < 0.5 * losses.first!)
@@ -35,8 +35,8 @@ struct FitTests {
         let model = Sequential { Dense(2, 4); Tanh(); Dense(4, 2) }
         let optimizer = try SGD(model.parameters, learningRate: 0)  // nothing improves
         let stopping = EarlyStopping(monitor: "loss", patience: 2)
-        let history = fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer,
-                          data: DataLoader(data, batchSize: 4), epochs: 50, callbacks: [stopping], progress: .quiet)
+        let history = try fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer,
+                          data: DataLoader(data, batchSize: 4), epochs: 50, earlyStopping: stopping, progress: .quiet)
         #expect(history.epochs.count == 3)
         #expect(history.stopReason == "Epoch 3: early stopping")
     }
@@ -46,7 +46,7 @@ struct FitTests {
         let model = Dense(1, 1)
         let before = model.parameters.map(\.value)
         var calls = 0
-        let history = fit(model, loss: { output, target in
+        let history = try fit(model, loss: { output, target in
             calls += 1
             return calls == 3 ? meanSquaredError(output, target) * Float.nan : meanSquaredError(output, target)
         }, optimizer: try SGD(model.parameters, learningRate: 0), data: DataLoader(data, batchSize: 2), epochs: 3,
@@ -60,7 +60,7 @@ struct FitTests {
         let data = SyntheticData.function({ $0 * $0 }, in: -2...2, count: 256, noise: 0.05, seed: 4)
         var generator = PhiloxGenerator(seed: 5)
         let model = Sequential { Dense(1, 32, generator: &generator); Tanh(); Dense(32, 1, generator: &generator) }
-        fit(model, loss: { meanSquaredError($0, $1) }, optimizer: try Adam(model.parameters, learningRate: 0.02),
+        try fit(model, loss: { meanSquaredError($0, $1) }, optimizer: try Adam(model.parameters, learningRate: 0.02),
             data: DataLoader(data, batchSize: 32, shuffle: true, seed: 6), epochs: 60, task: .regression, progress: .quiet)
         let result = evaluate(model, on: data, loss: { meanSquaredError($0, $1) }, task: .regression)
         #expect(result.meanAbsoluteError! < 0.15, "MAE \(result.meanAbsoluteError!)")
@@ -96,10 +96,10 @@ struct ReadmeDataTrainingTests {
         let (train, test) = try Digits.trainTestSplit()
         let model = Sequential { Flatten(); Dense(64, 256); ReLU(); Dense(256, 10) }
         let stopping = EarlyStopping(monitor: "val_loss", patience: 5, restoreBestWeights: true)
-        let history = fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) },
+        let history = try fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) },
                           optimizer: try Adam(model.parameters, learningRate: 3e-3),
                           data: DataLoader(train, batchSize: 32, shuffle: true, seed: 2),
-                          epochs: 4, validation: test, callbacks: [stopping], progress: .quiet)
+                          epochs: 4, validation: test, earlyStopping: stopping, progress: .quiet)
         #expect(history.epochs.count == 4)
         #expect(evaluate(model, on: test, loss: { crossEntropy(logits: $0, classIndices: $1) }).accuracy! > 0.85)
     }
@@ -119,26 +119,29 @@ struct CombinedTrainingTests {
             Dense(64, 10, generator: &generator)
         }
         let optimizer = try AdamW(model.parameters, learningRate: 5e-3, weightDecay: 0.01)
-        let plateau = ReduceOnPlateau(optimizer, factor: 0.5, patience: 0)
+        let plateau = ReduceOnPlateau(optimizer, factor: 0.5, patience: 0, monitor: "val_loss")
         let stopping = EarlyStopping(monitor: "val_accuracy", patience: 3, restoreBestWeights: true)
         let loader = DataLoader(train, batchSize: 64, shuffle: true, seed: 23,
                                 transform: Augmentation.pipeline([.rotation(degrees: 5), .gaussianNoise(standardDeviation: 0.02)]))
-        let history = fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer, data: loader,
+        let history = try fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer, data: loader,
                           epochs: 6, validation: test,
-                          callbacks: [stopping, ReduceOnPlateauCallback(plateau, monitor: "val_loss")], progress: .quiet)
+                          reduceOnPlateau: plateau, earlyStopping: stopping, progress: .quiet)
         #expect(!history.epochs.isEmpty)
         let accuracy = evaluate(model, on: test, loss: { crossEntropy(logits: $0, classIndices: $1) }).accuracy!
         #expect(accuracy > 0.85, "test accuracy \(accuracy)")
         #expect(accuracy >= (history.values(of: "val_accuracy").compactMap { $0 }.max() ?? 1) - 1e-9)  // best weights restored
     }
 
-    @Test func reduceOnPlateauCallbackLowersTheRate() throws {
-        let model = Dense(1, 1)
-        let optimizer = try SGD(model.parameters, learningRate: 1)
-        let callback = ReduceOnPlateauCallback(ReduceOnPlateau(optimizer, factor: 0.5, patience: 0), monitor: "loss")
-        let context = TrainingContext(model: model, optimizer: optimizer, epochs: 3, batchesPerEpoch: 1)
-        for epoch in 0..<3 { callback.epochEnded(context, log: EpochLog(epoch: epoch, loss: 1, accuracy: nil, validationLoss: nil, validationAccuracy: nil, learningRate: 1, seconds: 0)) }
-        #expect(optimizer.groups[0].learningRate == 0.25)
+    @Test func fitStepsReduceOnPlateauWithItsMonitoredMetric() throws {
+        let data = SyntheticData.xor()
+        let model = Sequential { Dense(2, 4); Tanh(); Dense(4, 2) }
+        let moving = try SGD(model.parameters, learningRate: 1e-9)
+        let plateau = ReduceOnPlateau(moving, factor: 0.5, patience: 0, epsilon: 0, monitor: "accuracy")
+        let history = try fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: moving,
+                              data: DataLoader(data, batchSize: 4), epochs: 3, reduceOnPlateau: plateau, progress: .quiet)
+        // Accuracy stays put, so each epoch after the first halves the rate (read with mode .min: no improvement).
+        #expect(history.epochs.map(\.learningRate) == [1e-9, 1e-9, 5e-10])
+        #expect(moving.groups[0].learningRate == 2.5e-10)
     }
 
     @Test func divergenceGuardNamesANonFiniteGradient() throws {

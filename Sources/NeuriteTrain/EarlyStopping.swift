@@ -1,0 +1,122 @@
+import Foundation
+import NeuriteCheckpoint
+import NeuriteCore
+import NeuriteNN
+
+/// Stops training when a monitored metric stops improving, with Keras 3's semantics: an
+/// improvement is `current < best − |minDelta|` (`.min`) or `current > best + |minDelta|` (`.max`);
+/// an equal value is not one. After `patience` epochs without improvement (counted from
+/// `startFromEpoch`; never at epoch 0) training stops. With `restoreBestWeights`, the weights of the
+/// best epoch (parameters and buffers such as running statistics) are put back when training ends, whether or not it stopped early (Keras 3; Keras 2
+/// restored only when it stopped). With a `baseline`, the wait resets only on improvements that
+/// also beat the baseline.
+///
+/// Pass it to `fit(earlyStopping:)`, which consults it after each epoch's schedule step and
+/// before the checkpoint, and saves its state (best value, wait, best weights) in checkpoints so a
+/// resumed run stops where the uninterrupted one would. A hand-written loop calls the three
+/// methods itself.
+public final class EarlyStopping {
+    public enum Mode: Sendable { case min, max, auto }
+
+    public let monitor: String, minDelta: Double, patience: Int, mode: Mode
+    public let baseline: Double?, restoreBestWeights: Bool, startFromEpoch: Int
+    public private(set) var best: Double?
+    public private(set) var bestEpoch: Int?
+    public private(set) var stoppedEpoch: Int?
+    /// Messages for the user (Keras prints them with verbose > 0), in order.
+    public private(set) var messages: [String] = []
+    private var wait = 0
+    private var bestWeights: [String: Tensor]?
+
+    /// What a checkpoint saves to continue a run: everything but the best weights, which it
+    /// stores as tensors.
+    public struct State: Codable, Equatable, Sendable {
+        public var best: Double?
+        public var bestEpoch: Int?
+        public var stoppedEpoch: Int?
+        public var wait: Int
+    }
+
+    /// The counters now.
+    public var state: State { State(best: best, bestEpoch: bestEpoch, stoppedEpoch: stoppedEpoch, wait: wait) }
+
+    /// The weights of the best epoch so far, when restoring them was asked for.
+    public var bestWeightsSnapshot: [String: Tensor]? { bestWeights }
+
+    /// Continues from a saved state and best weights.
+    public func restore(_ state: State, bestWeights: [String: Tensor]?) {
+        best = state.best
+        bestEpoch = state.bestEpoch
+        stoppedEpoch = state.stoppedEpoch
+        wait = state.wait
+        self.bestWeights = restoreBestWeights ? bestWeights : nil
+    }
+
+    public init(
+        monitor: String = "val_loss", minDelta: Double = 0, patience: Int = 0, mode: Mode = .auto,
+        baseline: Double? = nil, restoreBestWeights: Bool = false, startFromEpoch: Int = 0
+    ) {
+        self.monitor = monitor
+        self.minDelta = abs(minDelta)
+        self.patience = patience
+        self.mode = mode
+        self.baseline = baseline
+        self.restoreBestWeights = restoreBestWeights
+        self.startFromEpoch = startFromEpoch
+    }
+
+    /// `.min` for losses, `.max` for accuracies, as Keras's `auto`.
+    var resolvedMode: Mode {
+        if mode != .auto { return mode }
+        return monitor.hasSuffix("loss") ? .min : .max
+    }
+
+    /// Starts afresh.
+    public func trainingBegan(_ context: TrainingContext) {
+        best = nil; bestEpoch = nil; stoppedEpoch = nil; wait = 0; bestWeights = nil; messages = []
+    }
+
+    /// Records an epoch and asks `context` to stop when patience has run out.
+    public func epochEnded(_ context: TrainingContext, log: EpochLog) {
+        guard let current = log[monitor] else {
+            messages.append("Early stopping conditioned on metric `\(monitor)` which is not available. Available metrics are: \(log.availableMetrics.joined(separator: ","))")
+            return
+        }
+        guard log.epoch >= startFromEpoch else { return }
+        if restoreBestWeights && bestWeights == nil { bestWeights = snapshot(context.model) }
+        wait += 1
+        if improves(current, on: best) {
+            best = current
+            bestEpoch = log.epoch
+            if restoreBestWeights { bestWeights = snapshot(context.model) }
+            if baseline == nil || improves(current, on: baseline) { wait = 0 }
+            return
+        }
+        if wait >= patience && log.epoch > 0 {
+            stoppedEpoch = log.epoch
+            context.stop(reason: "Epoch \(log.epoch + 1): early stopping")
+        }
+    }
+
+    /// Puts the best weights back, if asked for.
+    public func trainingEnded(_ context: TrainingContext) {
+        if let stoppedEpoch { messages.append("Epoch \(stoppedEpoch + 1): early stopping") }
+        if restoreBestWeights, let bestWeights, let bestEpoch {
+            messages.append("Restoring model weights from the end of the best epoch: \(bestEpoch + 1).")
+            // The snapshot is this model's own state dict, so it always fits.
+            try! context.model.loadStateDict(bestWeights)
+        }
+    }
+
+    private func improves(_ value: Double, on reference: Double?) -> Bool {
+        guard let reference else { return true }
+        return resolvedMode == .min ? value + minDelta < reference : value - minDelta > reference
+    }
+
+    /// The parameters and buffers by name (BatchNorm's running statistics are part of the
+    /// weights, as in Keras). Copies share storage until the optimiser writes, so a snapshot costs
+    /// nothing up front.
+    private func snapshot(_ model: Module) -> [String: Tensor] {
+        Dictionary(uniqueKeysWithValues: model.stateDict.map { ($0.key, $0.tensor) })
+    }
+}
