@@ -26,6 +26,12 @@ public enum ModelFile {
     /// Rebuilds the model stored at `path` (every layer type must be registered in
     /// `LayerRegistry`) and loads its weights strictly; the model is returned in evaluation mode.
     public static func load(_ path: String) throws(CheckpointError) -> Module {
+        try read(path).model
+    }
+
+    /// The model stored at `path`, as `load` rebuilds it, with the file's metadata (what
+    /// `save(_:to:metadata:)` was given, plus the architecture).
+    public static func read(_ path: String) throws(CheckpointError) -> (model: Module, metadata: [String: String]) {
         let file = try SafeTensors.read(path)
         guard let json = file.metadata[architectureKey] else {
             throw CheckpointError(file: path, location: "__metadata__", "no architecture (\(architectureKey)); load the weights into a model built in code with loadWeights(from:)")
@@ -51,6 +57,6 @@ public enum ModelFile {
             throw CheckpointError(file: path, error.description)
         }
         model.eval()
-        return model
+        return (model, file.metadata)
     }
 }

@@ -16,10 +16,8 @@ struct Activations: ParsableCommand {
           neurite activations --model run/model.safetensors --dataset fashion-mnist --layer 2 --unit 7 --output unit7.png
         """)
 
-    @Option(help: "A model file written by neurite train or neurite import.")
-    var model: String
-    @Option(help: "The data set whose test split is used (digits, fashion-mnist, mnist, idx:DIR, csv:FILE, npy:X,Y).")
-    var dataset = "digits"
+    @OptionGroup var saved: ModelOptions
+    @OptionGroup var data: DatasetOptions
     @Option(help: "The layer whose unit --unit picks (a name from the table, e.g. 2).")
     var layer: String?
     @Option(help: "Write the images that most activate this unit of --layer.")
@@ -37,14 +35,10 @@ struct Activations: ParsableCommand {
 
     func run() throws {
         try NeuriteCommand.reportingErrors {
-            let network = try ModelFile.load(model)
-            var test = try DatasetChoice(name: dataset).load().test
-            if let recorded = try recordedInputShape(of: model) {
-                guard test.inputs.scalarCount / max(1, test.count) == recorded.reduce(1, *) else {
-                    throw DatasetChoice.Problem(description: "\(model): the model reads inputs of shape \(recorded); \(dataset) has \(Array(test.inputs.shape.dropFirst()))")
-                }
-                test = TensorDataset(inputs: test.inputs.reshaped([test.count] + recorded), targets: test.targets)
-            }
+            let model = try saved.load()
+            let network = model.network
+            let dataset = data.dataset
+            let test = try model.shaped(try dataset.load().test, from: "\(dataset)")
             let statistics = network.activationStatistics(on: test)
             let nameWidth = max(5, statistics.map(\.name.count).max() ?? 0), typeWidth = max(4, statistics.map(\.type.count).max() ?? 0)
             func padded(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
@@ -55,15 +49,15 @@ struct Activations: ParsableCommand {
             }
             guard let layer, let unit else { return }
             guard !layer.isEmpty, network.namedModules.contains(where: { $0.name == layer }) else {
-                throw DatasetChoice.Problem(description: "--layer '\(layer)' is not a layer of \(model) (layers: \(network.leafLayerNames.joined(separator: ", ")))")
+                throw CommandError("--layer '\(layer)' is not a layer of \(saved.model) (layers: \(network.leafLayerNames.joined(separator: ", ")))")
             }
             // Units: features of [N, F] outputs, channels of [N, C, …] ones.
             let units = network.activations(for: test.inputs[0..<1], layers: [layer]).activations[layer].map { $0.rank >= 2 ? $0.shape[1] : 1 } ?? 0
             guard (0..<units).contains(unit) else {
-                throw DatasetChoice.Problem(description: "--unit \(unit) is out of range: layer \(layer) has \(units) units")
+                throw CommandError("--unit \(unit) is out of range: layer \(layer) has \(units) units")
             }
             guard test.inputs.rank == 4 else {
-                throw DatasetChoice.Problem(description: "\(dataset): the inputs are not images; cannot draw them")
+                throw CommandError("\(dataset): the inputs are not images; cannot draw them")
             }
             let top = network.topActivatingExamples(layer: layer, unit: unit, in: test, count: count)
             guard let strongest = top.first, strongest.activation > 0 else {

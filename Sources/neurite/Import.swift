@@ -2,30 +2,6 @@ import ArgumentParser
 import Foundation
 import Neurite
 
-/// Reads a model description (the JSON of `LayerDescription`, as stored in model files).
-enum DescriptionFile {
-    static func read(_ path: String) throws -> LayerDescription {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DatasetChoice.Problem(description: "\(path): no such file")
-        }
-        do {
-            return try JSONDecoder().decode(LayerDescription.self, from: data)
-        } catch {
-            throw DatasetChoice.Problem(description: "\(path): not a model description (expected JSON like {\"type\": \"Sequential\", \"config\": {}, \"children\": [...]})")
-        }
-    }
-
-    /// The model the description at `path` describes, with weights drawn from `generator`.
-    static func build(_ path: String, generator: inout PhiloxGenerator) throws -> Module {
-        let description = try read(path)
-        do {
-            return try LayerRegistry.build(description, generator: &generator)
-        } catch {
-            throw DatasetChoice.Problem(description: "\(path): \(error)")
-        }
-    }
-}
-
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Combine a model description and PyTorch weights into a self-describing model file.",
@@ -45,8 +21,8 @@ struct Import: ParsableCommand {
     var weights: String
     @Option(help: "The model file to write.")
     var output: String
-    @Option(help: "The shape of one input, comma-separated, recorded for `neurite summary` and `predict`.")
-    var inputShape: String?
+    @Option(help: "The shape of one input, comma-separated, recorded for `neurite summary` and `predict`.", transform: PositiveIntegers.parse)
+    var inputShape: PositiveIntegers?
 
     func run() throws {
         try NeuriteCommand.reportingErrors {
@@ -54,7 +30,7 @@ struct Import: ParsableCommand {
             let model = try DescriptionFile.build(description, generator: &generator)
             try model.loadWeights(from: weights)
             var metadata: [String: String] = [:]
-            if let inputShape { metadata["neurite.input_shape"] = inputShape }
+            if let inputShape { metadata[SavedModel.inputShapeKey] = "\(inputShape)" }
             try ModelFile.save(model, to: output, metadata: metadata)
             print("wrote \(output): \(model.parameterCount) parameters")
         }

@@ -23,11 +23,20 @@ struct NeuriteCommand: ParsableCommand {
             if code == .success {
                 print(message)
             } else if !message.isEmpty {
-                let line = message.split(separator: "\n").first.map(String.init) ?? message
+                let line = oneLine(message)
                 FileHandle.standardError.write(Data("neurite: \(line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : line)\n".utf8))
             }
             Foundation.exit(code.rawValue)
         }
+    }
+
+    /// The first line of a usage message, with a list of allowed values that follows it
+    /// ("Please provide one of the following:" and bullets) joined onto it.
+    static func oneLine(_ message: String) -> String {
+        let lines = message.split(separator: "\n").map(String.init)
+        guard let first = lines.first else { return message }
+        let bullets = lines.dropFirst().prefix { $0.hasPrefix("  - ") }.map { $0.dropFirst(4) }
+        return bullets.isEmpty ? first : first + " " + bullets.joined(separator: ", ")
     }
 
     /// Runs `body`, turning any thrown error into one line on standard error and exit status 1.

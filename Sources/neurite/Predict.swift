@@ -17,8 +17,7 @@ struct Predict: ParsableCommand {
           neurite predict --model model.safetensors --input t10k-images-idx3-ubyte.gz --output predictions.csv
         """)
 
-    @Option(help: "A model file written by neurite train.")
-    var model: String
+    @OptionGroup var saved: ModelOptions
     @Option(help: "An .idx(.gz), .csv, .npy or .png file of inputs.")
     var input: String
     @Option(help: "Where to write the predictions (.csv or .npy); standard output by default.")
@@ -26,15 +25,13 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         try NeuriteCommand.reportingErrors {
-            let network = try ModelFile.load(model)
-            let recorded = try recordedInputShape(of: model)
-            var inputs = try readInputs()
-            if let recorded, inputs.shape.dropFirst().reduce(1, *) == recorded.reduce(1, *) {
-                inputs = inputs.reshaped([inputs.shape[0]] + recorded)
-            } else if let recorded {
-                throw DatasetChoice.Problem(description: "\(input): samples of shape \(Array(inputs.shape.dropFirst())) do not fit the model's input shape \(recorded)")
+            let model = try saved.load()
+            let inputs = try model.shaped(try readInputs(), from: input)
+            let logits = withoutGradients { model.network(inputs) }
+            guard logits.rank == 2, logits.shape[0] == inputs.shape[0] else {
+                throw CommandError("\(saved.model): the model gives outputs of shape \(logits.shape) for \(inputs.shape[0]) inputs; predict needs class logits [N, C]")
             }
-            let probabilities = withoutGradients { softmax(network(inputs), axis: 1) }
+            let probabilities = softmax(logits, axis: 1)
             let classes = probabilities.argmax(axis: 1).scalars
             if let output, output.hasSuffix(".npy") {
                 try NPYWriter.write(probabilities, to: output)
@@ -49,7 +46,7 @@ struct Predict: ParsableCommand {
                 do {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
                 } catch {
-                    throw DatasetChoice.Problem(description: "\(output): cannot write: \(error.localizedDescription)")
+                    throw CommandError("\(output): cannot write: \(error.localizedDescription)")
                 }
             } else {
                 print(text, terminator: "")
@@ -66,23 +63,6 @@ struct Predict: ParsableCommand {
         }
         if name.contains("idx") { return try IDXReader.read(input) / 255 }
         if name.hasSuffix(".png") { return try PNGReader.readGrayscale(input).unsqueezed(axis: 0) }
-        throw DatasetChoice.Problem(description: "\(input): unknown input format (expected .npy, .csv, .png or an IDX file)")
-    }
-}
-
-/// Writes float32 `.npy` files (version 1, C order), atomically.
-enum NPYWriter {
-    static func write(_ tensor: Tensor, to path: String) throws {
-        let shape = tensor.shape.count == 1 ? "(\(tensor.shape[0]),)" : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shape), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 255), UInt8(header.utf8.count >> 8)] + Array(header.utf8)
-        for value in tensor.scalars { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw DatasetChoice.Problem(description: "\(path): cannot write: \(error.localizedDescription)")
-        }
+        throw CommandError("\(input): unknown input format (expected .npy, .csv, .png or an IDX file)")
     }
 }

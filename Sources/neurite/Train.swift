@@ -19,36 +19,35 @@ struct Train: ParsableCommand {
           neurite train --output run1 --resume
         """)
 
-    @Option(help: "digits, fashion-mnist, mnist, idx:DIR, csv:FILE (label last) or npy:X,Y.")
-    var dataset = "digits"
-    @Option(help: "Hidden layer widths, comma-separated.")
-    var hidden = "256"
+    @OptionGroup var data: DatasetOptions
+    @Option(help: "Hidden layer widths, comma-separated (default: 256).", transform: PositiveIntegers.parse)
+    var hidden = PositiveIntegers([256])
     @Option(help: "A model description (JSON, as `neurite import` reads) to train instead of the MLP the options describe.")
     var model: String?
-    @Option(help: "relu, leaky-relu, elu, gelu, silu, tanh or sigmoid.")
-    var activation = "relu"
+    @Option(help: "The activation after each hidden layer.")
+    var activation = ActivationChoice.relu
     @Option(help: "Dropout probability after each hidden layer.")
     var dropout: Float = 0
     @Flag(help: "Batch normalisation after each hidden layer.")
     var batchNorm = false
     @Option(help: "Residual blocks appended after the hidden layers.")
     var residualBlocks = 0
-    @Option(help: "Weight initialisation: pytorch, xavier-uniform, xavier-normal, kaiming-uniform, kaiming-normal or orthogonal.")
-    var initializer = "pytorch"
-    @Option(help: "sgd, adam, adamw, rmsprop or adagrad.")
-    var optimizer = "adam"
+    @Option(help: "Weight initialisation (pytorch: each layer's PyTorch default).")
+    var initializer = InitializerChoice.pytorch
+    @Option(help: "The optimiser.")
+    var optimizer = OptimizerChoice.adam
     @Option(help: "Learning rate.")
     var learningRate: Float = 3e-3
     @Option(help: "Momentum for sgd and rmsprop.")
     var momentum: Float = 0.9
     @Option(help: "Weight decay (decoupled for adamw, L2 otherwise).")
     var weightDecay: Float = 0
-    @Option(help: "constant, cosine, step:EPOCHS (halves the rate) or one-cycle.")
-    var schedule = "constant"
+    @Option(help: "Learning-rate schedule: constant, cosine, step:EPOCHS (halves the rate every EPOCHS epochs) or one-cycle (per batch).")
+    var schedule = ScheduleChoice.constant
     @Option(help: "Clip the global gradient norm to this value.")
     var clipNorm: Float?
     @Option(help: "Augmentations, comma-separated: flip, crop, rotate, noise, cutout (images only).")
-    var augment: String?
+    var augment: AugmentationList?
     @Option(help: "Stop after this many epochs without a better validation loss, restoring the best weights.")
     var earlyStopping: Int?
     @Option(help: "Fraction of the training data held out for validation.")
@@ -68,29 +67,31 @@ struct Train: ParsableCommand {
     @Flag(help: "Print only the final line.")
     var quiet = false
 
+    var optimizerConfiguration: OptimizerChoice.Configuration {
+        .init(choice: optimizer, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+    }
+
     func validate() throws {
         guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
         guard (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
         guard (0..<1).contains(validationSplit) else { throw ValidationError("--validation-split must be in [0, 1), got \(validationSplit)") }
-        guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
+        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
         guard residualBlocks >= 0 else { throw ValidationError("--residual-blocks must not be negative") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        _ = try widths()
-    }
-
-    func widths() throws -> [Int] {
-        let parts = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
-            throw ValidationError("--hidden expects positive widths separated by commas, got '\(hidden)'")
+        if let earlyStopping, earlyStopping < 0 { throw ValidationError("--early-stopping must not be negative, got \(earlyStopping)") }
+        if let clipNorm, !(clipNorm > 0) { throw ValidationError("--clip-norm must be positive, got \(clipNorm)") }
+        do {
+            try optimizerConfiguration.validate()
+        } catch {
+            throw ValidationError(error.message)
         }
-        return parts.map { $0! }
     }
 
     func run() throws {
         try NeuriteCommand.reportingErrors {
             if let threads { Threading.maximumThreads = threads }
-            let (fullTrain, test, classes) = try DatasetChoice(name: dataset).load()
+            let (fullTrain, test, classes) = try data.dataset.load()
             let (train, validation) = validationSplit > 0 ? fullTrain.split(fraction: 1 - validationSplit, seed: seed) : (fullTrain, nil)
             let sampleShape = Array(train.inputs.shape.dropFirst())
             let model: Sequential
@@ -98,19 +99,19 @@ struct Train: ParsableCommand {
                 var generator = PhiloxGenerator(seed: seed)
                 let built = try DescriptionFile.build(description, generator: &generator)
                 guard let sequential = built as? Sequential else {
-                    throw DatasetChoice.Problem(description: "\(description): the top-level layer must be a Sequential")
+                    throw CommandError("\(description): the top-level layer must be a Sequential")
                 }
                 let probe = withoutGradients { sequential.eval(); defer { sequential.train() }; return sequential(train.batch(at: [0]).inputs) }
                 guard probe.shape == [1, classes] else {
-                    throw DatasetChoice.Problem(description: "\(description): the model gives outputs of shape \(probe.shape) for one sample; the data set needs [1, \(classes)]")
+                    throw CommandError("\(description): the model gives outputs of shape \(probe.shape) for one sample; the data set needs [1, \(classes)]")
                 }
                 model = sequential
             } else {
-                model = try ModelBuilder(options: self).build(inputFeatures: sampleShape.reduce(1, *), classes: classes)
+                model = ModelBuilder(options: self).build(inputFeatures: sampleShape.reduce(1, *), classes: classes)
             }
-            let optimizer = try makeOptimizer(model)
+            let optimizer = try optimizerConfiguration.make(model.parameters)
             let batches = (train.count + batchSize - 1) / batchSize
-            let scheduler = try makeScheduler(optimizer, batchesPerEpoch: batches)
+            let scheduler = schedule.makeScheduler(optimizer, epochs: epochs, batchesPerEpoch: batches, maximumRate: learningRate)
             let loader = DataLoader(train, batchSize: batchSize, shuffle: true, seed: seed, transform: try augmentation(sampleShape))
 
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
@@ -118,7 +119,7 @@ struct Train: ParsableCommand {
             var resumeFrom: TrainingCheckpoint?
             if resume {
                 guard FileManager.default.fileExists(atPath: checkpointPath) else {
-                    throw DatasetChoice.Problem(description: "\(checkpointPath): no checkpoint to resume from")
+                    throw CommandError("\(checkpointPath): no checkpoint to resume from")
                 }
                 resumeFrom = try TrainingCheckpoint.read(checkpointPath)
             }
@@ -135,8 +136,8 @@ struct Train: ParsableCommand {
                 if let reason = history.stopReason, stopping?.stoppedEpoch == nil { print(reason) }
             }
             try ModelFile.save(model, to: (output as NSString).appendingPathComponent("model.safetensors"), metadata: [
-                "neurite.input_shape": sampleShape.map(String.init).joined(separator: ","),
-                "neurite.dataset": dataset,
+                SavedModel.inputShapeKey: sampleShape.map(String.init).joined(separator: ","),
+                "neurite.dataset": "\(data.dataset)",
             ])
             let result = evaluate(model, on: test, loss: loss)
             try Pictures.write(history: history, model: model, test: test, evaluation: result, to: output)
@@ -144,45 +145,9 @@ struct Train: ParsableCommand {
         }
     }
 
-    private func makeOptimizer(_ model: Module) throws -> Optimizer {
-        let parameters = model.parameters
-        switch optimizer {
-        case "sgd": return try SGD(parameters, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
-        case "adam": return try Adam(parameters, learningRate: learningRate, weightDecay: weightDecay)
-        case "adamw": return try AdamW(parameters, learningRate: learningRate, weightDecay: weightDecay)
-        case "rmsprop": return try RMSprop(parameters, learningRate: learningRate, weightDecay: weightDecay, momentum: momentum)
-        case "adagrad": return try Adagrad(parameters, learningRate: learningRate, weightDecay: weightDecay)
-        default: throw ValidationError("--optimizer must be sgd, adam, adamw, rmsprop or adagrad, got '\(optimizer)'")
-        }
-    }
-
-    private func makeScheduler(_ optimizer: Optimizer, batchesPerEpoch: Int) throws -> LearningRateScheduler? {
-        switch schedule {
-        case "constant": return nil
-        case "cosine": return LearningRateScheduler(optimizer, schedule: CosineAnnealing(period: epochs))
-        case "one-cycle":
-            return LearningRateScheduler(optimizer, schedule: OneCycle(maxRate: Double(learningRate), totalSteps: epochs * batchesPerEpoch))
-        case let spec where spec.hasPrefix("step:"):
-            guard let size = Int(spec.dropFirst(5)), size > 0 else { throw ValidationError("--schedule step:N needs a positive number of epochs, got '\(spec)'") }
-            return LearningRateScheduler(optimizer, schedule: StepDecay(stepSize: size, gamma: 0.5))
-        default:
-            throw ValidationError("--schedule must be constant, cosine, step:N or one-cycle, got '\(schedule)'")
-        }
-    }
-
     private func augmentation(_ sampleShape: [Int]) throws -> (@Sendable (Batch, inout PhiloxGenerator) -> Batch)? {
         guard let augment else { return nil }
         guard sampleShape.count == 3 else { throw ValidationError("--augment needs image data [C, H, W]; this data set's samples have shape \(sampleShape)") }
-        let steps = try augment.split(separator: ",").map { name -> Augmentation in
-            switch name.trimmingCharacters(in: .whitespaces) {
-            case "flip": return .horizontalFlip()
-            case "crop": return .randomCrop(padding: 2)
-            case "rotate": return .rotation(degrees: 10)
-            case "noise": return .gaussianNoise(standardDeviation: 0.05)
-            case "cutout": return .cutout(size: max(1, sampleShape[1] / 4))
-            default: throw ValidationError("--augment accepts flip, crop, rotate, noise and cutout, got '\(name)'")
-            }
-        }
-        return Augmentation.pipeline(steps)
+        return Augmentation.pipeline(augment.steps.map { $0.augmentation(height: sampleShape[1], width: sampleShape[2]) })
     }
 }

@@ -73,9 +73,19 @@ struct NeuriteToolTests {
     }
 
     @Test(arguments: [
-        (["train", "--dataset", "nope"], Int32(1), "neurite: unknown dataset 'nope' (expected digits, fashion-mnist, mnist, idx:DIR, csv:FILE or npy:X,Y)"),
+        (["train", "--dataset", "nope"], Int32(64),
+         "neurite: The value 'nope' is invalid for '--dataset <dataset>'. Please provide one of the following: digits, fashion-mnist, mnist, idx:DIR, csv:FILE, npy:X,Y"),
+        (["evaluate", "--model", "m", "--dataset", "npy:only-one.npy"], 64, "neurite: The value 'npy:only-one.npy' is invalid for '--dataset <dataset>'"),
         (["train", "--epochs", "0"], 64, "neurite: --epochs must be positive, got 0"),
-        (["train", "--hidden", "64,x"], 64, "neurite: --hidden expects positive widths separated by commas, got '64,x'"),
+        (["train", "--hidden", "64,x"], 64, "neurite: The value '64,x' is invalid for '--hidden <hidden>': expected positive integers separated by commas"),
+        (["train", "--activation", "swish"], 64, "neurite: The value 'swish' is invalid for '--activation <activation>'. Please provide one of the following: relu, leaky-relu, prelu, elu, gelu, silu, hardswish, tanh, sigmoid"),
+        (["train", "--optimizer", "lion"], 64, "neurite: The value 'lion' is invalid for '--optimizer <optimizer>'. Please provide one of 'sgd', 'adam', 'adamw', 'rmsprop' or 'adagrad'."),
+        (["train", "--schedule", "step:0"], 64, "neurite: The value 'step:0' is invalid for '--schedule <schedule>'. Please provide one of 'constant', 'cosine', 'step:EPOCHS' or 'one-cycle'."),
+        (["train", "--augment", "flip,blur"], 64, "neurite: The value 'flip,blur' is invalid for '--augment <augment>'"),
+        (["train", "--initializer", "he"], 64, "neurite: The value 'he' is invalid for '--initializer <initializer>'"),
+        (["train", "--optimizer", "rmsprop", "--momentum=-1"], 64, "neurite: RMSprop: momentum and epsilon must not be negative"),
+        (["train", "--optimizer", "adagrad", "--weight-decay=-0.5"], 64, "neurite: Adagrad: weight decay -0.5 is negative"),
+        (["summary", "--model", "m", "--input-shape", "1,0"], 64, "neurite: The value '1,0' is invalid for '--input-shape <input-shape>': expected positive integers"),
         (["train", "--bogus"], 64, "neurite: Unknown option '--bogus'"),
         (["evaluate", "--model", "/nonexistent/model.safetensors"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
         (["predict", "--model", "/nonexistent/model.safetensors", "--input", "x.npy"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
@@ -84,11 +94,12 @@ struct NeuriteToolTests {
         (["train", "--model", "/nonexistent.json"], 1, "neurite: /nonexistent.json: no such file"),
         (["explain", "--model", "/nonexistent/model.safetensors"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
         (["explain", "--model", "m", "--method", "magic"], 64,
-         "neurite: --method must be one of saliency, gradient-input, integrated-gradients, smoothgrad, occlusion, all, got 'magic'"),
+         "neurite: The value 'magic' is invalid for '--method <method>'. Please provide one of the following: saliency, gradient-input, integrated-gradients, smoothgrad, occlusion, all"),
         (["explain", "--model", "m", "--steps", "0"], 64, "neurite: --steps must be at least 1, got 0"),
-        (["explain", "--model", "m", "--integration", "simpson"], 64, "neurite: --integration must be gauss-legendre"),
+        (["explain", "--model", "m", "--integration", "simpson"], 64, "neurite: The value 'simpson' is invalid for '--integration <integration>'. Please provide one of 'gauss-legendre', "),
+        (["explain", "--model", "m", "--integration", "riemann-trapezoid", "--steps", "1"], 64, "neurite: --steps must be at least 2, got 1"),
         (["explain", "--model", "m", "--output", "map.jpg"], 64, "neurite: --output must name a .png file, got 'map.jpg'"),
-        (["explain", "--model", "m", "--baseline", "blur"], 64, "neurite: --baseline must be zeros, mean or a number, got 'blur'"),
+        (["explain", "--model", "m", "--baseline", "blur"], 64, "neurite: The value 'blur' is invalid for '--baseline <baseline>'. Please provide one of 'zeros', 'mean' or 'NUMBER'."),
         (["activations", "--model", "m", "--layer", "2"], 64, "neurite: --layer and --unit go together"),
         (["activations", "--model", "/nonexistent/model.safetensors"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
     ])
@@ -97,6 +108,30 @@ struct NeuriteToolTests {
         #expect(run.status == status)
         #expect(run.error.hasPrefix(message), "\(run.error)")
         #expect(run.error.split(separator: "\n").count == 1)
+    }
+
+    /// Every typed choice reaches the run: the schedule halves the rate each epoch (history.csv's
+    /// lr column), the activation and initializer build the model, augmentation runs; and a model
+    /// checked against a data set whose samples do not fit it is one line.
+    @Test func typedChoicesReachTheRunAndModelsAreCheckedAgainstData() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let run = try examples.run("neurite", ["train", "--epochs", "3", "--quiet", "--activation", "hardswish", "--optimizer", "sgd",
+                                               "--learning-rate", "0.1", "--schedule", "step:1", "--augment", "flip,crop",
+                                               "--initializer", "xavier-uniform", "--hidden", "32,16", "--output", directory])
+        #expect(run.status == 0, "\(run.error)")
+        let rows = try String(contentsOfFile: "\(directory)/history.csv", encoding: .utf8).split(separator: "\n")
+        let header = rows[0].split(separator: ",").map(String.init)
+        let lr = try #require(header.firstIndex(of: "lr"))
+        #expect(rows.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[lr] } == ["0.1", "0.05", "0.025"])
+        let summary = try examples.run("neurite", ["summary", "--model", "\(directory)/model.safetensors"])
+        #expect(summary.output.contains("(Hardswish)") && summary.output.contains("(None, 16)"), "\(summary.output)")
+
+        let csv = "\(directory)/three.csv"
+        try (0..<20).map { "\($0 % 3),\($0 % 5),\($0 % 7),\($0 % 2)" }.joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        let mismatched = try examples.run("neurite", ["evaluate", "--model", "\(directory)/model.safetensors", "--dataset", "csv:\(csv)"])
+        #expect(mismatched.status == 1)
+        #expect(mismatched.error == "neurite: csv:\(csv): an input of shape [3] does not fit the model's input shape [1, 8, 8]\n")
     }
 
     @Test func explainPrintsTheTopClassesAndWritesThePanels() throws {

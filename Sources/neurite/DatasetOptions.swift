@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Neurite
+
+/// A data set named on the command line: `digits`, `fashion-mnist`, `mnist` (both from a
+/// directory of IDX files), `idx:DIR`, `csv:FILE` (label in the last column) or `npy:X,Y`.
+enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
+    case digits, fashionMNIST, mnist
+    case idx(directory: String), csv(file: String), npy(inputs: String, labels: String)
+
+    init?(argument: String) {
+        switch argument {
+        case "digits": self = .digits
+        case "fashion-mnist": self = .fashionMNIST
+        case "mnist": self = .mnist
+        case let spec where spec.hasPrefix("idx:") && spec.count > 4: self = .idx(directory: String(spec.dropFirst(4)))
+        case let spec where spec.hasPrefix("csv:") && spec.count > 4: self = .csv(file: String(spec.dropFirst(4)))
+        case let spec where spec.hasPrefix("npy:"):
+            let paths = spec.dropFirst(4).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard paths.count == 2, paths.allSatisfy({ !$0.isEmpty }) else { return nil }
+            self = .npy(inputs: paths[0], labels: paths[1])
+        default: return nil
+        }
+    }
+
+    /// The forms, as the help and the parser's error list them.
+    static var allValueStrings: [String] { ["digits", "fashion-mnist", "mnist", "idx:DIR", "csv:FILE", "npy:X,Y"] }
+    static var defaultCompletionKind: CompletionKind { .default }
+
+    var description: String {
+        switch self {
+        case .digits: "digits"
+        case .fashionMNIST: "fashion-mnist"
+        case .mnist: "mnist"
+        case .idx(let directory): "idx:\(directory)"
+        case .csv(let file): "csv:\(file)"
+        case .npy(let inputs, let labels): "npy:\(inputs),\(labels)"
+        }
+    }
+    var defaultValueDescription: String { description }
+
+    /// The training and test splits, with inputs scaled as loaded, and the number of classes.
+    func load() throws -> (train: TensorDataset, test: TensorDataset, classes: Int) {
+        switch self {
+        case .digits:
+            let (train, test) = try Digits.trainTestSplit()
+            return (train, test, 10)
+        case .fashionMNIST:
+            let (train, test) = try IDXImageDataset.load()
+            return (train, test, 10)
+        case .mnist:
+            let (train, test) = try IDXImageDataset.load(directory: "/usr/share/datasets/mnist")
+            return (train, test, 10)
+        case .idx(let directory):
+            let (train, test) = try IDXImageDataset.load(directory: directory)
+            return (train, test, 10)
+        case .csv(let file):
+            let (features, labels) = try CSVReader.read(file)
+            return try split(TensorDataset(inputs: features, targets: labels))
+        case .npy(let inputsPath, let labelsPath):
+            let inputs = try NPYReader.read(inputsPath), labels = try NPYReader.read(labelsPath)
+            guard inputs.rank >= 1, labels.shape == [inputs.shape.first ?? -1] else {
+                throw CommandError("\(labelsPath): expected \(inputs.shape.first ?? 0) labels for inputs of shape \(inputs.shape), found shape \(labels.shape)")
+            }
+            return try split(TensorDataset(inputs: inputs, targets: labels))
+        }
+    }
+
+    /// A file data set split 80/20 with a fixed seed; labels must be class indices.
+    private func split(_ data: TensorDataset) throws -> (train: TensorDataset, test: TensorDataset, classes: Int) {
+        let labels = data.targets.scalars
+        if let bad = labels.first(where: { $0 < 0 || $0 != $0.rounded() }) {
+            throw CommandError("\(self): labels must be class indices 0, 1, 2, …, found \(bad)")
+        }
+        let (train, test) = data.split(fraction: 0.8, seed: 0)
+        return (train, test, Int(labels.max() ?? 0) + 1)
+    }
+}
+
+/// `--dataset`, shared by every command that reads a data set.
+struct DatasetOptions: ParsableArguments {
+    @Option(help: "The data set (a directory of IDX files, a CSV file with the label in the last column, or NumPy inputs and labels).")
+    var dataset: DatasetSpec = .digits
+}
