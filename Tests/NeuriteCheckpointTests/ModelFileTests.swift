@@ -21,6 +21,12 @@ final class Scale: Module, DescribableLayer {
     override func forward(_ input: Tensor) -> Tensor { input * configuration.factor }
 }
 
+/// The parameterless layer of Documentation/Layers.md.
+final class Square: Module, ParameterlessLayer {
+    override init() { super.init() }
+    override func forward(_ input: Tensor) -> Tensor { input * input }
+}
+
 @Suite("Model files")
 struct ModelFileTests {
     func temporaryPath() -> String {
@@ -159,6 +165,10 @@ struct ModelFileTests {
         try ModelFile.save(Sequential { Dense(2, 2); Scale(3) }, to: path)
         let loaded = try ModelFile.load(path) as! Sequential
         #expect((loaded[1] as? Scale)?.configuration.factor == 3)
+        LayerRegistry.register(Square.self)
+        try ModelFile.save(Sequential { Scale(2); Square() }, to: path)
+        #expect(try ModelFile.load(path)(Tensor([1, -3])) == Tensor([4, 36]))
+        #expect(try SafeTensors.read(path).metadata[ModelFile.architectureKey]?.contains(#"{"children":[],"config":{},"type":"Square"}"#) == true)
         var generator = PhiloxGenerator(seed: 1)
         expectError(containing: "model (Scale): factor -1.0 must be positive") {
             _ = try LayerRegistry.build(LayerDescription(type: "Scale", config: ["factor": .int(-1)]), generator: &generator)
