@@ -32,10 +32,11 @@ func neuriteGemmSeconds(_ shape: GemmShape, threads: Int, budget: Double) -> Dou
     var c = [Float](repeating: 0, count: shape.m * shape.n)
     return c.withUnsafeMutableBufferPointer { output in
         medianSeconds(budget: budget) {
-            Gemm.multiply(transposeA: shape.transposeA, transposeB: shape.transposeB, m: shape.m, n: shape.n, k: shape.k,
-                          alpha: 1, a: a, lda: shape.transposeA ? shape.m : shape.k,
-                          b: b, ldb: shape.transposeB ? shape.k : shape.n,
-                          beta: 0, c: output.baseAddress!, ldc: shape.n, threads: threads)
+            Gemm.multiply(
+                transposeA: shape.transposeA, transposeB: shape.transposeB, m: shape.m, n: shape.n, k: shape.k,
+                alpha: 1, a: a, lda: shape.transposeA ? shape.m : shape.k,
+                b: b, ldb: shape.transposeB ? shape.k : shape.n,
+                beta: 0, c: output.baseAddress!, ldc: shape.n, threads: threads)
         }
     }
 }
@@ -50,14 +51,20 @@ func runGemmBenchmarks(quick: Bool, rounds: Int) throws {
         print("\nGEMM, \(threads) thread\(threads == 1 ? "" : "s") (GFLOP/s)")
         print("\(padded("shape", 24)) \(padded("m×n×k", 14)) \(padded("Neurite", 8)) \(padded("NumPy", 8)) \(padded("ratio", 6))")
         for shape in squares + mlpShapes {
-            let (ours, theirs) = try alternating(rounds: rounds, {
-                neuriteGemmSeconds(shape, threads: threads, budget: budget)
-            }, {
-                try numpy.gemm(m: shape.m, n: shape.n, k: shape.k,
-                               transposeA: shape.transposeA, transposeB: shape.transposeB, budget: budget)
-            })
+            let (ours, theirs) = try alternating(
+                rounds: rounds,
+                {
+                    neuriteGemmSeconds(shape, threads: threads, budget: budget)
+                },
+                {
+                    try numpy.gemm(
+                        m: shape.m, n: shape.n, k: shape.k,
+                        transposeA: shape.transposeA, transposeB: shape.transposeB, budget: budget)
+                })
             let op = (shape.transposeA ? "ᵀ" : "") + (shape.transposeB ? "·ᵀ" : "")
-            print("\(padded(shape.label, 24)) \(padded("\(shape.m)×\(shape.n)×\(shape.k)\(op)", 14)) \(padded(formatted(shape.flops / ours / 1e9), 8)) \(padded(formatted(shape.flops / theirs / 1e9), 8)) \(padded(formatted(theirs / ours, decimals: 2), 6))")
+            print(
+                "\(padded(shape.label, 24)) \(padded("\(shape.m)×\(shape.n)×\(shape.k)\(op)", 14)) \(padded(formatted(shape.flops / ours / 1e9), 8)) \(padded(formatted(shape.flops / theirs / 1e9), 8)) \(padded(formatted(theirs / ours, decimals: 2), 6))"
+            )
         }
     }
     try runBatchOneForward(budget: budget, rounds: rounds)
@@ -72,16 +79,17 @@ func runBatchOneForward(budget: Double, rounds: Int) throws {
     let biases = (0..<3).map { Tensor.zeros([widths[$0 + 1]]) }
     let x = Tensor.normal([1, 784], generator: &generator)
     var outputs = 0
-    let seconds = median((0..<rounds).map { _ in
-        medianSeconds(budget: budget) {
-            var h = x
-            for layer in 0..<3 {
-                h = matmul(h, weights[layer], transposeB: true) + biases[layer]
-                if layer < 2 { h = clamp(h, min: 0) }  // ReLU
+    let seconds = median(
+        (0..<rounds).map { _ in
+            medianSeconds(budget: budget) {
+                var h = x
+                for layer in 0..<3 {
+                    h = matmul(h, weights[layer], transposeB: true) + biases[layer]
+                    if layer < 2 { h = clamp(h, min: 0) }  // ReLU
+                }
+                outputs += h.scalarCount
             }
-            outputs += h.scalarCount
-        }
-    })
+        })
     precondition(outputs > 0)
     print("\nBatch-1 forward of the 784-256-128-10 MLP (tensor API, \(Threading.maximumThreads) threads): \(formatted(seconds * 1e6)) µs")
 }

@@ -11,8 +11,10 @@ func runInterpretBenchmarks(quick: Bool, rounds: Int) throws {
     var generator = PhiloxGenerator(seed: 11)
     let model = Sequential {
         Flatten()
-        Dense(784, 256, generator: &generator); ReLU()
-        Dense(256, 128, generator: &generator); ReLU()
+        Dense(784, 256, generator: &generator)
+        ReLU()
+        Dense(256, 128, generator: &generator)
+        ReLU()
         Dense(128, 10, generator: &generator)
     }
     model.eval()
@@ -27,12 +29,17 @@ func runInterpretBenchmarks(quick: Bool, rounds: Int) throws {
     print("\nAttributions, MLP 784-256-128-10, \(Threading.maximumThreads) threads (ms)")
     print("\(padded("method", 14)) \(padded("Neurite", 9)) \(padded("NumPy", 9)) \(padded("ratio", 6))")
     for (name, attribute) in cases {
-        let (ours, theirs) = try alternating(rounds: rounds, {
-            medianSeconds(budget: budget) { sink += attribute().scalars[0] }
-        }, {
-            try numpy.attribution(name, budget: budget)
-        })
-        print("\(padded(name, 14)) \(padded(formatted(ours * 1e3, decimals: 2), 9)) \(padded(formatted(theirs * 1e3, decimals: 2), 9)) \(padded(formatted(theirs / ours, decimals: 2), 6))")
+        let (ours, theirs) = try alternating(
+            rounds: rounds,
+            {
+                medianSeconds(budget: budget) { sink += attribute().scalars[0] }
+            },
+            {
+                try numpy.attribution(name, budget: budget)
+            })
+        print(
+            "\(padded(name, 14)) \(padded(formatted(ours * 1e3, decimals: 2), 9)) \(padded(formatted(theirs * 1e3, decimals: 2), 9)) \(padded(formatted(theirs / ours, decimals: 2), 6))"
+        )
     }
     precondition(sink.isFinite)
 }

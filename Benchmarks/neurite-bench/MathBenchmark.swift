@@ -30,11 +30,15 @@ func runMathBenchmarks(quick: Bool, rounds: Int) throws {
                 }
             }
         }
-        let (single, theirs) = try alternating(rounds: rounds, { ours(threads: 1) }, {
-            try numpy.unary(name, count: count, budget: budget)
-        })
+        let (single, theirs) = try alternating(
+            rounds: rounds, { ours(threads: 1) },
+            {
+                try numpy.unary(name, count: count, budget: budget)
+            })
         let timings = [single, median((0..<rounds).map { _ in ours(threads: saved) })]
         let perElement = { (seconds: Double) in formatted(seconds / Double(count) * 1e9, decimals: 2) }
-        print("\(padded(name, 10)) \(padded(perElement(timings[0]), 11)) \(padded(perElement(theirs), 9)) \(padded(formatted(theirs / timings[0], decimals: 2), 6)) \(padded(perElement(timings[1]), 11))")
+        print(
+            "\(padded(name, 10)) \(padded(perElement(timings[0]), 11)) \(padded(perElement(theirs), 9)) \(padded(formatted(theirs / timings[0], decimals: 2), 6)) \(padded(perElement(timings[1]), 11))"
+        )
     }
 }

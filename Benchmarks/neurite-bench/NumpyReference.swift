@@ -77,78 +77,78 @@ final class NumpyReference {
     }
 
     private static let script = """
-    import sys, time
-    import numpy as np
-    from scipy import special
-    def median_time(f, budget):
-        f(); t0 = time.perf_counter(); f(); once = max(time.perf_counter() - t0, 1e-7)
-        runs = min(max(5, int(budget / once)), 2001)
-        samples = []
-        for _ in range(runs):
-            t0 = time.perf_counter(); f(); samples.append(time.perf_counter() - t0)
-        samples.sort(); return samples[len(samples) // 2]
-    print("ready")
-    for line in sys.stdin:
-        parts = line.split()
-        rng = np.random.default_rng(0)
-        if parts[0] == "gemm":
-            m, n, k, ta, tb = map(int, parts[1:6]); budget = float(parts[6])
-            a = rng.standard_normal((k, m) if ta else (m, k), dtype=np.float32)
-            b = rng.standard_normal((n, k) if tb else (k, n), dtype=np.float32)
-            A = a.T if ta else a; B = b.T if tb else b
-            print(median_time(lambda: A @ B, budget))
-        elif parts[0] == "op":
-            name, budget = parts[1], float(parts[2])
-            v1, v2 = rng.random(1 << 20, dtype=np.float32), rng.random(1 << 20, dtype=np.float32)
-            m, row = rng.random((1024, 1024), dtype=np.float32), rng.random(1024, dtype=np.float32)
-            f = {"add": lambda: v1 + v2, "multiply-scalar": lambda: v1 * np.float32(3),
-                 "add-row": lambda: m + row, "sum": lambda: v1.sum(), "sum-columns": lambda: m.sum(axis=0),
-                 "sum-rows": lambda: m.sum(axis=1), "max-rows": lambda: m.max(axis=1),
-                 "transpose": lambda: np.ascontiguousarray(m.T)}[name]
-            print(median_time(f, budget))
-        elif parts[0] == "attr":
-            name, budget = parts[1], float(parts[2])
-            W1 = rng.standard_normal((256, 784), dtype=np.float32) * 0.05; b1 = np.zeros(256, np.float32)
-            W2 = rng.standard_normal((128, 256), dtype=np.float32) * 0.05; b2 = np.zeros(128, np.float32)
-            W3 = rng.standard_normal((10, 128), dtype=np.float32) * 0.05; b3 = np.zeros(10, np.float32)
-            images = rng.random((128, 784), dtype=np.float32)
-            def forward(x):
-                h1 = x @ W1.T + b1; h2 = np.maximum(h1, 0) @ W2.T + b2
-                return h1, h2, np.maximum(h2, 0) @ W3.T + b3
-            def input_gradient(x, columns):
-                h1, h2, out = forward(x)
-                g = np.zeros_like(out); g[np.arange(len(x)), columns] = 1
-                g = ((g @ W3) * (h2 > 0)) @ W2
-                return (g * (h1 > 0)) @ W1
-            def saliency():
-                x = images; return np.abs(input_gradient(x, forward(x)[2].argmax(1)))
-            nodes, weights = np.polynomial.legendre.leggauss(64)
-            alphas = (0.5 * (1 + nodes)).astype(np.float32); steps = (0.5 * weights).astype(np.float32)
-            def integrated_gradients():
-                x = images[:16]; columns = forward(x)[2].argmax(1)
-                points = (alphas[:, None, None] * x[None]).reshape(-1, 784)
-                grads = input_gradient(points, np.tile(columns, 64)).reshape(64, 16, 784)
-                attributions = x * (grads * steps[:, None, None]).sum(0)
-                ends = forward(np.concatenate([x, np.zeros_like(x)]))[2]
-                delta = attributions.sum(1) - (ends[np.arange(16), columns] - ends[16 + np.arange(16), columns])
-                return attributions, delta
-            def occlusion():
-                x = images[:4].reshape(4, 28, 28); out = forward(x.reshape(4, 784))[2]; columns = out.argmax(1)
-                base = out[np.arange(4), columns]
-                corners = [(r, c) for r in range(0, 25, 2) for c in range(0, 25, 2)]
-                masks = np.zeros((len(corners), 28, 28), np.float32)
-                for i, (r, c) in enumerate(corners): masks[i, r:r + 4, c:c + 4] = 1
-                occluded = (x[None] * (1 - masks[:, None])).reshape(-1, 784)
-                drops = base[None] - forward(occluded)[2].reshape(len(corners), 4, 10)[:, np.arange(4), columns]
-                totals = np.einsum("wn,whv->nhv", drops, masks)
-                return totals / np.maximum(masks.sum(0), 1)
-            f = {"saliency-128": saliency, "ig-16x64": integrated_gradients, "occlusion-4": occlusion}[name]
-            print(median_time(f, budget))
-        else:
-            name, count, budget = parts[1], int(parts[2]), float(parts[3])
-            x = (rng.random(count, dtype=np.float32) * 10 - 5)
-            f = {"exp": np.exp, "log": np.log, "tanh": np.tanh, "sigmoid": special.expit, "erf": special.erf}[name]
-            if name == "log": x = np.abs(x) + 1
-            print(median_time(lambda: f(x), budget))
-    """
+        import sys, time
+        import numpy as np
+        from scipy import special
+        def median_time(f, budget):
+            f(); t0 = time.perf_counter(); f(); once = max(time.perf_counter() - t0, 1e-7)
+            runs = min(max(5, int(budget / once)), 2001)
+            samples = []
+            for _ in range(runs):
+                t0 = time.perf_counter(); f(); samples.append(time.perf_counter() - t0)
+            samples.sort(); return samples[len(samples) // 2]
+        print("ready")
+        for line in sys.stdin:
+            parts = line.split()
+            rng = np.random.default_rng(0)
+            if parts[0] == "gemm":
+                m, n, k, ta, tb = map(int, parts[1:6]); budget = float(parts[6])
+                a = rng.standard_normal((k, m) if ta else (m, k), dtype=np.float32)
+                b = rng.standard_normal((n, k) if tb else (k, n), dtype=np.float32)
+                A = a.T if ta else a; B = b.T if tb else b
+                print(median_time(lambda: A @ B, budget))
+            elif parts[0] == "op":
+                name, budget = parts[1], float(parts[2])
+                v1, v2 = rng.random(1 << 20, dtype=np.float32), rng.random(1 << 20, dtype=np.float32)
+                m, row = rng.random((1024, 1024), dtype=np.float32), rng.random(1024, dtype=np.float32)
+                f = {"add": lambda: v1 + v2, "multiply-scalar": lambda: v1 * np.float32(3),
+                     "add-row": lambda: m + row, "sum": lambda: v1.sum(), "sum-columns": lambda: m.sum(axis=0),
+                     "sum-rows": lambda: m.sum(axis=1), "max-rows": lambda: m.max(axis=1),
+                     "transpose": lambda: np.ascontiguousarray(m.T)}[name]
+                print(median_time(f, budget))
+            elif parts[0] == "attr":
+                name, budget = parts[1], float(parts[2])
+                W1 = rng.standard_normal((256, 784), dtype=np.float32) * 0.05; b1 = np.zeros(256, np.float32)
+                W2 = rng.standard_normal((128, 256), dtype=np.float32) * 0.05; b2 = np.zeros(128, np.float32)
+                W3 = rng.standard_normal((10, 128), dtype=np.float32) * 0.05; b3 = np.zeros(10, np.float32)
+                images = rng.random((128, 784), dtype=np.float32)
+                def forward(x):
+                    h1 = x @ W1.T + b1; h2 = np.maximum(h1, 0) @ W2.T + b2
+                    return h1, h2, np.maximum(h2, 0) @ W3.T + b3
+                def input_gradient(x, columns):
+                    h1, h2, out = forward(x)
+                    g = np.zeros_like(out); g[np.arange(len(x)), columns] = 1
+                    g = ((g @ W3) * (h2 > 0)) @ W2
+                    return (g * (h1 > 0)) @ W1
+                def saliency():
+                    x = images; return np.abs(input_gradient(x, forward(x)[2].argmax(1)))
+                nodes, weights = np.polynomial.legendre.leggauss(64)
+                alphas = (0.5 * (1 + nodes)).astype(np.float32); steps = (0.5 * weights).astype(np.float32)
+                def integrated_gradients():
+                    x = images[:16]; columns = forward(x)[2].argmax(1)
+                    points = (alphas[:, None, None] * x[None]).reshape(-1, 784)
+                    grads = input_gradient(points, np.tile(columns, 64)).reshape(64, 16, 784)
+                    attributions = x * (grads * steps[:, None, None]).sum(0)
+                    ends = forward(np.concatenate([x, np.zeros_like(x)]))[2]
+                    delta = attributions.sum(1) - (ends[np.arange(16), columns] - ends[16 + np.arange(16), columns])
+                    return attributions, delta
+                def occlusion():
+                    x = images[:4].reshape(4, 28, 28); out = forward(x.reshape(4, 784))[2]; columns = out.argmax(1)
+                    base = out[np.arange(4), columns]
+                    corners = [(r, c) for r in range(0, 25, 2) for c in range(0, 25, 2)]
+                    masks = np.zeros((len(corners), 28, 28), np.float32)
+                    for i, (r, c) in enumerate(corners): masks[i, r:r + 4, c:c + 4] = 1
+                    occluded = (x[None] * (1 - masks[:, None])).reshape(-1, 784)
+                    drops = base[None] - forward(occluded)[2].reshape(len(corners), 4, 10)[:, np.arange(4), columns]
+                    totals = np.einsum("wn,whv->nhv", drops, masks)
+                    return totals / np.maximum(masks.sum(0), 1)
+                f = {"saliency-128": saliency, "ig-16x64": integrated_gradients, "occlusion-4": occlusion}[name]
+                print(median_time(f, budget))
+            else:
+                name, count, budget = parts[1], int(parts[2]), float(parts[3])
+                x = (rng.random(count, dtype=np.float32) * 10 - 5)
+                f = {"exp": np.exp, "log": np.log, "tanh": np.tanh, "sigmoid": special.expit, "erf": special.erf}[name]
+                if name == "log": x = np.abs(x) + 1
+                print(median_time(lambda: f(x), budget))
+        """
 }

@@ -18,12 +18,17 @@ func runOperationBenchmarks(quick: Bool, rounds: Int) throws {
     print("\nTensor operations, Neurite with \(Threading.maximumThreads) threads, NumPy (µs)")
     print("\(padded("operation", 16)) \(padded("Neurite", 9)) \(padded("NumPy", 9)) \(padded("ratio", 6))")
     for (name, operation) in operations {
-        let (ours, theirs) = try alternating(rounds: rounds, {
-            medianSeconds(budget: budget) { sink &+= operation().scalarCount }
-        }, {
-            try numpy.operation(name, budget: budget)
-        })
-        print("\(padded(name, 16)) \(padded(formatted(ours * 1e6), 9)) \(padded(formatted(theirs * 1e6), 9)) \(padded(formatted(theirs / ours, decimals: 2), 6))")
+        let (ours, theirs) = try alternating(
+            rounds: rounds,
+            {
+                medianSeconds(budget: budget) { sink &+= operation().scalarCount }
+            },
+            {
+                try numpy.operation(name, budget: budget)
+            })
+        print(
+            "\(padded(name, 16)) \(padded(formatted(ours * 1e6), 9)) \(padded(formatted(theirs * 1e6), 9)) \(padded(formatted(theirs / ours, decimals: 2), 6))"
+        )
     }
     precondition(sink > 0)
 }

@@ -11,18 +11,29 @@ var widths = [1, 4, 16, 64, 256], epochs = 1500
 var plotPath: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let flag = arguments.popFirst() {
-    guard let value = arguments.popFirst() else { FileHandle.standardError.write(Data("approximation: \(flag) needs a value\n".utf8)); exit(2) }
+    guard let value = arguments.popFirst() else {
+        FileHandle.standardError.write(Data("approximation: \(flag) needs a value\n".utf8))
+        exit(2)
+    }
     switch flag {
     case "--widths":
         let parsed = value.split(separator: ",").compactMap { Int($0) }
-        guard !parsed.isEmpty, parsed.allSatisfy({ $0 > 0 }) else { FileHandle.standardError.write(Data("approximation: --widths expects positive integers\n".utf8)); exit(2) }
+        guard !parsed.isEmpty, parsed.allSatisfy({ $0 > 0 }) else {
+            FileHandle.standardError.write(Data("approximation: --widths expects positive integers\n".utf8))
+            exit(2)
+        }
         widths = parsed
     case "--plot":
         plotPath = value
     case "--epochs":
-        guard let parsed = Int(value), parsed > 0 else { FileHandle.standardError.write(Data("approximation: --epochs expects a positive integer\n".utf8)); exit(2) }
+        guard let parsed = Int(value), parsed > 0 else {
+            FileHandle.standardError.write(Data("approximation: --epochs expects a positive integer\n".utf8))
+            exit(2)
+        }
         epochs = parsed
-    default: FileHandle.standardError.write(Data("approximation: unknown option '\(flag)'\n".utf8)); exit(2)
+    default:
+        FileHandle.standardError.write(Data("approximation: unknown option '\(flag)'\n".utf8))
+        exit(2)
     }
 }
 
@@ -37,7 +48,11 @@ for (widthIndex, width) in widths.enumerated() {
     for (name, function) in targets {
         let y = Tensor(x.scalars.map(function), shape: [256, 1])
         var generator = PhiloxGenerator(seed: UInt64(width))
-        let model = Sequential { Dense(1, width, generator: &generator); Tanh(); Dense(width, 1, generator: &generator) }
+        let model = Sequential {
+            Dense(1, width, generator: &generator)
+            Tanh()
+            Dense(width, 1, generator: &generator)
+        }
         let optimizer = try Adam(model.parameters, learningRate: 0.01)
         for _ in 0..<epochs {
             optimizer.zeroGradients()
@@ -48,16 +63,21 @@ for (widthIndex, width) in widths.enumerated() {
         let error = withoutGradients { abs(prediction - y).max().scalar }
         row += String(format: "%.4f", error).leftPadded(10)
         let target = targets.firstIndex { $0.0 == name }!
-        fits[target].append(Charts.Series("width \(width)", prediction.scalars.map(Double.init), color: palette[widthIndex % palette.count], dashed: true))
+        fits[target].append(
+            Charts.Series("width \(width)", prediction.scalars.map(Double.init), color: palette[widthIndex % palette.count], dashed: true))
     }
     print(row)
 }
 if let plotPath {
     var canvas = Canvas(width: 1200, height: 420)
     for (index, series) in fits.enumerated() {
-        Charts.lineChart(series, title: targets[index].0, xLabel: "x from -pi to pi", into: &canvas, x: index * 400, y: 0, width: 400, height: 420, markers: false)
+        Charts.lineChart(
+            series, title: targets[index].0, xLabel: "x from -pi to pi", into: &canvas, x: index * 400, y: 0, width: 400, height: 420, markers: false)
     }
-    do { try canvas.writePNG(to: plotPath) } catch { FileHandle.standardError.write(Data("approximation: \(error)\n".utf8)); exit(1) }
+    do { try canvas.writePNG(to: plotPath) } catch {
+        FileHandle.standardError.write(Data("approximation: \(error)\n".utf8))
+        exit(1)
+    }
 }
 
 extension String {

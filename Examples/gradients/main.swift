@@ -10,7 +10,8 @@ var depth = 20
 if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--depth", let value = Int(CommandLine.arguments[2]), value >= 3 {
     depth = value
 } else if CommandLine.arguments.count != 1 {
-    FileHandle.standardError.write(Data("gradients: usage: gradients [--depth N] (N ≥ 3)\n".utf8)); exit(2)
+    FileHandle.standardError.write(Data("gradients: usage: gradients [--depth N] (N ≥ 3)\n".utf8))
+    exit(2)
 }
 
 @MainActor func stack(_ activation: () -> Module, residual: Bool, batchNorm: Bool) -> Sequential {
@@ -19,7 +20,11 @@ if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--depth", let 
         Dense(16, 32, generator: &generator)
         for _ in 0..<depth {
             if residual {
-                Residual(Sequential { Dense(32, 32, generator: &generator); activation() })
+                Residual(
+                    Sequential {
+                        Dense(32, 32, generator: &generator)
+                        activation()
+                    })
             } else {
                 Dense(32, 32, generator: &generator)
                 if batchNorm { BatchNorm(32) }
@@ -41,7 +46,9 @@ for (name, activation) in [("sigmoid", { Sigmoid() as Module }), ("relu", { ReLU
             Double(withoutGradients { sqrt(square(parameter.gradient!).sum()).scalar })
         }
         let picks = [norms[0], norms[norms.count / 2], norms[norms.count - 1]]
-        print("\(name), \(variant)".padding(toLength: 26, withPad: " ", startingAt: 0) + picks.map { String(format: "%.3e", $0).leftPadded(12) }.joined())
+        print(
+            "\(name), \(variant)".padding(toLength: 26, withPad: " ", startingAt: 0)
+                + picks.map { String(format: "%.3e", $0).leftPadded(12) }.joined())
     }
 }
 

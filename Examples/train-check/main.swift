@@ -27,14 +27,21 @@ func digits() throws -> Check {
     let ((accuracy, epochs), seconds) = try timed { () throws -> (Double, Int) in
         let (train, test) = try Digits.trainTestSplit()
         var generator = PhiloxGenerator(seed: 1)
-        let model = Sequential { Flatten(); Dense(64, 256, generator: &generator); ReLU(); Dense(256, 10, generator: &generator) }
+        let model = Sequential {
+            Flatten()
+            Dense(64, 256, generator: &generator)
+            ReLU()
+            Dense(256, 10, generator: &generator)
+        }
         let optimizer = try Adam(model.parameters, learningRate: 3e-3)
-        let history = try fit(model, loss: crossEntropyLoss, optimizer: optimizer,
-                          data: DataLoader(train, batchSize: 32, shuffle: true, seed: 2), epochs: 40, progress: .quiet)
+        let history = try fit(
+            model, loss: crossEntropyLoss, optimizer: optimizer,
+            data: DataLoader(train, batchSize: 32, shuffle: true, seed: 2), epochs: 40, progress: .quiet)
         return (evaluate(model, on: test, loss: crossEntropyLoss).accuracy!, history.epochs.count)
     }
-    return Check(name: "digits MLP 64-256-10", bar: "test accuracy ≥ 0.97 in < 10 s", passed: accuracy >= 0.97 && seconds < 10,
-                 measured: String(format: "test accuracy %.4f, %d epochs, %.1f s", accuracy, epochs, seconds))
+    return Check(
+        name: "digits MLP 64-256-10", bar: "test accuracy ≥ 0.97 in < 10 s", passed: accuracy >= 0.97 && seconds < 10,
+        measured: String(format: "test accuracy %.4f, %d epochs, %.1f s", accuracy, epochs, seconds))
 }
 
 /// MLP 784-256-128-10 (ReLU, Adam 1e-3, batch 128) on Fashion-MNIST standardised with the training
@@ -68,16 +75,18 @@ func fashion(regularized: Bool) throws -> Check {
         let transform = regularized ? Augmentation.pipeline([.horizontalFlip()]) : nil
         let smoothing: Float = regularized ? 0.1 : 0
         let trainingLoss = { (logits: Tensor, labels: Tensor) in crossEntropy(logits: logits, classIndices: labels, labelSmoothing: smoothing) }
-        let history = try fit(model, loss: trainingLoss, optimizer: optimizer,
-                          data: DataLoader(data.train, batchSize: batchSize, shuffle: true, seed: 6, transform: transform),
-                          epochs: 15, validation: data.test, scheduler: scheduler, progress: .lines)
+        let history = try fit(
+            model, loss: trainingLoss, optimizer: optimizer,
+            data: DataLoader(data.train, batchSize: batchSize, shuffle: true, seed: 6, transform: transform),
+            epochs: 15, validation: data.test, scheduler: scheduler, progress: .lines)
         let final = evaluate(model, on: data.test, loss: crossEntropyLoss).accuracy!
         return (final, history.values(of: "val_accuracy").compactMap { $0 }.max() ?? 0)
     }
     let bar = regularized ? 0.895 : 0.885
     let name = regularized ? "Fashion-MNIST MLP + dropout, augmentation, cosine" : "Fashion-MNIST MLP 784-256-128-10"
-    return Check(name: name, bar: "test accuracy ≥ \(bar) after 15 epochs", passed: accuracy >= bar,
-                 measured: String(format: "test accuracy %.4f (best epoch %.4f), %.0f s training, %.1f s loading", accuracy, best, seconds, loadSeconds))
+    return Check(
+        name: name, bar: "test accuracy ≥ \(bar) after 15 epochs", passed: accuracy >= bar,
+        measured: String(format: "test accuracy %.4f (best epoch %.4f), %.0f s training, %.1f s loading", accuracy, best, seconds, loadSeconds))
 }
 
 /// Transfer learning on Fashion-MNIST: an MLP pretrained on classes 0–4 (all their training
@@ -98,18 +107,31 @@ func fineTuning() throws -> Check {
     let fewShot = classes(raw.train, 5...9).subset(Array(0..<500))
     let test = classes(raw.test, 5...9)
     func body(_ generator: inout PhiloxGenerator) -> Sequential {
-        Sequential { Flatten(); Dense(784, 256, generator: &generator); ReLU(); Dense(256, 128, generator: &generator); ReLU() }
+        Sequential {
+            Flatten()
+            Dense(784, 256, generator: &generator)
+            ReLU()
+            Dense(256, 128, generator: &generator)
+            ReLU()
+        }
     }
     let loss = crossEntropyLoss
     // Pretrain body + head on classes 0–4.
     var generator = PhiloxGenerator(seed: 11)
     let pretrainedBody = body(&generator)
-    let pretrained = Sequential { pretrainedBody; Dense(128, 5, generator: &generator) }
-    try fit(pretrained, loss: loss, optimizer: try Adam(pretrained.parameters, learningRate: 1e-3),
+    let pretrained = Sequential {
+        pretrainedBody
+        Dense(128, 5, generator: &generator)
+    }
+    try fit(
+        pretrained, loss: loss, optimizer: try Adam(pretrained.parameters, learningRate: 1e-3),
         data: DataLoader(pretraining, batchSize: 128, shuffle: true, seed: 12), epochs: 5, progress: .quiet)
     // Fine-tune: a new head; the body frozen for 10 epochs, then trained at a lower rate than the head.
     let head = Dense(128, 5, generator: &generator)
-    let tuned = Sequential { pretrainedBody; head }
+    let tuned = Sequential {
+        pretrainedBody
+        head
+    }
     let fewShotLoader = DataLoader(fewShot, batchSize: 32, shuffle: true, seed: 13)
     pretrainedBody.freeze()
     try fit(tuned, loss: loss, optimizer: try Adam(head.parameters, learningRate: 1e-3), data: fewShotLoader, epochs: 10, progress: .quiet)
@@ -120,12 +142,16 @@ func fineTuning() throws -> Check {
     // The same network from scratch on the 500 images, 20 epochs.
     var scratchGenerator = PhiloxGenerator(seed: 14)
     let scratchBody = body(&scratchGenerator)
-    let scratch = Sequential { scratchBody; Dense(128, 5, generator: &scratchGenerator) }
+    let scratch = Sequential {
+        scratchBody
+        Dense(128, 5, generator: &scratchGenerator)
+    }
     try fit(scratch, loss: loss, optimizer: try Adam(scratch.parameters, learningRate: 1e-3), data: fewShotLoader, epochs: 20, progress: .quiet)
     let scratchAccuracy = evaluate(scratch, on: test, loss: loss).accuracy!
-    return Check(name: "fine-tuning, Fashion-MNIST 0–4 → 5–9 with 500 labels", bar: "both ≥ 0.85 (the comparison is reported)",
-                 passed: tunedAccuracy >= 0.85 && scratchAccuracy >= 0.85,
-                 measured: String(format: "fine-tuned %.4f, from scratch %.4f (test images of classes 5–9)", tunedAccuracy, scratchAccuracy))
+    return Check(
+        name: "fine-tuning, Fashion-MNIST 0–4 → 5–9 with 500 labels", bar: "both ≥ 0.85 (the comparison is reported)",
+        passed: tunedAccuracy >= 0.85 && scratchAccuracy >= 0.85,
+        measured: String(format: "fine-tuned %.4f, from scratch %.4f (test images of classes 5–9)", tunedAccuracy, scratchAccuracy))
 }
 
 /// A noisy 1-D function fitted with MSE: y = sin(2x) + 0.1·noise on [−2, 2].
@@ -133,12 +159,20 @@ func regression() throws -> Check {
     let train = SyntheticData.function({ sinf(2 * $0) }, in: -2...2, count: 512, noise: 0.1, seed: 7)
     let test = SyntheticData.function({ sinf(2 * $0) }, in: -2...2, count: 256, noise: 0, seed: 8)
     var generator = PhiloxGenerator(seed: 9)
-    let model = Sequential { Dense(1, 64, generator: &generator); Tanh(); Dense(64, 64, generator: &generator); Tanh(); Dense(64, 1, generator: &generator) }
-    try fit(model, loss: { meanSquaredError($0, $1) }, optimizer: try Adam(model.parameters, learningRate: 3e-3),
+    let model = Sequential {
+        Dense(1, 64, generator: &generator)
+        Tanh()
+        Dense(64, 64, generator: &generator)
+        Tanh()
+        Dense(64, 1, generator: &generator)
+    }
+    try fit(
+        model, loss: { meanSquaredError($0, $1) }, optimizer: try Adam(model.parameters, learningRate: 3e-3),
         data: DataLoader(train, batchSize: 32, shuffle: true, seed: 10), epochs: 150, task: .regression, progress: .quiet)
     let error = evaluate(model, on: test, loss: { meanSquaredError($0, $1) }, task: .regression).meanAbsoluteError!
-    return Check(name: "regression sin(2x) + noise", bar: "mean absolute error against the clean function < 0.05",
-                 passed: error < 0.05, measured: String(format: "MAE %.4f", error))
+    return Check(
+        name: "regression sin(2x) + noise", bar: "mean absolute error against the clean function < 0.05",
+        passed: error < 0.05, measured: String(format: "MAE %.4f", error))
 }
 
 // `train-check export PATH`: writes a small trained model as a self-describing safetensors file,
@@ -147,8 +181,15 @@ if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "export" {
     do {
         let (train, _) = try Digits.trainTestSplit()
         var generator = PhiloxGenerator(seed: 1)
-        let model = Sequential { Flatten(); Dense(64, 32, generator: &generator); BatchNorm(32); ReLU(); Dense(32, 10, generator: &generator) }
-        try fit(model, loss: crossEntropyLoss, optimizer: try Adam(model.parameters, learningRate: 3e-3),
+        let model = Sequential {
+            Flatten()
+            Dense(64, 32, generator: &generator)
+            BatchNorm(32)
+            ReLU()
+            Dense(32, 10, generator: &generator)
+        }
+        try fit(
+            model, loss: crossEntropyLoss, optimizer: try Adam(model.parameters, learningRate: 3e-3),
             data: DataLoader(train, batchSize: 64, shuffle: true, seed: 2), epochs: 2, progress: .quiet)
         try ModelFile.save(model, to: CommandLine.arguments[2], metadata: ["format": "pt"])
         exit(0)

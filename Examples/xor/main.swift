@@ -19,8 +19,12 @@ while let flag = arguments.popFirst() {
         fail("\(flag) needs a value")
     }
     switch flag {
-    case "--seed": guard let parsed = UInt64(value) else { fail("--seed expects a non-negative integer, got '\(value)'") }; seed = parsed
-    case "--steps": guard let parsed = Int(value), parsed > 0 else { fail("--steps expects a positive integer, got '\(value)'") }; steps = parsed
+    case "--seed":
+        guard let parsed = UInt64(value) else { fail("--seed expects a non-negative integer, got '\(value)'") }
+        seed = parsed
+    case "--steps":
+        guard let parsed = Int(value), parsed > 0 else { fail("--steps expects a positive integer, got '\(value)'") }
+        steps = parsed
     default: fail("unknown option '\(flag)' (expected --seed N or --steps N)")
     }
 }

@@ -1,9 +1,9 @@
+@_exported import NeuriteCheckpoint
 // The umbrella module: `import Neurite` brings in every public layer of the library.
 @_exported import NeuriteCore
+@_exported import NeuriteData
+@_exported import NeuriteInterpret
 @_exported import NeuriteNN
 @_exported import NeuriteOptimizers
-@_exported import NeuriteData
-@_exported import NeuriteTrain
-@_exported import NeuriteCheckpoint
 @_exported import NeuritePlot
-@_exported import NeuriteInterpret
+@_exported import NeuriteTrain

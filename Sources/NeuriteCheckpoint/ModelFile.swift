@@ -34,7 +34,9 @@ public enum ModelFile {
     public static func read(_ path: String) throws(CheckpointError) -> (model: Module, metadata: [String: String]) {
         let file = try SafeTensors.read(path)
         guard let json = file.metadata[architectureKey] else {
-            throw CheckpointError(file: path, location: "__metadata__", "no architecture (\(architectureKey)); load the weights into a model built in code with loadWeights(from:)")
+            throw CheckpointError(
+                file: path, location: "__metadata__",
+                "no architecture (\(architectureKey)); load the weights into a model built in code with loadWeights(from:)")
         }
         let description: LayerDescription
         do {

@@ -4,8 +4,16 @@ import NeuriteCore
 /// The element types of the safetensors format that Neurite reads (all converted to `Float`)
 /// and, for `F32` and `I64`, writes.
 public enum SafeTensorsDType: String, Sendable, CaseIterable {
-    case f64 = "F64", f32 = "F32", f16 = "F16", bf16 = "BF16"
-    case i64 = "I64", i32 = "I32", i16 = "I16", i8 = "I8", u8 = "U8", bool = "BOOL"
+    case f64 = "F64"
+    case f32 = "F32"
+    case f16 = "F16"
+    case bf16 = "BF16"
+    case i64 = "I64"
+    case i32 = "I32"
+    case i16 = "I16"
+    case i8 = "I8"
+    case u8 = "U8"
+    case bool = "BOOL"
 
     /// Bytes per element.
     public var size: Int {
@@ -66,7 +74,9 @@ public struct SafeTensors: Sendable {
 
     /// Parses and validates safetensors bytes.
     public static func parse(_ bytes: [UInt8], file: String) throws(CheckpointError) -> SafeTensors {
-        guard bytes.count >= 8 else { throw CheckpointError(file: file, location: "byte 0", "expected an 8-byte header length, the file has \(bytes.count) bytes") }
+        guard bytes.count >= 8 else {
+            throw CheckpointError(file: file, location: "byte 0", "expected an 8-byte header length, the file has \(bytes.count) bytes")
+        }
         var declared: UInt64 = 0
         for i in (0..<8).reversed() { declared = declared << 8 | UInt64(bytes[i]) }
         guard declared <= UInt64(maximumHeaderSize) else {
@@ -74,7 +84,8 @@ public struct SafeTensors: Sendable {
         }
         let headerLength = Int(declared)
         guard 8 + headerLength <= bytes.count else {
-            throw CheckpointError(file: file, location: "byte 0", "header length \(headerLength) runs past the end of the file (\(bytes.count) bytes)")
+            throw CheckpointError(
+                file: file, location: "byte 0", "header length \(headerLength) runs past the end of the file (\(bytes.count) bytes)")
         }
         guard headerLength > 0, bytes[8] == UInt8(ascii: "{") else {
             throw CheckpointError(file: file, location: "byte 8", "expected the JSON header to start with '{'")
@@ -91,9 +102,13 @@ public struct SafeTensors: Sendable {
         var ranges: [(name: String, dtype: SafeTensorsDType, shape: [Int], begin: Int, end: Int)] = []
         for (name, value) in members {
             if name == "__metadata__" {
-                guard case .object(let pairs) = value else { throw CheckpointError(file: file, location: "__metadata__", "expected an object of strings") }
+                guard case .object(let pairs) = value else {
+                    throw CheckpointError(file: file, location: "__metadata__", "expected an object of strings")
+                }
                 for (key, item) in pairs {
-                    guard case .string(let text) = item else { throw CheckpointError(file: file, location: "__metadata__.\(key)", "expected a string value") }
+                    guard case .string(let text) = item else {
+                        throw CheckpointError(file: file, location: "__metadata__.\(key)", "expected a string value")
+                    }
                     metadata[key] = text
                 }
                 continue
@@ -105,14 +120,17 @@ public struct SafeTensors: Sendable {
         var expectedBegin = 0
         for range in ranges {
             guard range.begin == expectedBegin else {
-                throw CheckpointError(file: file, location: range.name, range.begin > expectedBegin
-                    ? "data_offsets leave a gap: expected to begin at \(expectedBegin), found \(range.begin)"
-                    : "data_offsets overlap the previous tensor: begin \(range.begin) is before \(expectedBegin)")
+                throw CheckpointError(
+                    file: file, location: range.name,
+                    range.begin > expectedBegin
+                        ? "data_offsets leave a gap: expected to begin at \(expectedBegin), found \(range.begin)"
+                        : "data_offsets overlap the previous tensor: begin \(range.begin) is before \(expectedBegin)")
             }
             expectedBegin = range.end
         }
         guard expectedBegin == dataLength else {
-            throw CheckpointError(file: file, location: "byte \(dataStart)", "tensors cover \(expectedBegin) bytes of data but the file holds \(dataLength)")
+            throw CheckpointError(
+                file: file, location: "byte \(dataStart)", "tensors cover \(expectedBegin) bytes of data but the file holds \(dataLength)")
         }
         var entries: [String: Entry] = [:]
         for range in ranges {
@@ -129,8 +147,12 @@ public struct SafeTensors: Sendable {
         return result
     }
 
-    private static func describe(_ name: String, _ value: HeaderJSON, file: String) throws(CheckpointError) -> (name: String, dtype: SafeTensorsDType, shape: [Int], begin: Int, end: Int) {
-        guard case .object(let fields) = value else { throw CheckpointError(file: file, location: name, "expected an object with dtype, shape and data_offsets") }
+    private static func describe(_ name: String, _ value: HeaderJSON, file: String) throws(CheckpointError) -> (
+        name: String, dtype: SafeTensorsDType, shape: [Int], begin: Int, end: Int
+    ) {
+        guard case .object(let fields) = value else {
+            throw CheckpointError(file: file, location: name, "expected an object with dtype, shape and data_offsets")
+        }
         var dtypeText: String?, shapeValues: [HeaderJSON]?, offsetValues: [HeaderJSON]?
         for (key, field) in fields {
             switch (key, field) {
@@ -144,22 +166,31 @@ public struct SafeTensors: Sendable {
             throw CheckpointError(file: file, location: name, "expected dtype, shape and data_offsets")
         }
         guard let dtype = SafeTensorsDType(rawValue: dtypeText) else {
-            throw CheckpointError(file: file, location: name, "unsupported dtype \(dtypeText) (expected one of \(SafeTensorsDType.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw CheckpointError(
+                file: file, location: name,
+                "unsupported dtype \(dtypeText) (expected one of \(SafeTensorsDType.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         var shape: [Int] = [], count = 1
         for item in shapeValues {
-            guard case .integer(let length) = item, length >= 0 else { throw CheckpointError(file: file, location: name, "shape must hold non-negative integers") }
+            guard case .integer(let length) = item, length >= 0 else {
+                throw CheckpointError(file: file, location: name, "shape must hold non-negative integers")
+            }
             let (product, overflow) = count.multipliedReportingOverflow(by: length)
-            guard !overflow else { throw CheckpointError(file: file, location: name, "shape \(shapeValues.count) dimensions overflow the element count") }
+            guard !overflow else {
+                throw CheckpointError(file: file, location: name, "shape \(shapeValues.count) dimensions overflow the element count")
+            }
             shape.append(length)
             count = product
         }
-        guard offsetValues.count == 2, case .integer(let begin) = offsetValues[0], case .integer(let end) = offsetValues[1], begin >= 0, begin <= end else {
+        guard offsetValues.count == 2, case .integer(let begin) = offsetValues[0], case .integer(let end) = offsetValues[1], begin >= 0, begin <= end
+        else {
             throw CheckpointError(file: file, location: name, "data_offsets must be [begin, end] with 0 ≤ begin ≤ end")
         }
         let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.size)
         guard !overflow, end - begin == bytes else {
-            throw CheckpointError(file: file, location: name, "shape \(shape) of \(dtype.rawValue) needs \(overflow ? "too many" : "\(bytes)") bytes, data_offsets give \(end - begin)")
+            throw CheckpointError(
+                file: file, location: name,
+                "shape \(shape) of \(dtype.rawValue) needs \(overflow ? "too many" : "\(bytes)") bytes, data_offsets give \(end - begin)")
         }
         return (name, dtype, shape, begin, end)
     }
@@ -203,12 +234,16 @@ public struct SafeTensors: Sendable {
         var header = "{"
         var parts: [String] = []
         if !metadata.isEmpty {
-            parts.append("\"__metadata__\":{" + metadata.sorted { $0.key < $1.key }.map { "\(Self.quoted($0.key)):\(Self.quoted($0.value))" }.joined(separator: ",") + "}")
+            parts.append(
+                "\"__metadata__\":{"
+                    + metadata.sorted { $0.key < $1.key }.map { "\(Self.quoted($0.key)):\(Self.quoted($0.value))" }.joined(separator: ",") + "}")
         }
         var offset = 0
         for (name, entry) in ordered {
             let length = entry.tensor.scalarCount * entry.dtype.size
-            parts.append("\(Self.quoted(name)):{\"dtype\":\"\(entry.dtype.rawValue)\",\"shape\":[\(entry.tensor.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + length)]}")
+            parts.append(
+                "\(Self.quoted(name)):{\"dtype\":\"\(entry.dtype.rawValue)\",\"shape\":[\(entry.tensor.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + length)]}"
+            )
             offset += length
         }
         header += parts.joined(separator: ",") + "}"

@@ -23,7 +23,9 @@ public struct StateDictReport: Sendable, Equatable, CustomStringConvertible {
         if !missingKeys.isEmpty { parts.append("Missing key(s) in state_dict: \(missingKeys.map { "\"\($0)\"" }.joined(separator: ", "))") }
         if !unexpectedKeys.isEmpty { parts.append("Unexpected key(s) in state_dict: \(unexpectedKeys.map { "\"\($0)\"" }.joined(separator: ", "))") }
         for mismatch in shapeMismatches {
-            parts.append("size mismatch for \(mismatch.key): copying a param with shape \(mismatch.saved) from checkpoint, the shape in current model is \(mismatch.model)")
+            parts.append(
+                "size mismatch for \(mismatch.key): copying a param with shape \(mismatch.saved) from checkpoint, the shape in current model is \(mismatch.model)"
+            )
         }
         return parts.joined(separator: "; ")
     }
@@ -61,15 +63,27 @@ extension Module {
             for (name, parameter) in module.ownParameters {
                 let key = Self.joinKey(prefix, name)
                 known.insert(key)
-                guard let tensor = tensors[key] else { report.missingKeys.append(key); continue }
-                guard tensor.shape == parameter.shape else { report.shapeMismatches.append((key, tensor.shape, parameter.shape)); continue }
+                guard let tensor = tensors[key] else {
+                    report.missingKeys.append(key)
+                    continue
+                }
+                guard tensor.shape == parameter.shape else {
+                    report.shapeMismatches.append((key, tensor.shape, parameter.shape))
+                    continue
+                }
                 assignments.append { withoutGradients { parameter.value = tensor.detached() } }
             }
             for (name, buffer) in module.ownBuffers {
                 let key = Self.joinKey(prefix, name)
                 known.insert(key)
-                guard let tensor = tensors[key] else { report.missingKeys.append(key); continue }
-                guard tensor.shape == buffer.value.shape else { report.shapeMismatches.append((key, tensor.shape, buffer.value.shape)); continue }
+                guard let tensor = tensors[key] else {
+                    report.missingKeys.append(key)
+                    continue
+                }
+                guard tensor.shape == buffer.value.shape else {
+                    report.shapeMismatches.append((key, tensor.shape, buffer.value.shape))
+                    continue
+                }
                 assignments.append { buffer.value = tensor.detached() }
             }
         }

@@ -44,8 +44,10 @@ public struct PhiloxGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
         let blockIndex = position / 4
         if blockIndex != cachedBlockIndex {
             cachedBlock = Self.block(
-                counter: (UInt32(truncatingIfNeeded: blockIndex), UInt32(truncatingIfNeeded: blockIndex >> 32),
-                          UInt32(truncatingIfNeeded: stream), UInt32(truncatingIfNeeded: stream >> 32)),
+                counter: (
+                    UInt32(truncatingIfNeeded: blockIndex), UInt32(truncatingIfNeeded: blockIndex >> 32),
+                    UInt32(truncatingIfNeeded: stream), UInt32(truncatingIfNeeded: stream >> 32)
+                ),
                 key: (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32)))
             cachedBlockIndex = blockIndex
         }

@@ -26,8 +26,10 @@ extension Tensor {
         let (aShape, bShape) = (a.shape, b.shape)
         let chosen = zip3(mask, a.expanded(to: shape).detached(), b.expanded(to: shape).detached())
         return recording("where", value: chosen, inputs: [a, b]) { g in
-            [broadcastValues(g, mask, operation: "where") { $1 != 0 ? $0 : 0 }.sum(toShape: aShape),
-             broadcastValues(g, mask, operation: "where") { $1 != 0 ? 0 : $0 }.sum(toShape: bShape)]
+            [
+                broadcastValues(g, mask, operation: "where") { $1 != 0 ? $0 : 0 }.sum(toShape: aShape),
+                broadcastValues(g, mask, operation: "where") { $1 != 0 ? 0 : $0 }.sum(toShape: bShape),
+            ]
         }
     }
 

@@ -76,7 +76,10 @@ struct TensorFormatter {
         if value == 0 { return "0.0000e+00" }
         var exponent = Int(Double(Swift.abs(value)).log10Floor)
         var mantissa = Double(value) / pow10(exponent)
-        if Swift.abs((mantissa * 10_000).rounded()) >= 100_000 { exponent += 1; mantissa = Double(value) / pow10(exponent) }
+        if Swift.abs((mantissa * 10_000).rounded()) >= 100_000 {
+            exponent += 1
+            mantissa = Double(value) / pow10(exponent)
+        }
         let sign = exponent < 0 ? "-" : "+"
         let exponentDigits = String(Swift.abs(exponent))
         return formatFixed(Float(mantissa)) + "e" + sign + (exponentDigits.count < 2 ? "0" : "") + exponentDigits
@@ -92,8 +95,9 @@ struct TensorFormatter {
     func formatAxis(_ axis: Int, offset: Int, indent: String) -> String {
         let length = shape[axis]
         let stride = shape[(axis + 1)...].reduce(1, *)
-        let shown: [Int?] = summarize && length > 2 * Self.edgeItems
-            ? Array(0..<Self.edgeItems).map { $0 } + [nil] + Array(length - Self.edgeItems ..< length).map { $0 }
+        let shown: [Int?] =
+            summarize && length > 2 * Self.edgeItems
+            ? Array(0..<Self.edgeItems).map { $0 } + [nil] + Array(length - Self.edgeItems..<length).map { $0 }
             : Array(0..<length).map { $0 }
         let isInnermost = axis == shape.count - 1
         let items: [String] = shown.map { index in
@@ -110,12 +114,18 @@ struct TensorFormatter {
     }
 }
 
-private extension Double {
+extension Double {
     /// ⌊log₁₀ x⌋ for positive finite x, by repeated scaling (exact for powers of ten).
-    var log10Floor: Double {
+    fileprivate var log10Floor: Double {
         var x = self, exponent = 0.0
-        while x >= 10 { x /= 10; exponent += 1 }
-        while x < 1 { x *= 10; exponent -= 1 }
+        while x >= 10 {
+            x /= 10
+            exponent += 1
+        }
+        while x < 1 {
+            x *= 10
+            exponent -= 1
+        }
         return exponent
     }
 }

@@ -61,8 +61,9 @@ extension Tensor {
     @inline(__always)
     mutating func updateValues(with other: Tensor, operation: String, _ body: (Float, Float) -> Float) {
         let shape = self.shape
-        precondition(Shape.broadcast(shape, other.shape, operation: operation) == shape,
-                     "\(operation): in-place update of a tensor of shape \(shape) with shape \(other.shape) would change its shape")
+        precondition(
+            Shape.broadcast(shape, other.shape, operation: operation) == shape,
+            "\(operation): in-place update of a tensor of shape \(shape) with shape \(other.shape) would change its shape")
         if !(node?.isLeaf ?? true) { node = nil }
         makeStorageUnique()
         let output = storage.base

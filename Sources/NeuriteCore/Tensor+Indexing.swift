@@ -8,8 +8,9 @@ extension Tensor {
     /// placed back into zeros of the input's shape.
     public func slice(axis: Int, _ range: Range<Int>, step: Int = 1) -> Tensor {
         let axis = Shape.normalize(axis: axis, rank: rank, operation: "slice")
-        precondition(range.lowerBound >= 0 && range.upperBound <= shape[axis],
-                     "slice: range \(range) out of bounds for axis \(axis) of length \(shape[axis]) in \(shape)")
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= shape[axis],
+            "slice: range \(range) out of bounds for axis \(axis) of length \(shape[axis]) in \(shape)")
         precondition(step > 0, "slice: step \(step) must be positive")
         var newShape = shape
         newShape[axis] = (range.count + step - 1) / step
@@ -40,8 +41,8 @@ extension Tensor {
         precondition(ranges.count <= rank, "subscript: \(ranges.count) ranges for shape \(shape)")
         var result = self
         for (axis, range) in ranges.enumerated() {
-            let resolved = range.relative(to: 0 ..< shape[axis])
-            if resolved != 0 ..< shape[axis] { result = result.slice(axis: axis, resolved) }
+            let resolved = range.relative(to: 0..<shape[axis])
+            if resolved != 0..<shape[axis] { result = result.slice(axis: axis, resolved) }
         }
         return result
     }
@@ -55,7 +56,7 @@ extension Tensor {
             let length = result.shape[0]
             let i = index < 0 ? index + length : index
             precondition(i >= 0 && i < length, "subscript: index \(index) out of range for length \(length) in \(shape)")
-            result = result.slice(axis: 0, i ..< i + 1).squeezed(axis: 0)
+            result = result.slice(axis: 0, i..<i + 1).squeezed(axis: 0)
         }
         return result
     }
@@ -101,8 +102,9 @@ extension Tensor {
     /// Derivative: the gradient added back into the gathered positions.
     public func gather(axis: Int, indices: Tensor) -> Tensor {
         let axis = Shape.normalize(axis: axis, rank: rank, operation: "gather")
-        precondition(indices.rank == rank && indices.shape.indices.allSatisfy { $0 == axis || indices.shape[$0] <= shape[$0] },
-                     "gather: index shape \(indices.shape) does not fit input shape \(shape) along axis \(axis)")
+        precondition(
+            indices.rank == rank && indices.shape.indices.allSatisfy { $0 == axis || indices.shape[$0] <= shape[$0] },
+            "gather: index shape \(indices.shape) does not fit input shape \(shape) along axis \(axis)")
         let sourceOffsets = gatherOffsets(axis: axis, indices: indices, operation: "gather")
         let value = Tensor(unsafeUninitializedShape: indices.shape) { output in
             for (position, offset) in sourceOffsets.enumerated() { output[position] = storage.base[offset] }

@@ -8,8 +8,9 @@ extension Tensor {
         let first = tensors[0].shape
         let axis = Shape.normalize(axis: axis, rank: first.count, operation: "concatenate")
         for tensor in tensors {
-            precondition(tensor.rank == first.count && tensor.shape.indices.allSatisfy { $0 == axis || tensor.shape[$0] == first[$0] },
-                         "concatenate: shapes \(tensors.map(\.shape)) differ outside axis \(axis)")
+            precondition(
+                tensor.rank == first.count && tensor.shape.indices.allSatisfy { $0 == axis || tensor.shape[$0] == first[$0] },
+                "concatenate: shapes \(tensors.map(\.shape)) differ outside axis \(axis)")
         }
         let lengths = tensors.map { $0.shape[axis] }
         var shape = first
@@ -42,12 +43,13 @@ extension Tensor {
     /// axis length (`torch.split` with a list).
     public func split(sizes: [Int], axis: Int = 0) -> [Tensor] {
         let resolved = Shape.normalize(axis: axis, rank: rank, operation: "split")
-        precondition(sizes.allSatisfy { $0 >= 0 } && sizes.reduce(0, +) == shape[resolved],
-                     "split: sizes \(sizes) do not add up to length \(shape[resolved]) of axis \(axis) in \(shape)")
+        precondition(
+            sizes.allSatisfy { $0 >= 0 } && sizes.reduce(0, +) == shape[resolved],
+            "split: sizes \(sizes) do not add up to length \(shape[resolved]) of axis \(axis) in \(shape)")
         var start = 0
         return sizes.map { size in
             defer { start += size }
-            return slice(axis: resolved, start ..< start + size)
+            return slice(axis: resolved, start..<start + size)
         }
     }
 

@@ -36,12 +36,18 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
     guard Tensor.isRecording(a, b) else { return value }
     let (needsA, needsB) = (a.activeNode != nil, b.activeNode != nil)
     return Tensor.recording("matmul", value: value, inputs: [a, b]) { g in
-        let gradientA = !needsA ? nil : transposeA
-            ? Tensor.matrixProduct(y, g, transposeA: transposeB, transposeB: true)      // op(B)·Gᵀ
-            : Tensor.matrixProduct(g, y, transposeA: false, transposeB: !transposeB)    // G·op(B)ᵀ
-        let gradientB = !needsB ? nil : transposeB
-            ? Tensor.matrixProduct(g, x, transposeA: true, transposeB: transposeA)      // Gᵀ·op(A)
-            : Tensor.matrixProduct(x, g, transposeA: !transposeA, transposeB: false)    // op(A)ᵀ·G
+        let gradientA =
+            !needsA
+            ? nil
+            : transposeA
+                ? Tensor.matrixProduct(y, g, transposeA: transposeB, transposeB: true)  // op(B)·Gᵀ
+                : Tensor.matrixProduct(g, y, transposeA: false, transposeB: !transposeB)  // G·op(B)ᵀ
+        let gradientB =
+            !needsB
+            ? nil
+            : transposeB
+                ? Tensor.matrixProduct(g, x, transposeA: true, transposeB: transposeA)  // Gᵀ·op(A)
+                : Tensor.matrixProduct(x, g, transposeA: !transposeA, transposeB: false)  // op(A)ᵀ·G
         return [gradientA?.sum(toShape: x.shape), gradientB?.sum(toShape: y.shape)]
     }
 }
@@ -54,13 +60,15 @@ extension Tensor {
         let (bRows, bColumns) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
         let (m, k) = transposeA ? (aColumns, aRows) : (aRows, aColumns)
         let (k2, n) = transposeB ? (bColumns, bRows) : (bRows, bColumns)
-        precondition(k == k2, "matmul: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : ""): inner dimensions \(k) and \(k2) differ")
+        precondition(
+            k == k2, "matmul: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : ""): inner dimensions \(k) and \(k2) differ")
         if a.rank == 2 && b.rank == 2 {
             // Plain matrices: no batch bookkeeping (this is the per-layer path of every network).
             return Tensor(unsafeUninitializedShape: [m, n]) { output in
-                Gemm.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                              alpha: 1, a: a.storage.base, lda: aColumns, b: b.storage.base, ldb: bColumns,
-                              beta: 0, c: output.baseAddress!, ldc: n)
+                Gemm.multiply(
+                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                    alpha: 1, a: a.storage.base, lda: aColumns, b: b.storage.base, ldb: bColumns,
+                    beta: 0, c: output.baseAddress!, ldc: n)
             }
         }
         let aBatch = Array(a.shape.dropLast(2)), bBatch = Array(b.shape.dropLast(2))

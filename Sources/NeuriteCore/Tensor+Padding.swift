@@ -60,7 +60,9 @@ extension Tensor {
     ///   (reflect: width < length; symmetric: width ≤ length).
     public func padded(_ widths: [(before: Int, after: Int)], mode: PaddingMode = .zeros) -> Tensor {
         precondition(widths.count <= rank, "padded: \(widths.count) padding pairs for a tensor of shape \(shape)")
-        precondition(widths.allSatisfy { $0.before >= 0 && $0.after >= 0 }, "padded: negative padding in \(widths.map { [$0.before, $0.after] }) for shape \(shape)")
+        precondition(
+            widths.allSatisfy { $0.before >= 0 && $0.after >= 0 },
+            "padded: negative padding in \(widths.map { [$0.before, $0.after] }) for shape \(shape)")
         let firstPadded = rank - widths.count
         for (offset, width) in widths.enumerated() {
             if let problem = mode.problem(before: width.before, after: width.after, length: shape[firstPadded + offset]) {
@@ -134,7 +136,10 @@ struct PaddingWalk {
                 var inputRow: Int? = o * outerStride
                 for (axis, counter) in counters.enumerated() {
                     let source = middle[axis][counter]
-                    if source < 0 { inputRow = nil; break }
+                    if source < 0 {
+                        inputRow = nil
+                        break
+                    }
                     inputRow! += source * inputStrides[firstPadded + axis]
                 }
                 body(outputRow * rowLength, inputRow)

@@ -68,8 +68,9 @@ extension Tensor {
     /// broadcast operand is exactly this.
     public func sum(toShape target: [Int]) -> Tensor {
         if target == shape { return self }
-        precondition(target.count <= rank && Shape.broadcast(target, shape, operation: "sum(toShape:)") == shape,
-                     "sum(toShape:): shape \(shape) is not a broadcast of \(target)")
+        precondition(
+            target.count <= rank && Shape.broadcast(target, shape, operation: "sum(toShape:)") == shape,
+            "sum(toShape:): shape \(shape) is not a broadcast of \(target)")
         let offset = rank - target.count
         let axes = shape.indices.filter { $0 < offset || (target[$0 - offset] == 1 && shape[$0] != 1) }
         return sum(axes: axes, keepDims: true).reshaped(target)

@@ -73,8 +73,9 @@ extension Tensor {
         let value = Tensor(unsafeUninitializedShape: newShape) { output in
             if swapsLastTwo {
                 // A (batched) matrix transpose: tiled, far faster than a strided walk.
-                Elementwise.transposeMatrices(storage.base, count: shape.dropLast(2).reduce(1, *),
-                                              rows: shape[rank - 2], columns: shape[rank - 1], into: output.baseAddress!)
+                Elementwise.transposeMatrices(
+                    storage.base, count: shape.dropLast(2).reduce(1, *),
+                    rows: shape[rank - 2], columns: shape[rank - 1], into: output.baseAddress!)
             } else {
                 Elementwise.stridedCopy(storage.base, strides: order.map { strides[$0] }, shape: newShape, into: output.baseAddress!)
             }
@@ -104,10 +105,12 @@ extension Tensor {
     /// Copies. Derivative: the gradient summed back to the original shape.
     public func expanded(to newShape: [Int]) -> Tensor {
         if newShape == shape { return self }
-        precondition(newShape.count >= rank && Shape.broadcast(shape, newShape, operation: "expand") == newShape,
-                     "expand: shape \(shape) cannot be expanded to \(newShape)")
+        precondition(
+            newShape.count >= rank && Shape.broadcast(shape, newShape, operation: "expand") == newShape,
+            "expand: shape \(shape) cannot be expanded to \(newShape)")
         let value = Tensor(unsafeUninitializedShape: newShape) { output in
-            Elementwise.stridedCopy(storage.base, strides: Shape.broadcastStrides(of: shape, to: newShape), shape: newShape, into: output.baseAddress!)
+            Elementwise.stridedCopy(
+                storage.base, strides: Shape.broadcastStrides(of: shape, to: newShape), shape: newShape, into: output.baseAddress!)
         }
         let inputShape = shape
         return Tensor.recording("expand", value: value, inputs: [self]) { g in [g.sum(toShape: inputShape)] }

@@ -17,14 +17,17 @@ extension Tensor {
         let dilation = dilation ?? Array(repeating: 1, count: size.count)
         let k = size.count
         precondition(k >= 1 && k <= rank, "slidingWindows: window \(size) for a tensor of shape \(shape)")
-        precondition(strides.count == k && dilation.count == k,
-                     "slidingWindows: window \(size), strides \(strides) and dilation \(dilation) must have one value per windowed axis")
-        precondition((size + strides + dilation).allSatisfy { $0 > 0 },
-                     "slidingWindows: window \(size), strides \(strides) and dilation \(dilation) must be positive")
+        precondition(
+            strides.count == k && dilation.count == k,
+            "slidingWindows: window \(size), strides \(strides) and dilation \(dilation) must have one value per windowed axis")
+        precondition(
+            (size + strides + dilation).allSatisfy { $0 > 0 },
+            "slidingWindows: window \(size), strides \(strides) and dilation \(dilation) must be positive")
         let windowed = Array(shape.suffix(k))
         let spans = (0..<k).map { dilation[$0] * (size[$0] - 1) + 1 }
-        precondition(zip(spans, windowed).allSatisfy { $0 <= $1 },
-                     "slidingWindows: window \(size) with dilation \(dilation) spans \(spans), larger than the input's \(windowed) (shape \(shape))")
+        precondition(
+            zip(spans, windowed).allSatisfy { $0 <= $1 },
+            "slidingWindows: window \(size) with dilation \(dilation) spans \(spans), larger than the input's \(windowed) (shape \(shape))")
         let counts = (0..<k).map { (windowed[$0] - spans[$0]) / strides[$0] + 1 }
         let leading = rank - k
         let own = contiguousStrides(of: shape)

@@ -1,9 +1,9 @@
 import NeuriteCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// How rotation samples the source image.
@@ -83,7 +83,8 @@ public enum ImageOps {
     /// One image `[C, H, W]` at a time.
     public static func adjustContrast(_ image: Tensor, factor: Float) -> Tensor {
         precondition(image.rank == 3, "adjustContrast: expected one image [C, H, W], got \(image.shape)")
-        let gray = image.shape[0] == 3
+        let gray =
+            image.shape[0] == 3
             ? image[0] * 0.2989 + image[1] * 0.587 + image[2] * 0.114
             : image.mean(axis: 0)
         return clamp(image * factor + gray.mean() * (1 - factor), min: 0, max: 1)

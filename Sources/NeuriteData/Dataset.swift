@@ -27,8 +27,9 @@ public struct TensorDataset: Dataset {
 
     /// - Precondition: both tensors have the same length along axis 0.
     public init(inputs: Tensor, targets: Tensor) {
-        precondition(inputs.rank >= 1 && targets.rank >= 1 && inputs.shape[0] == targets.shape[0],
-                     "TensorDataset: inputs \(inputs.shape) and targets \(targets.shape) differ in sample count")
+        precondition(
+            inputs.rank >= 1 && targets.rank >= 1 && inputs.shape[0] == targets.shape[0],
+            "TensorDataset: inputs \(inputs.shape) and targets \(targets.shape) differ in sample count")
         self.inputs = inputs.detached()
         self.targets = targets.detached()
     }

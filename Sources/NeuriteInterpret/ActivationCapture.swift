@@ -92,7 +92,9 @@ extension Module {
 
     /// The examples of `data` on which a hidden unit responds most, strongest first: the unit's
     /// output (averaged over positions for `[N, C, …]` outputs) for every example, the top `count`.
-    public func topActivatingExamples(layer: String, unit: Int, in data: any Dataset, count: Int = 16, batchSize: Int = 256) -> [(index: Int, activation: Float)] {
+    public func topActivatingExamples(layer: String, unit: Int, in data: any Dataset, count: Int = 16, batchSize: Int = 256) -> [(
+        index: Int, activation: Float
+    )] {
         var scores: [(index: Int, activation: Float)] = []
         for start in stride(from: 0, to: data.count, by: batchSize) {
             let batch = data.batch(at: Array(start..<min(data.count, start + batchSize)))
@@ -100,7 +102,9 @@ extension Module {
                 preconditionFailure("topActivatingExamples: layer '\(layer)' did not run")
             }
             let units = unitActivations(output)
-            precondition((0..<units.units).contains(unit), "topActivatingExamples: unit \(unit) is out of range for layer '\(layer)' with outputs \(output.shape)")
+            precondition(
+                (0..<units.units).contains(unit),
+                "topActivatingExamples: unit \(unit) is out of range for layer '\(layer)' with outputs \(output.shape)")
             for row in 0..<units.rows { scores.append((start + row, units.values[row * units.units + unit])) }
         }
         return Array(scores.sorted { $0.activation > $1.activation || ($0.activation == $1.activation && $0.index < $1.index) }.prefix(count))
@@ -144,7 +148,8 @@ struct StatisticsAccumulator {
     }
 
     func statistics(name: String, type: String) -> LayerStatistics {
-        LayerStatistics(name: name, type: type, mean: mean, variance: count > 0 ? squaredDeviations / count : 0,
-                        unitCount: everPositive.count, deadUnits: everPositive.indices.filter { !everPositive[$0] })
+        LayerStatistics(
+            name: name, type: type, mean: mean, variance: count > 0 ? squaredDeviations / count : 0,
+            unitCount: everPositive.count, deadUnits: everPositive.indices.filter { !everPositive[$0] })
     }
 }

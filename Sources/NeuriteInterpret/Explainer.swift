@@ -65,18 +65,22 @@ public struct Explainer {
     /// The output column explained for each example, given the model's `outputs` for them.
     func columns(for target: AttributionTarget, outputs: Tensor, inputShape: [Int], operation: String) -> [Int]? {
         let count = inputShape[0]
-        precondition(outputs.rank >= 1 && outputs.shape[0] == count,
-                     "\(operation): the model returned outputs \(outputs.shape) for inputs \(inputShape); expected one row per example")
-        precondition(outputs.rank <= 2, "\(operation): outputs \(outputs.shape) have more than two axes; explain a function that returns [N] or [N, C]")
+        precondition(
+            outputs.rank >= 1 && outputs.shape[0] == count,
+            "\(operation): the model returned outputs \(outputs.shape) for inputs \(inputShape); expected one row per example")
+        precondition(
+            outputs.rank <= 2, "\(operation): outputs \(outputs.shape) have more than two axes; explain a function that returns [N] or [N, C]")
         let width = outputs.rank == 2 ? outputs.shape[1] : 1
         switch target {
         case .scalar:
-            precondition(width == 1, "\(operation): target .scalar needs one output per example, the model returns \(outputs.shape); pass a class index")
+            precondition(
+                width == 1, "\(operation): target .scalar needs one output per example, the model returns \(outputs.shape); pass a class index")
             return nil
         case .predicted:
             return outputs.rank == 2 ? outputs.argmax(axis: 1).scalars.map { Int($0) } : nil
         case .index(let column):
-            precondition(outputs.rank == 2 && (0..<width).contains(column), "\(operation): target \(column) is out of range for outputs \(outputs.shape)")
+            precondition(
+                outputs.rank == 2 && (0..<width).contains(column), "\(operation): target \(column) is out of range for outputs \(outputs.shape)")
             return Array(repeating: column, count: count)
         case .indices(let columns):
             precondition(columns.count == count, "\(operation): \(columns.count) targets for \(count) examples")

@@ -15,7 +15,10 @@ public struct ExplanationPanel {
     public let note: String?
 
     public init(title: String, attribution: Tensor, signed: Bool, note: String? = nil) {
-        self.title = title; self.attribution = attribution; self.signed = signed; self.note = note
+        self.title = title
+        self.attribution = attribution
+        self.signed = signed
+        self.note = note
     }
 }
 
@@ -45,11 +48,14 @@ public enum ExplanationPicture {
         canvas.centeredText(caption, x: cell / 2, y: top + 20 + mapHeight)
         for (index, panel) in panels.enumerated() {
             let values = plane(panel.attribution).values
-            precondition(values.count == pixels.count, "ExplanationPicture: panel '\(panel.title)' has \(panel.attribution.shape) for an input of \(input.shape)")
+            precondition(
+                values.count == pixels.count,
+                "ExplanationPicture: panel '\(panel.title)' has \(panel.attribution.shape) for an input of \(input.shape)")
             let left = cell * (index + 1)
             canvas.centeredText(panel.title, x: left + cell / 2, y: top)
-            Charts.drawHeatMap(values, height: height, width: width, signed: panel.signed, scale: ColorMap.robustScale(values),
-                               background: pixels, into: &canvas, x: left + (cell - mapWidth) / 2, y: top + 14, zoom: zoom)
+            Charts.drawHeatMap(
+                values, height: height, width: width, signed: panel.signed, scale: ColorMap.robustScale(values),
+                background: pixels, into: &canvas, x: left + (cell - mapWidth) / 2, y: top + 14, zoom: zoom)
             if let note = panel.note { canvas.centeredText(note, x: left + cell / 2, y: top + 20 + mapHeight) }
         }
         let legendY = top + mapHeight + 40
@@ -64,7 +70,8 @@ public enum ExplanationPicture {
     /// The weights of the first `units` units of a dense layer reading images, each drawn as an
     /// image (blue negative, red positive, scaled per unit): the patterns the units look for.
     public static func firstLayerWeights(_ layer: Dense, height: Int, width: Int, units: Int = 32) -> Canvas {
-        precondition(layer.inFeatures == height * width, "firstLayerWeights: a layer with \(layer.inFeatures) inputs cannot read \(height)×\(width) images")
+        precondition(
+            layer.inFeatures == height * width, "firstLayerWeights: a layer with \(layer.inFeatures) inputs cannot read \(height)×\(width) images")
         let shown = min(units, layer.outFeatures)
         let weights = layer.weight.value.scalars
         let maps = (0..<shown).map { Array(weights[($0 * layer.inFeatures)..<(($0 + 1) * layer.inFeatures)]) }

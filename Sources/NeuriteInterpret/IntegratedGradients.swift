@@ -14,8 +14,9 @@ public enum Baseline {
         case .zeros: return Tensor.zeros(inputs.shape)
         case .constant(let value): return Tensor.full(inputs.shape, value: value)
         case .tensor(let baseline):
-            precondition(baseline.shape == inputs.shape || baseline.shape == [1] + inputs.shape.dropFirst(),
-                         "integratedGradients: baseline \(baseline.shape) fits neither the inputs \(inputs.shape) nor one example")
+            precondition(
+                baseline.shape == inputs.shape || baseline.shape == [1] + inputs.shape.dropFirst(),
+                "integratedGradients: baseline \(baseline.shape) fits neither the inputs \(inputs.shape) nor one example")
             return baseline.detached().expanded(to: inputs.shape)
         }
     }

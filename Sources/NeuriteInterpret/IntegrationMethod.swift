@@ -23,8 +23,9 @@ public enum IntegrationMethod: String, Sendable, CaseIterable {
     ///
     /// - Precondition: `count ≥ 1` (`≥ 2` for the trapezoid rule).
     public func points(count: Int) -> (alphas: [Float], weights: [Float]) {
-        precondition(count >= (self == .riemannTrapezoid ? 2 : 1),
-                     "integratedGradients: \(count) steps are too few for \(rawValue)")
+        precondition(
+            count >= (self == .riemannTrapezoid ? 2 : 1),
+            "integratedGradients: \(count) steps are too few for \(rawValue)")
         let n = Float(count)
         func linspace(_ start: Double, _ end: Double) -> [Float] { Tensor.linspace(Float(start), Float(end), count: count).scalars }
         let uniform = [Float](repeating: 1 / n, count: count)

@@ -26,8 +26,9 @@ extension Explainer {
         let columns = columns(for: target, outputs: clean, inputShape: inputs.shape, operation: "occlusion")
         let sampleShape = Array(inputs.shape.dropFirst())
         let strides = strides ?? [Int](repeating: 1, count: sampleShape.count)
-        precondition(window.count == sampleShape.count && strides.count == sampleShape.count,
-                     "occlusion: window \(window) and strides \(strides) need one length per axis of an example \(sampleShape)")
+        precondition(
+            window.count == sampleShape.count && strides.count == sampleShape.count,
+            "occlusion: window \(window) and strides \(strides) need one length per axis of an example \(sampleShape)")
         for axis in sampleShape.indices {
             precondition((1...sampleShape[axis]).contains(window[axis]), "occlusion: window \(window) does not fit an example \(sampleShape)")
             precondition(strides[axis] >= 1, "occlusion: strides \(strides) must be positive")

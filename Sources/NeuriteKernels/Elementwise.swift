@@ -71,9 +71,13 @@ public enum Elementwise {
             let x = a + offsets[0], y = b + offsets[1], out = output + position
             switch (innerStrides[0], innerStrides[1]) {
             case (1, 1): for j in 0..<n { out[j] = body(x[j], y[j]) }
-            case (1, 0): let v = y.pointee; for j in 0..<n { out[j] = body(x[j], v) }
-            case (0, 1): let v = x.pointee; for j in 0..<n { out[j] = body(v, y[j]) }
-            case let (sx, sy): for j in 0..<n { out[j] = body(x[j * sx], y[j * sy]) }
+            case (1, 0):
+                let v = y.pointee
+                for j in 0..<n { out[j] = body(x[j], v) }
+            case (0, 1):
+                let v = x.pointee
+                for j in 0..<n { out[j] = body(v, y[j]) }
+            case (let sx, let sy): for j in 0..<n { out[j] = body(x[j * sx], y[j * sy]) }
             }
             position += n
         }

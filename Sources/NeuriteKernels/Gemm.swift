@@ -19,8 +19,8 @@ import CNeuriteSIMD
 /// order in blocks of `KC` with the same arithmetic wherever its tile falls, so the result is the
 /// same bit for bit for any thread count. The path (packed or not) depends on the shape only.
 public enum Gemm {
-    static let rowTile = NEURITE_GEMM_MR      // 6
-    static let columnTile = NEURITE_GEMM_NR   // 16
+    static let rowTile = NEURITE_GEMM_MR  // 6
+    static let columnTile = NEURITE_GEMM_NR  // 16
     /// Depth of a packed block: a `KC × 16` panel of B is 16 KiB, half the L1 cache.
     static let depthBlock = 256
     /// Rows of A per packed block (a multiple of 6): 144 × 256 floats = 144 KiB, within L2.
@@ -53,8 +53,9 @@ public enum Gemm {
         // streams (and keeps in its own cache) half of B.
         let threshold = m <= skinnyRows ? skinnyParallelThreshold : parallelThreshold
         let threads = m * n * k < threshold ? 1 : max(threads, 1)
-        let problem = Problem(transposeA: transposeA, transposeB: transposeB, k: k, alpha: alpha,
-                              a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, simd: simd)
+        let problem = Problem(
+            transposeA: transposeA, transposeB: transposeB, k: k, alpha: alpha,
+            a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, simd: simd)
         if m <= skinnyRows {
             // Few rows: split the columns.
             forEachPart(of: n, parts: threads, multiple: 8) { columns in
@@ -83,7 +84,7 @@ public enum Gemm {
         let length = roundUp((count + parts - 1) / parts, multiple)
         let pieces = (count + length - 1) / length
         Parallel.forEachRange(pieces, threads: pieces) { range in
-            for piece in range { body(piece * length ..< min(count, (piece + 1) * length)) }
+            for piece in range { body(piece * length..<min(count, (piece + 1) * length)) }
         }
     }
 
@@ -115,8 +116,9 @@ public enum Gemm {
                         for panel in 0..<panels {
                             let column = columnStart + panel * columnTile
                             let origin = transposeB ? b + column * ldb + depthStart : b + depthStart * ldb + column
-                            packB(origin, ldb, transposeB ? 1 : 0, depth, min(columnTile, width - panel * columnTile),
-                                  packedB + panel * depth * columnTile)
+                            packB(
+                                origin, ldb, transposeB ? 1 : 0, depth, min(columnTile, width - panel * columnTile),
+                                packedB + panel * depth * columnTile)
                         }
                         for rowStart in stride(from: rows.lowerBound, to: rows.upperBound, by: rowBlock) {
                             let blockRows = min(rowBlock, rows.upperBound - rowStart)
@@ -126,7 +128,7 @@ public enum Gemm {
                                 let column = columnStart + panel * columnTile
                                 let panelColumns = min(columnTile, columnStart + width - column)
                                 let bPanel = packedB + panel * depth * columnTile
-                                for rowPanel in 0 ..< (blockRows + rowTile - 1) / rowTile {
+                                for rowPanel in 0..<(blockRows + rowTile - 1) / rowTile {
                                     let row = rowStart + rowPanel * rowTile
                                     let panelRows = min(rowTile, rowStart + blockRows - row)
                                     let aPanel = packedA + rowPanel * depth * rowTile

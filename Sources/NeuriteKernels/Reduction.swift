@@ -106,8 +106,14 @@ public enum Reduction {
                 if !best.isNaN {
                     for k in 1..<length {
                         let value = base[k * inner]
-                        if value.isNaN { bestIndex = k; break }
-                        if isBetter(value, best) { best = value; bestIndex = k }
+                        if value.isNaN {
+                            bestIndex = k
+                            break
+                        }
+                        if isBetter(value, best) {
+                            best = value
+                            bestIndex = k
+                        }
                     }
                 }
                 output[o * inner + i] = bestIndex

@@ -4,7 +4,10 @@ import Synchronization
 /// them per call would map fresh pages from the system each time, whose faults cost more than a
 /// small product itself.
 enum ScratchBuffers {
-    private struct Entry { let pointer: UnsafeMutablePointer<Float>; let capacity: Int }
+    private struct Entry {
+        let pointer: UnsafeMutablePointer<Float>
+        let capacity: Int
+    }
     private static let free = Mutex<[UncheckedSendable<Entry>]>([])
     /// Buffers kept for reuse at most (enough for every thread's A and B panels).
     private static let keep = 16

@@ -18,7 +18,8 @@ public struct StridedLayout: Sendable {
         for axis in shape.indices where shape[axis] != 1 {
             let size = shape[axis]
             if let last = dims.last,
-               operandStrides.indices.allSatisfy({ strides[$0].last! == operandStrides[$0][axis] * size }) {
+                operandStrides.indices.allSatisfy({ strides[$0].last! == operandStrides[$0][axis] * size })
+            {
                 dims[dims.count - 1] = last * size
                 for op in operandStrides.indices { strides[op][strides[op].count - 1] = operandStrides[op][axis] }
             } else {

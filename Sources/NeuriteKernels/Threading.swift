@@ -1,10 +1,11 @@
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// How many threads Neurite's kernels use.
@@ -33,7 +34,8 @@ public enum Threading {
     /// `NEURITE_NUM_THREADS` if it is a positive integer, else the online processor count.
     public static func defaultThreadCount() -> Int {
         if let text = getenv("NEURITE_NUM_THREADS").map({ String(cString: $0) }),
-           let value = Int(text.filter { !$0.isWhitespace }), value > 0 {
+            let value = Int(text.filter { !$0.isWhitespace }), value > 0
+        {
             return value
         }
         return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
@@ -55,11 +57,11 @@ public enum Parallel {
             return
         }
         let ran = WorkerPool.shared.run(taskCount: workers, threads: workers) { worker in
-            body(count * worker / workers ..< count * (worker + 1) / workers)
+            body(count * worker / workers..<count * (worker + 1) / workers)
         }
         if !ran {
             // The pool is busy (a nested call, or another thread's): run here, in order.
-            for worker in 0..<workers { body(count * worker / workers ..< count * (worker + 1) / workers) }
+            for worker in 0..<workers { body(count * worker / workers..<count * (worker + 1) / workers) }
         }
     }
 }

@@ -1,12 +1,13 @@
 import CNeuriteSIMD
 import Dispatch
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The threads that run the tasks of a `Parallel` call together with the calling thread.
@@ -101,13 +102,17 @@ final class WorkerPool: @unchecked Sendable {
             let context = Unmanaged.passRetained(self).toOpaque()
             var thread = pthread_t()
             #if canImport(Darwin)
-            let status = pthread_create(&thread, nil, { context in
-                Unmanaged<WorkerPool>.fromOpaque(context).takeRetainedValue().workerLoop()
-            }, context)
+                let status = pthread_create(
+                    &thread, nil,
+                    { context in
+                        Unmanaged<WorkerPool>.fromOpaque(context).takeRetainedValue().workerLoop()
+                    }, context)
             #else
-            let status = pthread_create(&thread, nil, { context in
-                Unmanaged<WorkerPool>.fromOpaque(context!).takeRetainedValue().workerLoop()
-            }, context)
+                let status = pthread_create(
+                    &thread, nil,
+                    { context in
+                        Unmanaged<WorkerPool>.fromOpaque(context!).takeRetainedValue().workerLoop()
+                    }, context)
             #endif
             precondition(status == 0, "WorkerPool: cannot start a thread (error \(status))")
             pthread_detach(thread)
@@ -134,7 +139,10 @@ final class WorkerPool: @unchecked Sendable {
         var spins = 0
         while generation.load(ordering: .acquiring) == seen {
             spins += 1
-            if spins & 255 != 0 { neurite_cpu_relax(); continue }
+            if spins & 255 != 0 {
+                neurite_cpu_relax()
+                continue
+            }
             if DispatchTime.now().uptimeNanoseconds - start < Self.spinWindow { continue }
             pthread_mutex_lock(lock)
             sleepers += 1

@@ -128,8 +128,9 @@ private func negativeLogLikelihood(
     rows: Tensor, classIndices: Tensor, expectedTargetShape: [Int], weights: Tensor?, ignoreIndex: Int,
     labelSmoothing: Float, reduction: LossReduction, operation: String
 ) -> Tensor {
-    precondition(classIndices.shape == expectedTargetShape,
-                 "\(operation): targets of shape \(classIndices.shape) for logits giving \(expectedTargetShape)")
+    precondition(
+        classIndices.shape == expectedTargetShape,
+        "\(operation): targets of shape \(classIndices.shape) for logits giving \(expectedTargetShape)")
     precondition((0...1).contains(labelSmoothing), "\(operation): label smoothing \(labelSmoothing) is not in [0, 1]")
     let classes = rows.shape[1]
     if let weights {
@@ -140,8 +141,9 @@ private func negativeLogLikelihood(
     for raw in classIndices.scalars {
         let index = Int(exactly: raw)
         let ignored = index == ignoreIndex
-        precondition(ignored || (index.map { (0..<classes).contains($0) } ?? false),
-                     "\(operation): target \(raw) is not a class index in 0..<\(classes) (nor ignoreIndex \(ignoreIndex))")
+        precondition(
+            ignored || (index.map { (0..<classes).contains($0) } ?? false),
+            "\(operation): target \(raw) is not a class index in 0..<\(classes) (nor ignoreIndex \(ignoreIndex))")
         indices.append(ignored ? 0 : raw)
         kept.append(ignored ? 0 : 1)
     }

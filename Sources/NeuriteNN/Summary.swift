@@ -67,7 +67,10 @@ extension Module {
         var value = Double(count)
         var unit = 0
         let units = ["B", "KB", "MB", "GB"]
-        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
         let hundredths = Int((value * 100).rounded())
         let fraction = hundredths % 100
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) \(units[unit])"

@@ -37,8 +37,9 @@ public final class Adagrad: StatefulOptimizer<AdagradState> {
         public func validate() throws(OptimizerConfigurationError) {
             try OptimizerConfigurationError.require(learningRate >= 0, "Adagrad: learning rate \(learningRate) is negative")
             try OptimizerConfigurationError.require(weightDecay >= 0, "Adagrad: weight decay \(weightDecay) is negative")
-            try OptimizerConfigurationError.require(learningRateDecay >= 0 && initialAccumulatorValue >= 0 && epsilon >= 0,
-                                                    "Adagrad: learning-rate decay, initial accumulator and epsilon must not be negative")
+            try OptimizerConfigurationError.require(
+                learningRateDecay >= 0 && initialAccumulatorValue >= 0 && epsilon >= 0,
+                "Adagrad: learning-rate decay, initial accumulator and epsilon must not be negative")
         }
     }
 
@@ -55,8 +56,11 @@ public final class Adagrad: StatefulOptimizer<AdagradState> {
         _ groups: [ParameterGroup], learningRate: Float = 1e-2, learningRateDecay: Float = 0,
         weightDecay: Float = 0, initialAccumulatorValue: Float = 0, epsilon: Float = 1e-10
     ) throws(OptimizerConfigurationError) {
-        try self.init(groups, settings: Settings(learningRate: learningRate, learningRateDecay: learningRateDecay, weightDecay: weightDecay,
-                                                 initialAccumulatorValue: initialAccumulatorValue, epsilon: epsilon))
+        try self.init(
+            groups,
+            settings: Settings(
+                learningRate: learningRate, learningRateDecay: learningRateDecay, weightDecay: weightDecay,
+                initialAccumulatorValue: initialAccumulatorValue, epsilon: epsilon))
     }
 
     /// One group holding `parameters`.
@@ -64,8 +68,9 @@ public final class Adagrad: StatefulOptimizer<AdagradState> {
         _ parameters: [Parameter], learningRate: Float = 1e-2, learningRateDecay: Float = 0,
         weightDecay: Float = 0, initialAccumulatorValue: Float = 0, epsilon: Float = 1e-10
     ) throws(OptimizerConfigurationError) {
-        try self.init([ParameterGroup(parameters)], learningRate: learningRate, learningRateDecay: learningRateDecay,
-                      weightDecay: weightDecay, initialAccumulatorValue: initialAccumulatorValue, epsilon: epsilon)
+        try self.init(
+            [ParameterGroup(parameters)], learningRate: learningRate, learningRateDecay: learningRateDecay,
+            weightDecay: weightDecay, initialAccumulatorValue: initialAccumulatorValue, epsilon: epsilon)
     }
 
     public override func update(_ parameter: Parameter, gradient: Tensor, group: Group, state: inout AdagradState) {

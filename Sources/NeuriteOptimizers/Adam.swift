@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NeuriteCore
 import NeuriteNN
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// What Adam remembers about a parameter, under PyTorch's names: the step count, the first and
 /// second moment estimates (`exp_avg`, `exp_avg_sq`) and, with AMSGrad, the running maximum of
@@ -64,7 +65,8 @@ public class Adam: StatefulOptimizer<AdamState> {
         public func validate() throws(OptimizerConfigurationError) {
             try OptimizerConfigurationError.require(learningRate >= 0, "\(name): learning rate \(learningRate) is negative")
             try OptimizerConfigurationError.require(weightDecay >= 0, "\(name): weight decay \(weightDecay) is negative")
-            try OptimizerConfigurationError.require((0..<1).contains(beta1) && (0..<1).contains(beta2), "\(name): betas (\(beta1), \(beta2)) must be in [0, 1)")
+            try OptimizerConfigurationError.require(
+                (0..<1).contains(beta1) && (0..<1).contains(beta2), "\(name): betas (\(beta1), \(beta2)) must be in [0, 1)")
             try OptimizerConfigurationError.require(epsilon >= 0, "\(name): epsilon \(epsilon) is negative")
         }
     }
@@ -82,8 +84,11 @@ public class Adam: StatefulOptimizer<AdamState> {
         _ groups: [ParameterGroup], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
         epsilon: Float = 1e-8, weightDecay: Float = 0, amsgrad: Bool = false
     ) throws(OptimizerConfigurationError) {
-        try self.init(groups, settings: Settings(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                                                 weightDecay: weightDecay, amsgrad: amsgrad))
+        try self.init(
+            groups,
+            settings: Settings(
+                learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                weightDecay: weightDecay, amsgrad: amsgrad))
     }
 
     /// One group holding `parameters`.
@@ -91,8 +96,9 @@ public class Adam: StatefulOptimizer<AdamState> {
         _ parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
         epsilon: Float = 1e-8, weightDecay: Float = 0, amsgrad: Bool = false
     ) throws(OptimizerConfigurationError) {
-        try self.init([ParameterGroup(parameters)], learningRate: learningRate, beta1: beta1, beta2: beta2,
-                      epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)
+        try self.init(
+            [ParameterGroup(parameters)], learningRate: learningRate, beta1: beta1, beta2: beta2,
+            epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)
     }
 
     public override func update(_ parameter: Parameter, gradient: Tensor, group: Group, state: inout AdamState) {
@@ -141,8 +147,11 @@ public final class AdamW: Adam {
         _ groups: [ParameterGroup], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
         epsilon: Float = 1e-8, weightDecay: Float = 0.01, amsgrad: Bool = false
     ) throws(OptimizerConfigurationError) {
-        try self.init(groups, settings: Settings(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                                                 weightDecay: weightDecay, amsgrad: amsgrad, decoupledWeightDecay: true))
+        try self.init(
+            groups,
+            settings: Settings(
+                learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                weightDecay: weightDecay, amsgrad: amsgrad, decoupledWeightDecay: true))
     }
 
     /// One group holding `parameters`.
@@ -150,7 +159,8 @@ public final class AdamW: Adam {
         _ parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
         epsilon: Float = 1e-8, weightDecay: Float = 0.01, amsgrad: Bool = false
     ) throws(OptimizerConfigurationError) {
-        try self.init([ParameterGroup(parameters)], learningRate: learningRate, beta1: beta1, beta2: beta2,
-                      epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)
+        try self.init(
+            [ParameterGroup(parameters)], learningRate: learningRate, beta1: beta1, beta2: beta2,
+            epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)
     }
 }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NeuriteCore
 import NeuriteNN
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Scales all gradients together so that their global norm is at most `maxNorm`
 /// (`torch.nn.utils.clip_grad_norm_`): `total = ‖(‖g₁‖, …, ‖gₖ‖)‖` in the `norm` (2 by default,

@@ -106,8 +106,14 @@ public struct OptimizerState: Codable, Equatable, Sendable {
     public struct Values: Codable, Equatable, Sendable {
         public let shape: [Int]
         public let scalars: [Float]
-        public init(_ tensor: Tensor) { shape = tensor.shape; scalars = tensor.scalars }
-        public init(shape: [Int], scalars: [Float]) { self.shape = shape; self.scalars = scalars }
+        public init(_ tensor: Tensor) {
+            shape = tensor.shape
+            scalars = tensor.scalars
+        }
+        public init(shape: [Int], scalars: [Float]) {
+            self.shape = shape
+            self.scalars = scalars
+        }
     }
 
     public var learningRates: [Float]

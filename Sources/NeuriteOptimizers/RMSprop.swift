@@ -67,8 +67,11 @@ public final class RMSprop: StatefulOptimizer<RMSpropState> {
         _ groups: [ParameterGroup], learningRate: Float = 1e-2, alpha: Float = 0.99, epsilon: Float = 1e-8,
         weightDecay: Float = 0, momentum: Float = 0, centered: Bool = false
     ) throws(OptimizerConfigurationError) {
-        try self.init(groups, settings: Settings(learningRate: learningRate, alpha: alpha, epsilon: epsilon, weightDecay: weightDecay,
-                                                 momentum: momentum, centered: centered))
+        try self.init(
+            groups,
+            settings: Settings(
+                learningRate: learningRate, alpha: alpha, epsilon: epsilon, weightDecay: weightDecay,
+                momentum: momentum, centered: centered))
     }
 
     /// One group holding `parameters`.
@@ -76,8 +79,9 @@ public final class RMSprop: StatefulOptimizer<RMSpropState> {
         _ parameters: [Parameter], learningRate: Float = 1e-2, alpha: Float = 0.99, epsilon: Float = 1e-8,
         weightDecay: Float = 0, momentum: Float = 0, centered: Bool = false
     ) throws(OptimizerConfigurationError) {
-        try self.init([ParameterGroup(parameters)], learningRate: learningRate, alpha: alpha, epsilon: epsilon,
-                      weightDecay: weightDecay, momentum: momentum, centered: centered)
+        try self.init(
+            [ParameterGroup(parameters)], learningRate: learningRate, alpha: alpha, epsilon: epsilon,
+            weightDecay: weightDecay, momentum: momentum, centered: centered)
     }
 
     public override func update(_ parameter: Parameter, gradient: Tensor, group: Group, state: inout RMSpropState) {

@@ -39,7 +39,8 @@ public final class SGD: StatefulOptimizer<SGDState> {
             try OptimizerConfigurationError.require(learningRate >= 0, "SGD: learning rate \(learningRate) is negative")
             try OptimizerConfigurationError.require(weightDecay >= 0, "SGD: weight decay \(weightDecay) is negative")
             try OptimizerConfigurationError.require(momentum >= 0, "SGD: momentum \(momentum) is negative")
-            try OptimizerConfigurationError.require(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum needs momentum > 0 and dampening 0")
+            try OptimizerConfigurationError.require(
+                !nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum needs momentum > 0 and dampening 0")
         }
     }
 
@@ -56,8 +57,11 @@ public final class SGD: StatefulOptimizer<SGDState> {
         _ groups: [ParameterGroup], learningRate: Float = 1e-3, momentum: Float = 0, dampening: Float = 0,
         weightDecay: Float = 0, nesterov: Bool = false
     ) throws(OptimizerConfigurationError) {
-        try self.init(groups, settings: Settings(learningRate: learningRate, momentum: momentum, dampening: dampening,
-                                                 weightDecay: weightDecay, nesterov: nesterov))
+        try self.init(
+            groups,
+            settings: Settings(
+                learningRate: learningRate, momentum: momentum, dampening: dampening,
+                weightDecay: weightDecay, nesterov: nesterov))
     }
 
     /// One group holding `parameters`.
@@ -65,8 +69,9 @@ public final class SGD: StatefulOptimizer<SGDState> {
         _ parameters: [Parameter], learningRate: Float = 1e-3, momentum: Float = 0, dampening: Float = 0,
         weightDecay: Float = 0, nesterov: Bool = false
     ) throws(OptimizerConfigurationError) {
-        try self.init([ParameterGroup(parameters)], learningRate: learningRate, momentum: momentum,
-                      dampening: dampening, weightDecay: weightDecay, nesterov: nesterov)
+        try self.init(
+            [ParameterGroup(parameters)], learningRate: learningRate, momentum: momentum,
+            dampening: dampening, weightDecay: weightDecay, nesterov: nesterov)
     }
 
     public override func update(_ parameter: Parameter, gradient: Tensor, group: Group, state: inout SGDState) {

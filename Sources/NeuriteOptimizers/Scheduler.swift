@@ -140,7 +140,10 @@ public final class ReduceOnPlateau {
     /// Continues from a saved state.
     public func load(_ state: State) throws(OptimizerStateError) {
         guard state.learningRates.count == optimizer.groups.count, state.badEpochs >= 0, state.cooldownLeft >= 0 else {
-            throw OptimizerStateError(message: "plateau state for \(state.learningRates.count) parameter groups (bad epochs \(state.badEpochs), cooldown \(state.cooldownLeft)) does not fit an optimizer with \(optimizer.groups.count)")
+            throw OptimizerStateError(
+                message:
+                    "plateau state for \(state.learningRates.count) parameter groups (bad epochs \(state.badEpochs), cooldown \(state.cooldownLeft)) does not fit an optimizer with \(optimizer.groups.count)"
+            )
         }
         best = state.best
         badEpochs = state.badEpochs

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// When a schedule is meant to advance.
@@ -160,12 +160,16 @@ public struct OneCycle: LearningRateSchedule {
         let initial = maxRate / divFactor, minimum = initial / finalDivFactor
         let total = Double(totalSteps)
         if threePhase {
-            return [(pctStart * total - 1, (initial, maxRate), (maxMomentum, baseMomentum)),
-                    (2 * pctStart * total - 2, (maxRate, initial), (baseMomentum, maxMomentum)),
-                    (total - 1, (initial, minimum), (maxMomentum, maxMomentum))]
+            return [
+                (pctStart * total - 1, (initial, maxRate), (maxMomentum, baseMomentum)),
+                (2 * pctStart * total - 2, (maxRate, initial), (baseMomentum, maxMomentum)),
+                (total - 1, (initial, minimum), (maxMomentum, maxMomentum)),
+            ]
         }
-        return [(pctStart * total - 1, (initial, maxRate), (maxMomentum, baseMomentum)),
-                (total - 1, (maxRate, minimum), (baseMomentum, maxMomentum))]
+        return [
+            (pctStart * total - 1, (initial, maxRate), (maxMomentum, baseMomentum)),
+            (total - 1, (maxRate, minimum), (baseMomentum, maxMomentum)),
+        ]
     }
 
     private func interpolate(_ from: Double, _ to: Double, _ fraction: Double) -> Double {

@@ -34,18 +34,24 @@ extension ParameterState {
         self.init()
         let known = Set(Self.tensorFields.map(\.name) + (Self.stepField == nil ? [] : [Self.stepName]))
         if let unknown = values.keys.sorted().first(where: { !known.contains($0) }) {
-            throw OptimizerStateError(message: "optimizer state '\(unknown)' of parameter \(index) is not one this optimizer keeps (\(known.sorted().joined(separator: ", ")))")
+            throw OptimizerStateError(
+                message:
+                    "optimizer state '\(unknown)' of parameter \(index) is not one this optimizer keeps (\(known.sorted().joined(separator: ", ")))")
         }
         for (name, field) in Self.tensorFields {
             guard let saved = values[name] else { continue }
             guard saved.shape == shape, saved.scalars.count == shape.reduce(1, *) else {
-                throw OptimizerStateError(message: "optimizer state '\(name)' of parameter \(index) has shape \(saved.shape) and \(saved.scalars.count) values, the parameter shape \(shape)")
+                throw OptimizerStateError(
+                    message:
+                        "optimizer state '\(name)' of parameter \(index) has shape \(saved.shape) and \(saved.scalars.count) values, the parameter shape \(shape)"
+                )
             }
             self[keyPath: field] = Tensor(saved.scalars, shape: shape)
         }
         if let stepField = Self.stepField, let saved = values[Self.stepName] {
             guard saved.scalars.count == 1, let step = Int(exactly: saved.scalars[0]), step >= 0 else {
-                throw OptimizerStateError(message: "optimizer state 'step' of parameter \(index) must be one non-negative whole number, found \(saved.scalars)")
+                throw OptimizerStateError(
+                    message: "optimizer state 'step' of parameter \(index) must be one non-negative whole number, found \(saved.scalars)")
             }
             self[keyPath: stepField] = step
         }
@@ -80,8 +86,9 @@ open class StatefulOptimizer<State: ParameterState>: Optimizer {
     }
 
     public override var state: OptimizerState {
-        OptimizerState(learningRates: groups.map(\.learningRate),
-                       parameters: parameters.map { states[ObjectIdentifier($0)]?.savedValues ?? [:] })
+        OptimizerState(
+            learningRates: groups.map(\.learningRate),
+            parameters: parameters.map { states[ObjectIdentifier($0)]?.savedValues ?? [:] })
     }
 
     public override func load(_ saved: OptimizerState) throws(OptimizerStateError) {

@@ -5,7 +5,11 @@ import NeuriteCore
 /// An RGB colour.
 public struct Color: Sendable, Equatable {
     public var red: UInt8, green: UInt8, blue: UInt8
-    public init(_ red: UInt8, _ green: UInt8, _ blue: UInt8) { self.red = red; self.green = green; self.blue = blue }
+    public init(_ red: UInt8, _ green: UInt8, _ blue: UInt8) {
+        self.red = red
+        self.green = green
+        self.blue = blue
+    }
 
     public static let white = Color(255, 255, 255), black = Color(0, 0, 0), gray = Color(150, 150, 150)
     public static let lightGray = Color(225, 225, 225), blue = Color(31, 119, 180), orange = Color(255, 127, 14)
@@ -33,7 +37,9 @@ public struct Canvas: Sendable {
     public mutating func set(x: Int, y: Int, _ color: Color) {
         guard x >= 0, y >= 0, x < width, y < height else { return }
         let i = (y * width + x) * 3
-        pixels[i] = color.red; pixels[i + 1] = color.green; pixels[i + 2] = color.blue
+        pixels[i] = color.red
+        pixels[i + 1] = color.green
+        pixels[i + 2] = color.blue
     }
 
     public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, color: Color) {
@@ -63,8 +69,14 @@ public struct Canvas: Sendable {
             step += 1
             if x == end.0 && y == end.1 { break }
             let doubled = 2 * error
-            if doubled >= dy { error += dy; x += sx }
-            if doubled <= dx { error += dx; y += sy }
+            if doubled >= dy {
+                error += dy
+                x += sx
+            }
+            if doubled <= dx {
+                error += dx
+                y += sy
+            }
         }
     }
 

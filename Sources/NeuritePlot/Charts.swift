@@ -9,7 +9,10 @@ public enum Charts {
         public let color: Color
         public let dashed: Bool
         public init(_ name: String, _ values: [Double], color: Color, dashed: Bool = false) {
-            self.name = name; self.values = values; self.color = color; self.dashed = dashed
+            self.name = name
+            self.values = values
+            self.color = color
+            self.dashed = dashed
         }
     }
 
@@ -70,12 +73,15 @@ public enum Charts {
     ) -> Canvas {
         var canvas = Canvas(width: 1200, height: 420)
         func present(_ values: [Double?]) -> [Double] { values.compactMap { $0 } }
-        lineChart([Series("train", loss, color: .blue), Series("validation", present(validationLoss), color: .orange, dashed: true)],
-                  title: "Loss", xLabel: "epoch", into: &canvas, x: 0, y: 0, width: 400, height: 420)
-        lineChart([Series("train", present(accuracy), color: .blue), Series("validation", present(validationAccuracy), color: .orange, dashed: true)],
-                  title: "Accuracy", xLabel: "epoch", into: &canvas, x: 400, y: 0, width: 400, height: 420)
-        lineChart([Series("learning rate", learningRate, color: .green)],
-                  title: "Learning rate", xLabel: "epoch", into: &canvas, x: 800, y: 0, width: 400, height: 420)
+        lineChart(
+            [Series("train", loss, color: .blue), Series("validation", present(validationLoss), color: .orange, dashed: true)],
+            title: "Loss", xLabel: "epoch", into: &canvas, x: 0, y: 0, width: 400, height: 420)
+        lineChart(
+            [Series("train", present(accuracy), color: .blue), Series("validation", present(validationAccuracy), color: .orange, dashed: true)],
+            title: "Accuracy", xLabel: "epoch", into: &canvas, x: 400, y: 0, width: 400, height: 420)
+        lineChart(
+            [Series("learning rate", learningRate, color: .green)],
+            title: "Learning rate", xLabel: "epoch", into: &canvas, x: 800, y: 0, width: 400, height: 420)
         return canvas
     }
 
@@ -99,8 +105,9 @@ public enum Charts {
                 let shade = Color(UInt8(255 - 224 * share), UInt8(255 - 136 * share), UInt8(255 - 75 * share))
                 canvas.fill(x: margin + column * cell, y: margin + row * cell, width: cell, height: cell, color: shade)
                 canvas.frame(x: margin + column * cell, y: margin + row * cell, width: cell + 1, height: cell + 1, color: .lightGray)
-                canvas.centeredText("\(matrix[row][column])", x: margin + column * cell + cell / 2, y: margin + row * cell + cell / 2 - 3,
-                                    color: share > 0.5 ? .white : .black)
+                canvas.centeredText(
+                    "\(matrix[row][column])", x: margin + column * cell + cell / 2, y: margin + row * cell + cell / 2 - 3,
+                    color: share > 0.5 ? .white : .black)
             }
         }
         return canvas
@@ -124,8 +131,9 @@ public enum Charts {
                 canvas.frame(x: left - 3, y: top - 3, width: width * zoom + 6, height: height * zoom + 6, color: .red, thickness: 2)
             }
             if index < captions.count {
-                canvas.centeredText(captions[index], x: left + width * zoom / 2, y: top + height * zoom + 6,
-                                    color: highlighted.contains(index) ? .red : .black)
+                canvas.centeredText(
+                    captions[index], x: left + width * zoom / 2, y: top + height * zoom + 6,
+                    color: highlighted.contains(index) ? .red : .black)
             }
         }
         return canvas
@@ -157,8 +165,14 @@ public enum Charts {
             return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
         }
         var exponent = 0, mantissa = magnitude
-        while mantissa >= 10 { mantissa /= 10; exponent += 1 }
-        while mantissa < 1 { mantissa *= 10; exponent -= 1 }
+        while mantissa >= 10 {
+            mantissa /= 10
+            exponent += 1
+        }
+        while mantissa < 1 {
+            mantissa *= 10
+            exponent -= 1
+        }
         return "\(value < 0 ? "-" : "")\((mantissa * 10).rounded() / 10)E\(exponent)"
     }
 }

@@ -70,8 +70,9 @@ extension Charts {
         for (index, map) in maps.enumerated() {
             let (left, top) = ((index % columns) * cellWidth + 6, (index / columns) * cellHeight + 4)
             let largest = map.map { Swift.abs($0) }.max() ?? 0
-            drawHeatMap(map, height: height, width: width, signed: true, scale: largest > 0 ? largest : 1,
-                        into: &canvas, x: left, y: top, zoom: zoom)
+            drawHeatMap(
+                map, height: height, width: width, signed: true, scale: largest > 0 ? largest : 1,
+                into: &canvas, x: left, y: top, zoom: zoom)
             if index < captions.count {
                 canvas.centeredText(captions[index], x: left + width * zoom / 2, y: top + height * zoom + 6)
             }

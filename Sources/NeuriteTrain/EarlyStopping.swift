@@ -73,13 +73,20 @@ public final class EarlyStopping {
 
     /// Starts afresh.
     public func trainingBegan(_ context: TrainingContext) {
-        best = nil; bestEpoch = nil; stoppedEpoch = nil; wait = 0; bestWeights = nil; messages = []
+        best = nil
+        bestEpoch = nil
+        stoppedEpoch = nil
+        wait = 0
+        bestWeights = nil
+        messages = []
     }
 
     /// Records an epoch and asks `context` to stop when patience has run out.
     public func epochEnded(_ context: TrainingContext, log: EpochLog) {
         guard let current = log[monitor] else {
-            messages.append("Early stopping conditioned on metric `\(monitor)` which is not available. Available metrics are: \(log.availableMetrics.joined(separator: ","))")
+            messages.append(
+                "Early stopping conditioned on metric `\(monitor)` which is not available. Available metrics are: \(log.availableMetrics.joined(separator: ","))"
+            )
             return
         }
         guard log.epoch >= startFromEpoch else { return }

@@ -53,11 +53,13 @@ public func evaluate(
     case .classification:
         let classes = all.shape[1]
         let confusion = Metrics.confusionMatrix(predictions: all.argmax(axis: 1), labels: dataset.targets, classes: classes)
-        return Evaluation(loss: meanLoss, accuracy: Metrics.accuracy(logits: all, labels: dataset.targets), confusion: confusion,
-                          classScores: Metrics.classScores(confusion: confusion), meanAbsoluteError: nil, meanSquaredError: nil)
+        return Evaluation(
+            loss: meanLoss, accuracy: Metrics.accuracy(logits: all, labels: dataset.targets), confusion: confusion,
+            classScores: Metrics.classScores(confusion: confusion), meanAbsoluteError: nil, meanSquaredError: nil)
     case .regression:
-        return Evaluation(loss: meanLoss, accuracy: nil, confusion: nil, classScores: nil,
-                          meanAbsoluteError: Metrics.meanAbsoluteError(all, dataset.targets),
-                          meanSquaredError: Metrics.meanSquaredError(all, dataset.targets))
+        return Evaluation(
+            loss: meanLoss, accuracy: nil, confusion: nil, classScores: nil,
+            meanAbsoluteError: Metrics.meanAbsoluteError(all, dataset.targets),
+            meanSquaredError: Metrics.meanSquaredError(all, dataset.targets))
     }
 }

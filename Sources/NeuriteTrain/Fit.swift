@@ -57,8 +57,9 @@ public func fit(
     let allCallbacks: [any Callback] = [DivergenceGuard()] + callbacks + (progress == .quiet ? [] : [ProgressPrinter(style: progress)])
     earlyStopping?.trainingBegan(context)
     if let checkpoint {
-        try checkpoint.restore(model: model, optimizer: optimizer, scheduler: scheduler, reduceOnPlateau: reduceOnPlateau,
-                               earlyStopping: earlyStopping)
+        try checkpoint.restore(
+            model: model, optimizer: optimizer, scheduler: scheduler, reduceOnPlateau: reduceOnPlateau,
+            earlyStopping: earlyStopping)
         context.globalStep = checkpoint.globalStep
         context.history = checkpoint.history
     }
@@ -99,17 +100,20 @@ public func fit(
             metrics["val_loss"] = result.loss
             metrics["val_accuracy"] = result.accuracy
         }
-        let log = EpochLog(epoch: epoch, metrics: metrics, learningRate: optimizer.groups.first?.learningRate ?? .nan,
-                           seconds: Date().timeIntervalSince(started))
+        let log = EpochLog(
+            epoch: epoch, metrics: metrics, learningRate: optimizer.groups.first?.learningRate ?? .nan,
+            seconds: Date().timeIntervalSince(started))
         for callback in allCallbacks { callback.epochEnded(context, log: log) }
         if let scheduler, scheduler.unit == .epoch { scheduler.step() }
         if let reduceOnPlateau, let value = log[reduceOnPlateau.monitor] { reduceOnPlateau.step(metric: value) }
         earlyStopping?.epochEnded(context, log: log)
         context.history.epochs.append(log)
         if let checkpointPath {
-            try TrainingCheckpoint(model: model, optimizer: optimizer, scheduler: scheduler, reduceOnPlateau: reduceOnPlateau,
-                                   earlyStopping: earlyStopping, epoch: epoch + 1, globalStep: context.globalStep, history: context.history)
-                .write(to: checkpointPath)
+            try TrainingCheckpoint(
+                model: model, optimizer: optimizer, scheduler: scheduler, reduceOnPlateau: reduceOnPlateau,
+                earlyStopping: earlyStopping, epoch: epoch + 1, globalStep: context.globalStep, history: context.history
+            )
+            .write(to: checkpointPath)
         }
         if context.isStopping { break }
     }

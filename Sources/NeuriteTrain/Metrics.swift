@@ -10,7 +10,8 @@ public enum Metrics {
     /// The fraction of rows whose target class is among the `k` largest entries (ties counted
     /// in the target's favour only when strictly fewer than `k` entries are larger).
     public static func topKAccuracy(logits: Tensor, labels: Tensor, k: Int) -> Double {
-        precondition(logits.rank == 2 && labels.shape == [logits.shape[0]], "topKAccuracy: logits \(logits.shape) and labels \(labels.shape) do not match")
+        precondition(
+            logits.rank == 2 && labels.shape == [logits.shape[0]], "topKAccuracy: logits \(logits.shape) and labels \(labels.shape) do not match")
         let (rows, classes) = (logits.shape[0], logits.shape[1])
         guard rows > 0 else { return .nan }
         let values = logits.scalars, targets = labels.scalars

@@ -36,7 +36,8 @@ final class ProgressPrinter: Callback {
         let elapsed = Date().timeIntervalSince(epochStart)
         let perStep = done > 1 ? Date().timeIntervalSince(firstStepEnd ?? epochStart) / Double(done - 1) : elapsed
         let eta = perStep * Double(total - done)
-        let line = "\(Self.counter(done, total)) \(Self.bar(done, total)) \(Self.duration(eta)) \(Self.stepTime(perStep))"
+        let line =
+            "\(Self.counter(done, total)) \(Self.bar(done, total)) \(Self.duration(eta)) \(Self.stepTime(perStep))"
             + Self.metrics(metrics)
         draw(line)
     }
@@ -45,9 +46,15 @@ final class ProgressPrinter: Callback {
         guard style != .quiet else { return }
         let total = context.batchesPerEpoch
         let perStep = log.seconds / Double(max(total, 1))
-        var line = "Epoch \(log.epoch + 1)/\(context.epochs) - \(Self.counter(total, total)) - \(Self.duration(log.seconds)) \(Self.stepTime(perStep))"
+        let line =
+            "Epoch \(log.epoch + 1)/\(context.epochs) - \(Self.counter(total, total)) - \(Self.duration(log.seconds)) \(Self.stepTime(perStep))"
             + Self.metrics(log.metrics) + " - lr: \(Self.value(Double(log.learningRate)))"
-        if inPlace { draw(line); write("\n") } else { write(line + "\n") }
+        if inPlace {
+            draw(line)
+            write("\n")
+        } else {
+            write(line + "\n")
+        }
         lastLength = 0
         epochStart = Date()
         firstStepEnd = nil

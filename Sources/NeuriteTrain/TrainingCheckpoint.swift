@@ -105,9 +105,10 @@ public struct TrainingCheckpoint: Sendable {
         for (index, entries) in optimizer.parameters.enumerated() {
             for (name, values) in entries { file.set("optimizer.\(index).\(name)", Tensor(values.scalars, shape: values.shape)) }
         }
-        let header = Header(epoch: epoch, globalStep: globalStep, history: history, schedulerStep: schedulerStep, plateau: plateau,
-                            earlyStopping: earlyStopping, learningRates: optimizer.learningRates,
-                            optimizerNames: optimizer.parameters.map { $0.keys.sorted() }, randomStreams: randomStreams)
+        let header = Header(
+            epoch: epoch, globalStep: globalStep, history: history, schedulerStep: schedulerStep, plateau: plateau,
+            earlyStopping: earlyStopping, learningRates: optimizer.learningRates,
+            optimizerNames: optimizer.parameters.map { $0.keys.sorted() }, randomStreams: randomStreams)
         guard let json = try? JSONEncoder().encode(header) else { throw CheckpointError(file: path, "cannot encode the checkpoint header") }
         file.metadata = [Self.metadataKey: String(decoding: json, as: UTF8.self)]
         try file.write(to: path)

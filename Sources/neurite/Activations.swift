@@ -6,15 +6,15 @@ struct Activations: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Describe what a saved model's hidden layers do on a data set.",
         discussion: """
-        Runs the model over a data set's test split and prints, for every layer, the mean and \
-        variance of its outputs and how many of its units never activate (output never above \
-        zero: dead ReLUs). With --unit, also writes the test images on which that unit of \
-        --layer responds most.
+            Runs the model over a data set's test split and prints, for every layer, the mean and \
+            variance of its outputs and how many of its units never activate (output never above \
+            zero: dead ReLUs). With --unit, also writes the test images on which that unit of \
+            --layer responds most.
 
-        Examples:
-          neurite activations --model neurite-run/model.safetensors
-          neurite activations --model run/model.safetensors --dataset fashion-mnist --layer 2 --unit 7 --output unit7.png
-        """)
+            Examples:
+              neurite activations --model neurite-run/model.safetensors
+              neurite activations --model run/model.safetensors --dataset fashion-mnist --layer 2 --unit 7 --output unit7.png
+            """)
 
     @OptionGroup var saved: ModelOptions
     @OptionGroup var data: DatasetOptions
@@ -44,8 +44,11 @@ struct Activations: ParsableCommand {
             func padded(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
             print("\(padded("layer", nameWidth))  \(padded("type", typeWidth))      mean    variance  units  dead")
             for layer in statistics {
-                print(padded(layer.name, nameWidth) + "  " + padded(layer.type, typeWidth) + String(
-                    format: "  %8.3f  %10.3f  %5d  %d (%.1f%%)", layer.mean, layer.variance, layer.unitCount, layer.deadUnits.count, layer.deadFraction * 100))
+                print(
+                    padded(layer.name, nameWidth) + "  " + padded(layer.type, typeWidth)
+                        + String(
+                            format: "  %8.3f  %10.3f  %5d  %d (%.1f%%)", layer.mean, layer.variance, layer.unitCount, layer.deadUnits.count,
+                            layer.deadFraction * 100))
             }
             guard let layer, let unit else { return }
             guard !layer.isEmpty, network.namedModules.contains(where: { $0.name == layer }) else {
@@ -64,8 +67,9 @@ struct Activations: ParsableCommand {
                 print("unit \(unit) of layer \(layer) never activates on the \(dataset) test split (a dead unit); no picture written")
                 return
             }
-            print("unit \(unit) of layer \(layer) responds most to test samples "
-                  + top.map { String(format: "%d (%.3f)", $0.index, $0.activation) }.joined(separator: ", "))
+            print(
+                "unit \(unit) of layer \(layer) responds most to test samples "
+                    + top.map { String(format: "%d (%.3f)", $0.index, $0.activation) }.joined(separator: ", "))
             try ExplanationPicture.topActivatingExamples(top, in: test).writePNG(to: output)
             print("wrote \(output)")
         }

@@ -6,7 +6,9 @@ import Neurite
 
 /// `--activation`.
 enum ActivationChoice: String, CaseIterable, ExpressibleByArgument {
-    case relu, leakyRelu = "leaky-relu", prelu, elu, gelu, silu, hardswish, tanh, sigmoid
+    case relu
+    case leakyRelu = "leaky-relu"
+    case prelu, elu, gelu, silu, hardswish, tanh, sigmoid
 
     func makeLayer() -> Module {
         switch self {
@@ -25,8 +27,12 @@ enum ActivationChoice: String, CaseIterable, ExpressibleByArgument {
 
 /// `--initializer`.
 enum InitializerChoice: String, CaseIterable, ExpressibleByArgument {
-    case pytorch, xavierUniform = "xavier-uniform", xavierNormal = "xavier-normal"
-    case kaimingUniform = "kaiming-uniform", kaimingNormal = "kaiming-normal", orthogonal
+    case pytorch
+    case xavierUniform = "xavier-uniform"
+    case xavierNormal = "xavier-normal"
+    case kaimingUniform = "kaiming-uniform"
+    case kaimingNormal = "kaiming-normal"
+    case orthogonal
 
     /// nil: PyTorch's default for each layer.
     var initializer: Initializer? {
@@ -81,7 +87,9 @@ enum OptimizerChoice: String, CaseIterable, ExpressibleByArgument {
 
 /// `--schedule`: `constant`, `cosine`, `step:EPOCHS` (halves the rate every EPOCHS) or `one-cycle`.
 enum ScheduleChoice: ExpressibleByArgument, Equatable {
-    case constant, cosine, step(epochs: Int), oneCycle
+    case constant, cosine
+    case step(epochs: Int)
+    case oneCycle
 
     init?(argument: String) {
         switch argument {
@@ -161,7 +169,10 @@ struct PositiveIntegers: CustomStringConvertible {
 
 /// `neurite explain --method`.
 enum AttributionChoice: String, CaseIterable, ExpressibleByArgument {
-    case saliency, gradientInput = "gradient-input", integratedGradients = "integrated-gradients", smoothgrad, occlusion, all
+    case saliency
+    case gradientInput = "gradient-input"
+    case integratedGradients = "integrated-gradients"
+    case smoothgrad, occlusion, all
 
     /// The methods this choice runs, in the order the picture shows them.
     var methods: [AttributionChoice] { self == .all ? [.saliency, .gradientInput, .integratedGradients, .smoothgrad, .occlusion] : [self] }
@@ -169,8 +180,11 @@ enum AttributionChoice: String, CaseIterable, ExpressibleByArgument {
 
 /// `neurite explain --integration`.
 enum IntegrationChoice: String, CaseIterable, ExpressibleByArgument {
-    case gaussLegendre = "gauss-legendre", riemannLeft = "riemann-left", riemannRight = "riemann-right"
-    case riemannMiddle = "riemann-middle", riemannTrapezoid = "riemann-trapezoid"
+    case gaussLegendre = "gauss-legendre"
+    case riemannLeft = "riemann-left"
+    case riemannRight = "riemann-right"
+    case riemannMiddle = "riemann-middle"
+    case riemannTrapezoid = "riemann-trapezoid"
 
     var method: IntegrationMethod {
         switch self {
@@ -188,7 +202,8 @@ enum IntegrationChoice: String, CaseIterable, ExpressibleByArgument {
 
 /// `neurite explain --baseline`: `zeros`, `mean` (the training split's mean input) or a number.
 enum BaselineChoice: ExpressibleByArgument, CustomStringConvertible {
-    case zeros, mean, constant(Float)
+    case zeros, mean
+    case constant(Float)
 
     init?(argument: String) {
         switch argument {

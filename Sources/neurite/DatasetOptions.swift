@@ -6,7 +6,9 @@ import Neurite
 /// directory of IDX files), `idx:DIR`, `csv:FILE` (label in the last column) or `npy:X,Y`.
 enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
     case digits, fashionMNIST, mnist
-    case idx(directory: String), csv(file: String), npy(inputs: String, labels: String)
+    case idx(directory: String)
+    case csv(file: String)
+    case npy(inputs: String, labels: String)
 
     init?(argument: String) {
         switch argument {
@@ -60,7 +62,8 @@ enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
         case .npy(let inputsPath, let labelsPath):
             let inputs = try NPYReader.read(inputsPath), labels = try NPYReader.read(labelsPath)
             guard inputs.rank >= 1, labels.shape == [inputs.shape.first ?? -1] else {
-                throw CommandError("\(labelsPath): expected \(inputs.shape.first ?? 0) labels for inputs of shape \(inputs.shape), found shape \(labels.shape)")
+                throw CommandError(
+                    "\(labelsPath): expected \(inputs.shape.first ?? 0) labels for inputs of shape \(inputs.shape), found shape \(labels.shape)")
             }
             return try split(TensorDataset(inputs: inputs, targets: labels))
         }

@@ -10,7 +10,8 @@ enum DescriptionFile {
         do {
             return try JSONDecoder().decode(LayerDescription.self, from: data)
         } catch {
-            throw CommandError("\(path): not a model description (expected JSON like {\"type\": \"Sequential\", \"config\": {}, \"children\": [...]})")
+            throw CommandError(
+                "\(path): not a model description (expected JSON like {\"type\": \"Sequential\", \"config\": {}, \"children\": [...]})")
         }
     }
 

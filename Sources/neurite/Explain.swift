@@ -6,21 +6,21 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show which input features drove a saved model's prediction.",
         discussion: """
-        Explains one input: a sample of a data set's test split (--index) or a PNG image \
-        (--image). Prints the top classes with their probabilities, explains one class's logit \
-        (the predicted class unless --target is given) with the chosen attribution methods, and \
-        writes the input and one heat map per method side by side as a PNG: red where a pixel \
-        raises the logit, blue where it lowers it.
+            Explains one input: a sample of a data set's test split (--index) or a PNG image \
+            (--image). Prints the top classes with their probabilities, explains one class's logit \
+            (the predicted class unless --target is given) with the chosen attribution methods, and \
+            writes the input and one heat map per method side by side as a PNG: red where a pixel \
+            raises the logit, blue where it lowers it.
 
-        Methods: saliency (|gradient|), gradient-input, integrated-gradients (zero baseline; \
-        prints the convergence delta; --baseline zeros, mean or a number), smoothgrad, occlusion, \
-        or all (the default).
+            Methods: saliency (|gradient|), gradient-input, integrated-gradients (zero baseline; \
+            prints the convergence delta; --baseline zeros, mean or a number), smoothgrad, occlusion, \
+            or all (the default).
 
-        Examples:
-          neurite explain --model neurite-run/model.safetensors --index 3
-          neurite explain --model run/model.safetensors --dataset fashion-mnist --index 0 --method integrated-gradients
-          neurite explain --model run/model.safetensors --image digit.png --output digit-explained.png
-        """)
+            Examples:
+              neurite explain --model neurite-run/model.safetensors --index 3
+              neurite explain --model run/model.safetensors --dataset fashion-mnist --index 0 --method integrated-gradients
+              neurite explain --model run/model.safetensors --image digit.png --output digit-explained.png
+            """)
 
     @OptionGroup var saved: ModelOptions
     @OptionGroup(title: "Data (the test split --index picks from, and the --baseline mean)") var data: DatasetOptions
@@ -54,8 +54,10 @@ struct Explain: ParsableCommand {
     var output = "explanation.png"
 
     func validate() throws {
-        for (name, value, least) in [("--steps", steps, integration.minimumSteps), ("--samples", samples, 1), ("--top", top, 1),
-                                     ("--window", window ?? 1, 1), ("--stride", stride ?? 1, 1)] where value < least {
+        for (name, value, least) in [
+            ("--steps", steps, integration.minimumSteps), ("--samples", samples, 1), ("--top", top, 1),
+            ("--window", window ?? 1, 1), ("--stride", stride ?? 1, 1),
+        ] where value < least {
             throw ValidationError("\(name) must be at least \(least), got \(value)")
         }
         guard noise >= 0, noise.isFinite else { throw ValidationError("--noise must be a non-negative number, got \(noise)") }
@@ -69,7 +71,8 @@ struct Explain: ParsableCommand {
             let (input, description, mean) = try loadInput(for: model)
             let logits = withoutGradients { network(input) }
             guard logits.rank == 2, logits.shape[0] == 1 else {
-                throw CommandError("\(saved.model): the model gives outputs of shape \(logits.shape) for one input; explain needs class logits [1, C]")
+                throw CommandError(
+                    "\(saved.model): the model gives outputs of shape \(logits.shape) for one input; explain needs class logits [1, C]")
             }
             let classes = logits.shape[1]
             if let target, !(0..<classes).contains(target) {
@@ -79,7 +82,8 @@ struct Explain: ParsableCommand {
             let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }
             let explained = target ?? ranked[0]
             print(description)
-            print("top \(min(top, classes)): " + ranked.prefix(top).map { String(format: "%d (%.4f)", $0, probabilities[$0]) }.joined(separator: "  "))
+            print(
+                "top \(min(top, classes)): " + ranked.prefix(top).map { String(format: "%d (%.4f)", $0, probabilities[$0]) }.joined(separator: "  "))
             print(String(format: "explaining class %d (logit %.4f)", explained, logits.scalars[explained]))
 
             let panels = explanations(of: network, input: input, target: explained, mean: mean)
@@ -99,19 +103,26 @@ struct Explain: ParsableCommand {
             case .saliency:
                 return ExplanationPanel(title: "saliency", attribution: explainer.saliency(input, target: .index(target))[0], signed: false)
             case .gradientInput:
-                return ExplanationPanel(title: "gradient x input", attribution: explainer.gradientTimesInput(input, target: .index(target))[0], signed: true)
+                return ExplanationPanel(
+                    title: "gradient x input", attribution: explainer.gradientTimesInput(input, target: .index(target))[0], signed: true)
             case .integratedGradients:
-                let reference: Baseline = switch baseline {
-                case .zeros: .zeros
-                case .mean: .tensor(mean!)
-                case .constant(let value): .constant(value)
-                }
-                let result = explainer.integratedGradients(input, baseline: reference, target: .index(target), steps: steps, method: integration.method)
+                let reference: Baseline =
+                    switch baseline {
+                    case .zeros: .zeros
+                    case .mean: .tensor(mean!)
+                    case .constant(let value): .constant(value)
+                    }
+                let result = explainer.integratedGradients(
+                    input, baseline: reference, target: .index(target), steps: steps, method: integration.method)
                 let (delta, change) = (result.convergenceDelta.scalars[0], result.outputDifference.scalars[0])
-                print(String(format: "integrated gradients (%d steps, %@, baseline %@): attributions sum to %.4f, F(x) - F(baseline) = %.4f, delta %.2e (%.3f%%)",
-                             steps, integration.rawValue, "\(baseline)", change + delta, change, delta, abs(delta / change) * 100))
-                return ExplanationPanel(title: "integrated gradients", attribution: result.attributions[0], signed: true,
-                                        note: String(format: "delta %.1e", delta))
+                print(
+                    String(
+                        format:
+                            "integrated gradients (%d steps, %@, baseline %@): attributions sum to %.4f, F(x) - F(baseline) = %.4f, delta %.2e (%.3f%%)",
+                        steps, integration.rawValue, "\(baseline)", change + delta, change, delta, abs(delta / change) * 100))
+                return ExplanationPanel(
+                    title: "integrated gradients", attribution: result.attributions[0], signed: true,
+                    note: String(format: "delta %.1e", delta))
             case .smoothgrad:
                 let map = explainer.smoothGrad(input, target: .index(target), samples: samples, noise: .relative(noise), seed: seed)
                 return ExplanationPanel(title: "smoothgrad", attribution: map[0], signed: false)
@@ -125,8 +136,9 @@ struct Explain: ParsableCommand {
                 let shape = sample.indices.map { spatial.contains($0) ? min(side, sample[$0]) : sample[$0] }
                 let steps = sample.indices.map { spatial.contains($0) ? step : 1 }
                 let map = explainer.occlusion(input, window: shape, strides: steps, target: .index(target))
-                return ExplanationPanel(title: "occlusion", attribution: map[0], signed: true,
-                                        note: "window \(shape.map(String.init).joined(separator: "x"))")
+                return ExplanationPanel(
+                    title: "occlusion", attribution: map[0], signed: true,
+                    note: "window \(shape.map(String.init).joined(separator: "x"))")
             }
         }
     }

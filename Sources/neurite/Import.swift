@@ -6,14 +6,14 @@ struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Combine a model description and PyTorch weights into a self-describing model file.",
         discussion: """
-        The description is JSON: {"type": "Sequential", "config": {}, "children": [{"type": "Dense", \
-        "config": {"in": 784, "out": 256, "bias": true}, "children": []}, {"type": "ReLU", "config": {}, \
-        "children": []}, …]}. The weights are a safetensors file saved from PyTorch with \
-        safetensors.torch.save_file(model.state_dict(), …); every key must be used and every shape must match.
+            The description is JSON: {"type": "Sequential", "config": {}, "children": [{"type": "Dense", \
+            "config": {"in": 784, "out": 256, "bias": true}, "children": []}, {"type": "ReLU", "config": {}, \
+            "children": []}, …]}. The weights are a safetensors file saved from PyTorch with \
+            safetensors.torch.save_file(model.state_dict(), …); every key must be used and every shape must match.
 
-        Example:
-          neurite import --description mlp.json --weights mlp.safetensors --output model.safetensors
-        """)
+            Example:
+              neurite import --description mlp.json --weights mlp.safetensors --output model.safetensors
+            """)
 
     @Option(help: "The model description (JSON).")
     var description: String

@@ -24,7 +24,8 @@ struct ModelBuilder {
             width = next
         }
         for _ in 0..<options.residualBlocks {
-            layers.append(Residual(Sequential([Dense(width, width, initializer: initializer, generator: &generator), options.activation.makeLayer()])))
+            layers.append(
+                Residual(Sequential([Dense(width, width, initializer: initializer, generator: &generator), options.activation.makeLayer()])))
         }
         layers.append(Dense(width, classes, initializer: initializer, generator: &generator))
         return Sequential(layers)

@@ -6,18 +6,18 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a network on a data set and save it.",
         discussion: """
-        Writes to the output directory: model.safetensors (weights and architecture), history.csv, \
-        checkpoint.safetensors after every epoch, and pictures: learning-curves.png, confusion-matrix.png, \
-        and for images samples.png and first-layer-weights.png. The last line printed is the test \
-        accuracy and loss. \
-        The same seed gives the same model file, byte for byte.
+            Writes to the output directory: model.safetensors (weights and architecture), history.csv, \
+            checkpoint.safetensors after every epoch, and pictures: learning-curves.png, confusion-matrix.png, \
+            and for images samples.png and first-layer-weights.png. The last line printed is the test \
+            accuracy and loss. \
+            The same seed gives the same model file, byte for byte.
 
-        Examples:
-          neurite train
-          neurite train --dataset fashion-mnist --hidden 256,128 --epochs 15 --batch-size 128 --learning-rate 1e-3
-          neurite train --dataset csv:data.csv --hidden 64 --dropout 0.2 --early-stopping 5 --output run1
-          neurite train --output run1 --resume
-        """)
+            Examples:
+              neurite train
+              neurite train --dataset fashion-mnist --hidden 256,128 --epochs 15 --batch-size 128 --learning-rate 1e-3
+              neurite train --dataset csv:data.csv --hidden 64 --dropout 0.2 --early-stopping 5 --output run1
+              neurite train --output run1 --resume
+            """)
 
     @OptionGroup var data: DatasetOptions
     @Option(help: "Hidden layer widths, comma-separated (default: 256).", transform: PositiveIntegers.parse)
@@ -101,9 +101,14 @@ struct Train: ParsableCommand {
                 guard let sequential = built as? Sequential else {
                     throw CommandError("\(description): the top-level layer must be a Sequential")
                 }
-                let probe = withoutGradients { sequential.eval(); defer { sequential.train() }; return sequential(train.batch(at: [0]).inputs) }
+                let probe = withoutGradients {
+                    sequential.eval()
+                    defer { sequential.train() }
+                    return sequential(train.batch(at: [0]).inputs)
+                }
                 guard probe.shape == [1, classes] else {
-                    throw CommandError("\(description): the model gives outputs of shape \(probe.shape) for one sample; the data set needs [1, \(classes)]")
+                    throw CommandError(
+                        "\(description): the model gives outputs of shape \(probe.shape) for one sample; the data set needs [1, \(classes)]")
                 }
                 model = sequential
             } else {
@@ -125,20 +130,25 @@ struct Train: ParsableCommand {
             }
             var callbacks: [any Callback] = []
             if let clipNorm { callbacks.append(GradientClipping(maxNorm: clipNorm)) }
-            let stopping = earlyStopping.map { EarlyStopping(monitor: validation == nil ? "loss" : "val_loss", patience: $0, restoreBestWeights: true) }
+            let stopping = earlyStopping.map {
+                EarlyStopping(monitor: validation == nil ? "loss" : "val_loss", patience: $0, restoreBestWeights: true)
+            }
             callbacks.append(CSVLogger(path: (output as NSString).appendingPathComponent("history.csv")))
             let loss = { (logits: Tensor, labels: Tensor) in crossEntropy(logits: logits, classIndices: labels) }
-            let history = try fit(model, loss: loss, optimizer: optimizer, data: loader, epochs: epochs, validation: validation,
-                                  scheduler: scheduler, earlyStopping: stopping, checkpoint: checkpointPath, callbacks: callbacks,
-                                  progress: quiet ? .quiet : .automatic, resuming: resumeFrom)
+            let history = try fit(
+                model, loss: loss, optimizer: optimizer, data: loader, epochs: epochs, validation: validation,
+                scheduler: scheduler, earlyStopping: stopping, checkpoint: checkpointPath, callbacks: callbacks,
+                progress: quiet ? .quiet : .automatic, resuming: resumeFrom)
             if !quiet {
                 for message in stopping?.messages ?? [] { print(message) }
                 if let reason = history.stopReason, stopping?.stoppedEpoch == nil { print(reason) }
             }
-            try ModelFile.save(model, to: (output as NSString).appendingPathComponent("model.safetensors"), metadata: [
-                SavedModel.inputShapeKey: sampleShape.map(String.init).joined(separator: ","),
-                "neurite.dataset": "\(data.dataset)",
-            ])
+            try ModelFile.save(
+                model, to: (output as NSString).appendingPathComponent("model.safetensors"),
+                metadata: [
+                    SavedModel.inputShapeKey: sampleShape.map(String.init).joined(separator: ","),
+                    "neurite.dataset": "\(data.dataset)",
+                ])
             let result = evaluate(model, on: test, loss: loss)
             try Pictures.write(history: history, model: model, test: test, evaluation: result, to: output)
             print(String(format: "test accuracy %.4f  loss %.4f", result.accuracy ?? .nan, result.loss))
@@ -147,7 +157,9 @@ struct Train: ParsableCommand {
 
     private func augmentation(_ sampleShape: [Int]) throws -> (@Sendable (Batch, inout PhiloxGenerator) -> Batch)? {
         guard let augment else { return nil }
-        guard sampleShape.count == 3 else { throw ValidationError("--augment needs image data [C, H, W]; this data set's samples have shape \(sampleShape)") }
+        guard sampleShape.count == 3 else {
+            throw ValidationError("--augment needs image data [C, H, W]; this data set's samples have shape \(sampleShape)")
+        }
         return Augmentation.pipeline(augment.steps.map { $0.augmentation(height: sampleShape[1], width: sampleShape[2]) })
     }
 }

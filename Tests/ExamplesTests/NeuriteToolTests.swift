@@ -26,8 +26,10 @@ struct NeuriteToolTests {
             #expect(FileManager.default.fileExists(atPath: "\(first)/\(file)"), "\(file)")
         }
         // Pictures: PNG signature and size.
-        for (file, width, height) in [("learning-curves.png", 1200, 420), ("confusion-matrix.png", 70 + 10 * 60 + 20, 70 + 10 * 60 + 40),
-                                      ("samples.png", 8 * 92, 4 * 104), ("first-layer-weights.png", 8 * 92, 4 * 104)] {
+        for (file, width, height) in [
+            ("learning-curves.png", 1200, 420), ("confusion-matrix.png", 70 + 10 * 60 + 20, 70 + 10 * 60 + 40),
+            ("samples.png", 8 * 92, 4 * 104), ("first-layer-weights.png", 8 * 92, 4 * 104),
+        ] {
             let data = try #require(FileManager.default.contents(atPath: "\(first)/\(file)"), "\(file)")
             let bytes = [UInt8](data)
             #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "\(file)")
@@ -36,7 +38,8 @@ struct NeuriteToolTests {
         }
         #expect(try String(contentsOfFile: "\(first)/history.csv", encoding: .utf8).split(separator: "\n").count == 4)
         _ = try examples.run("neurite", ["train", "--epochs", "3", "--quiet", "--output", second])
-        #expect(FileManager.default.contents(atPath: "\(first)/model.safetensors") == FileManager.default.contents(atPath: "\(second)/model.safetensors"))
+        #expect(
+            FileManager.default.contents(atPath: "\(first)/model.safetensors") == FileManager.default.contents(atPath: "\(second)/model.safetensors"))
 
         let summary = try examples.run("neurite", ["summary", "--model", "\(first)/model.safetensors"])
         #expect(summary.status == 0 && summary.output.contains("│ 1 (Dense)                       │ (None, 256)"))
@@ -57,10 +60,15 @@ struct NeuriteToolTests {
         // Import: the same architecture as a description plus the trained weights gives a model
         // file that evaluates identically.
         let description = "\(first)/mlp.json"
-        try #"{"type":"Sequential","config":{},"children":[{"type":"Flatten","config":{"start":1,"end":-1},"children":[]},{"type":"Dense","config":{"in":64,"out":256,"bias":true},"children":[]},{"type":"ReLU","config":{},"children":[]},{"type":"Dense","config":{"in":256,"out":10,"bias":true},"children":[]}]}"#
+        try
+            #"{"type":"Sequential","config":{},"children":[{"type":"Flatten","config":{"start":1,"end":-1},"children":[]},{"type":"Dense","config":{"in":64,"out":256,"bias":true},"children":[]},{"type":"ReLU","config":{},"children":[]},{"type":"Dense","config":{"in":256,"out":10,"bias":true},"children":[]}]}"#
             .write(toFile: description, atomically: true, encoding: .utf8)
-        let imported = try examples.run("neurite", ["import", "--description", description, "--weights", "\(first)/model.safetensors",
-                                                    "--output", "\(first)/imported.safetensors", "--input-shape", "1,8,8"])
+        let imported = try examples.run(
+            "neurite",
+            [
+                "import", "--description", description, "--weights", "\(first)/model.safetensors",
+                "--output", "\(first)/imported.safetensors", "--input-shape", "1,8,8",
+            ])
         #expect(imported.status == 0, "\(imported.error)")
         let reevaluated = try examples.run("neurite", ["evaluate", "--model", "\(first)/imported.safetensors"])
         #expect(reevaluated.output.hasSuffix("\(last)\n"))
@@ -73,19 +81,39 @@ struct NeuriteToolTests {
     }
 
     @Test(arguments: [
-        (["train", "--dataset", "nope"], Int32(64),
-         "neurite: The value 'nope' is invalid for '--dataset <dataset>'. Please provide one of the following: digits, fashion-mnist, mnist, idx:DIR, csv:FILE, npy:X,Y"),
-        (["evaluate", "--model", "m", "--dataset", "npy:only-one.npy"], 64, "neurite: The value 'npy:only-one.npy' is invalid for '--dataset <dataset>'"),
+        (
+            ["train", "--dataset", "nope"], Int32(64),
+            "neurite: The value 'nope' is invalid for '--dataset <dataset>'. Please provide one of the following: digits, fashion-mnist, mnist, idx:DIR, csv:FILE, npy:X,Y"
+        ),
+        (
+            ["evaluate", "--model", "m", "--dataset", "npy:only-one.npy"], 64,
+            "neurite: The value 'npy:only-one.npy' is invalid for '--dataset <dataset>'"
+        ),
         (["train", "--epochs", "0"], 64, "neurite: --epochs must be positive, got 0"),
-        (["train", "--hidden", "64,x"], 64, "neurite: The value '64,x' is invalid for '--hidden <hidden>': expected positive integers separated by commas"),
-        (["train", "--activation", "swish"], 64, "neurite: The value 'swish' is invalid for '--activation <activation>'. Please provide one of the following: relu, leaky-relu, prelu, elu, gelu, silu, hardswish, tanh, sigmoid"),
-        (["train", "--optimizer", "lion"], 64, "neurite: The value 'lion' is invalid for '--optimizer <optimizer>'. Please provide one of 'sgd', 'adam', 'adamw', 'rmsprop' or 'adagrad'."),
-        (["train", "--schedule", "step:0"], 64, "neurite: The value 'step:0' is invalid for '--schedule <schedule>'. Please provide one of 'constant', 'cosine', 'step:EPOCHS' or 'one-cycle'."),
+        (
+            ["train", "--hidden", "64,x"], 64,
+            "neurite: The value '64,x' is invalid for '--hidden <hidden>': expected positive integers separated by commas"
+        ),
+        (
+            ["train", "--activation", "swish"], 64,
+            "neurite: The value 'swish' is invalid for '--activation <activation>'. Please provide one of the following: relu, leaky-relu, prelu, elu, gelu, silu, hardswish, tanh, sigmoid"
+        ),
+        (
+            ["train", "--optimizer", "lion"], 64,
+            "neurite: The value 'lion' is invalid for '--optimizer <optimizer>'. Please provide one of 'sgd', 'adam', 'adamw', 'rmsprop' or 'adagrad'."
+        ),
+        (
+            ["train", "--schedule", "step:0"], 64,
+            "neurite: The value 'step:0' is invalid for '--schedule <schedule>'. Please provide one of 'constant', 'cosine', 'step:EPOCHS' or 'one-cycle'."
+        ),
         (["train", "--augment", "flip,blur"], 64, "neurite: The value 'flip,blur' is invalid for '--augment <augment>'"),
         (["train", "--initializer", "he"], 64, "neurite: The value 'he' is invalid for '--initializer <initializer>'"),
         (["train", "--optimizer", "rmsprop", "--momentum=-1"], 64, "neurite: RMSprop: momentum and epsilon must not be negative"),
         (["train", "--optimizer", "adagrad", "--weight-decay=-0.5"], 64, "neurite: Adagrad: weight decay -0.5 is negative"),
-        (["summary", "--model", "m", "--input-shape", "1,0"], 64, "neurite: The value '1,0' is invalid for '--input-shape <input-shape>': expected positive integers"),
+        (
+            ["summary", "--model", "m", "--input-shape", "1,0"], 64,
+            "neurite: The value '1,0' is invalid for '--input-shape <input-shape>': expected positive integers"
+        ),
         (["train", "--bogus"], 64, "neurite: Unknown option '--bogus'"),
         (["evaluate", "--model", "/nonexistent/model.safetensors"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
         (["predict", "--model", "/nonexistent/model.safetensors", "--input", "x.npy"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
@@ -93,13 +121,21 @@ struct NeuriteToolTests {
         (["import", "--description", "/nonexistent.json", "--weights", "w", "--output", "o"], 1, "neurite: /nonexistent.json: no such file"),
         (["train", "--model", "/nonexistent.json"], 1, "neurite: /nonexistent.json: no such file"),
         (["explain", "--model", "/nonexistent/model.safetensors"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
-        (["explain", "--model", "m", "--method", "magic"], 64,
-         "neurite: The value 'magic' is invalid for '--method <method>'. Please provide one of the following: saliency, gradient-input, integrated-gradients, smoothgrad, occlusion, all"),
+        (
+            ["explain", "--model", "m", "--method", "magic"], 64,
+            "neurite: The value 'magic' is invalid for '--method <method>'. Please provide one of the following: saliency, gradient-input, integrated-gradients, smoothgrad, occlusion, all"
+        ),
         (["explain", "--model", "m", "--steps", "0"], 64, "neurite: --steps must be at least 1, got 0"),
-        (["explain", "--model", "m", "--integration", "simpson"], 64, "neurite: The value 'simpson' is invalid for '--integration <integration>'. Please provide one of 'gauss-legendre', "),
+        (
+            ["explain", "--model", "m", "--integration", "simpson"], 64,
+            "neurite: The value 'simpson' is invalid for '--integration <integration>'. Please provide one of 'gauss-legendre', "
+        ),
         (["explain", "--model", "m", "--integration", "riemann-trapezoid", "--steps", "1"], 64, "neurite: --steps must be at least 2, got 1"),
         (["explain", "--model", "m", "--output", "map.jpg"], 64, "neurite: --output must name a .png file, got 'map.jpg'"),
-        (["explain", "--model", "m", "--baseline", "blur"], 64, "neurite: The value 'blur' is invalid for '--baseline <baseline>'. Please provide one of 'zeros', 'mean' or 'NUMBER'."),
+        (
+            ["explain", "--model", "m", "--baseline", "blur"], 64,
+            "neurite: The value 'blur' is invalid for '--baseline <baseline>'. Please provide one of 'zeros', 'mean' or 'NUMBER'."
+        ),
         (["activations", "--model", "m", "--layer", "2"], 64, "neurite: --layer and --unit go together"),
         (["activations", "--model", "/nonexistent/model.safetensors"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
     ])
@@ -116,9 +152,13 @@ struct NeuriteToolTests {
     @Test func typedChoicesReachTheRunAndModelsAreCheckedAgainstData() throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let run = try examples.run("neurite", ["train", "--epochs", "3", "--quiet", "--activation", "hardswish", "--optimizer", "sgd",
-                                               "--learning-rate", "0.1", "--schedule", "step:1", "--augment", "flip,crop",
-                                               "--initializer", "xavier-uniform", "--hidden", "32,16", "--output", directory])
+        let run = try examples.run(
+            "neurite",
+            [
+                "train", "--epochs", "3", "--quiet", "--activation", "hardswish", "--optimizer", "sgd",
+                "--learning-rate", "0.1", "--schedule", "step:1", "--augment", "flip,crop",
+                "--initializer", "xavier-uniform", "--hidden", "32,16", "--output", directory,
+            ])
         #expect(run.status == 0, "\(run.error)")
         let rows = try String(contentsOfFile: "\(directory)/history.csv", encoding: .utf8).split(separator: "\n")
         let header = rows[0].split(separator: ",").map(String.init)
@@ -163,8 +203,12 @@ struct NeuriteToolTests {
         var canvas = Canvas(width: 8, height: 8, background: .black)
         canvas.fill(x: 3, y: 1, width: 2, height: 6, color: .white)
         try canvas.writePNG(to: "\(directory)/bar.png")
-        let fromImage = try examples.run("neurite", ["explain", "--model", model, "--image", "\(directory)/bar.png", "--baseline", "mean",
-                                                     "--method", "integrated-gradients", "--steps", "128", "--output", picture])
+        let fromImage = try examples.run(
+            "neurite",
+            [
+                "explain", "--model", model, "--image", "\(directory)/bar.png", "--baseline", "mean",
+                "--method", "integrated-gradients", "--steps", "128", "--output", picture,
+            ])
         #expect(fromImage.status == 0, "\(fromImage.error)")
         #expect(fromImage.output.hasPrefix("input: \(directory)/bar.png (8x8 pixels)\n"))
         #expect(fromImage.output.contains("integrated gradients (128 steps, gauss-legendre, baseline mean): "))
@@ -198,7 +242,8 @@ struct NeuriteToolTests {
         #expect(lines[3].contains("  256  ") && dead(lines[2]) == dead(lines[3]))
 
         // Unit 0 of the output layer (the logit of class 0), which is positive on some digits.
-        let drawn = try examples.run("neurite", ["activations", "--model", model, "--layer", "3", "--unit", "0", "--count", "8", "--output", picture])
+        let drawn = try examples.run(
+            "neurite", ["activations", "--model", model, "--layer", "3", "--unit", "0", "--count", "8", "--output", picture])
         #expect(drawn.status == 0, "\(drawn.error)")
         #expect(drawn.output.contains("unit 0 of layer 3 responds most to test samples ") && drawn.output.hasSuffix("wrote \(picture)\n"))
         let bytes = [UInt8](try #require(FileManager.default.contents(atPath: picture)))

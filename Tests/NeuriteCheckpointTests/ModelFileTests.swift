@@ -14,7 +14,10 @@ final class Scale: Module, DescribableLayer {
         }
     }
     let configuration: Configuration
-    init(_ factor: Float) { configuration = Configuration(factor: factor).validated(for: "Scale"); super.init() }
+    init(_ factor: Float) {
+        configuration = Configuration(factor: factor).validated(for: "Scale")
+        super.init()
+    }
     convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
         self.init(configuration.factor)
     }
@@ -36,7 +39,13 @@ struct ModelFileTests {
     /// One example of every built-in layer type, by its name in model files, with an input shape.
     static func example(of layerType: String, generator: inout PhiloxGenerator) -> (layer: Module, input: [Int])? {
         switch layerType {
-        case "Sequential": (Sequential { Dense(4, 3, generator: &generator); Tanh() }, [2, 4])
+        case "Sequential":
+            (
+                Sequential {
+                    Dense(4, 3, generator: &generator)
+                    Tanh()
+                }, [2, 4]
+            )
         case "Residual": (Residual(Dense(4, 3, generator: &generator), projection: Dense(4, 3, bias: false, generator: &generator)), [2, 4])
         case "Dense": (Dense(4, 3, bias: false, generator: &generator), [2, 4])
         case "Flatten": (Flatten(startAxis: 1, endAxis: 2), [2, 3, 2, 2])
@@ -127,7 +136,11 @@ struct ModelFileTests {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         expectError(containing: "\(path): model.1 (Custom): this layer type cannot be described") {
-            try ModelFile.save(Sequential { Dense(2, 2); Custom() }, to: path)
+            try ModelFile.save(
+                Sequential {
+                    Dense(2, 2)
+                    Custom()
+                }, to: path)
         }
         #expect(!FileManager.default.fileExists(atPath: path))
         try Dense(2, 2).saveWeights(to: path)
@@ -142,7 +155,10 @@ struct ModelFileTests {
             (#"{"type":"Sequential","children":[{"type":"Conv9D"}]}"#, "model.0: unknown layer type 'Conv9D' (known: "),
             (#"{"type":"Sequential","children":[{"type":"Dense","config":{"in":2,"out":"two"}}]}"#, "model.0 (Dense): 'out' must be an integer"),
             (#"{"type":"Sequential","children":[{"type":"Dense","config":{"in":2}}]}"#, "model.0 (Dense): 'out' is missing"),
-            (#"{"type":"Sequential","children":[{"type":"Dense","config":{"in":2,"out":0}}]}"#, "model.0 (Dense): feature counts must be positive, got 2 => 0"),
+            (
+                #"{"type":"Sequential","children":[{"type":"Dense","config":{"in":2,"out":0}}]}"#,
+                "model.0 (Dense): feature counts must be positive, got 2 => 0"
+            ),
             (#"{"type":"Sequential","children":[{"type":"Dropout","config":{"p":1.5}}]}"#, "model.0 (Dropout): probability 1.5 is not in [0, 1]"),
             (#"{"type":"Sequential","children":[{"type":"ReLU","children":[{"type":"ReLU"}]}]}"#, "model.0 (ReLU): takes no children, got 1"),
             (#"{"type":"Residual","config":{"projection":true},"children":[{"type":"ReLU"}]}"#, "model (Residual): expected 2 children"),
@@ -160,13 +176,25 @@ struct ModelFileTests {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         LayerRegistry.register(Scale.self)
-        let description = try LayerRegistry.describe(Sequential { Dense(2, 2); Scale(3) })
+        let description = try LayerRegistry.describe(
+            Sequential {
+                Dense(2, 2)
+                Scale(3)
+            })
         #expect(description.children[1] == LayerDescription(type: "Scale", config: ["factor": .int(3)]))
-        try ModelFile.save(Sequential { Dense(2, 2); Scale(3) }, to: path)
+        try ModelFile.save(
+            Sequential {
+                Dense(2, 2)
+                Scale(3)
+            }, to: path)
         let loaded = try ModelFile.load(path) as! Sequential
         #expect((loaded[1] as? Scale)?.configuration.factor == 3)
         LayerRegistry.register(Square.self)
-        try ModelFile.save(Sequential { Scale(2); Square() }, to: path)
+        try ModelFile.save(
+            Sequential {
+                Scale(2)
+                Square()
+            }, to: path)
         #expect(try ModelFile.load(path)(Tensor([1, -3])) == Tensor([4, 36]))
         #expect(try SafeTensors.read(path).metadata[ModelFile.architectureKey]?.contains(#"{"children":[],"config":{},"type":"Square"}"#) == true)
         var generator = PhiloxGenerator(seed: 1)
@@ -178,10 +206,12 @@ struct ModelFileTests {
     /// Layers built from a description draw their weights like layers built in code: from the
     /// generator passed in, in order, or from the seeded default generator.
     @Test func describedLayersDrawTheirOwnWeights() throws {
-        let description = LayerDescription(type: "Sequential", children: [
-            LayerDescription(type: "Dense", config: ["in": .int(3), "out": .int(3)]), LayerDescription(type: "Dropout"),
-            LayerDescription(type: "Dense", config: ["in": .int(3), "out": .int(3)]),
-        ])
+        let description = LayerDescription(
+            type: "Sequential",
+            children: [
+                LayerDescription(type: "Dense", config: ["in": .int(3), "out": .int(3)]), LayerDescription(type: "Dropout"),
+                LayerDescription(type: "Dense", config: ["in": .int(3), "out": .int(3)]),
+            ])
         var generator = PhiloxGenerator(seed: 9)
         let built = try LayerRegistry.build(description, generator: &generator) as! Sequential
         var same = PhiloxGenerator(seed: 9)

@@ -18,7 +18,6 @@ func safetensors(header: String, data: [UInt8]) -> [UInt8] {
     return (0..<8).map { UInt8(truncatingIfNeeded: length >> (8 * UInt64($0))) } + headerBytes + data
 }
 
-
 @Suite("safetensors")
 struct SafeTensorsTests {
     @Test func referenceSamplesLoadWithTheirValues() throws {
@@ -83,24 +82,42 @@ struct SafeTensorsTests {
         let f32x2: [UInt8] = [0, 0, 0x80, 0x3F, 0, 0, 0, 0x40]
         func parse(_ header: String, _ data: [UInt8] = f32x2) throws { _ = try SafeTensors.parse(safetensors(header: header, data: data), file: "f") }
         expectError(containing: "f: byte 0: expected an 8-byte header length") { _ = try SafeTensors.parse([1, 2, 3], file: "f") }
-        expectError(containing: "header length 18446744073709551615 exceeds the limit") { _ = try SafeTensors.parse(Array(repeating: 0xFF, count: 16), file: "f") }
-        expectError(containing: "header length 64 runs past the end of the file") { _ = try SafeTensors.parse([64, 0, 0, 0, 0, 0, 0, 0, 0x7B], file: "f") }
+        expectError(containing: "header length 18446744073709551615 exceeds the limit") {
+            _ = try SafeTensors.parse(Array(repeating: 0xFF, count: 16), file: "f")
+        }
+        expectError(containing: "header length 64 runs past the end of the file") {
+            _ = try SafeTensors.parse([64, 0, 0, 0, 0, 0, 0, 0, 0x7B], file: "f")
+        }
         expectError(containing: "expected the JSON header to start with '{'") { try parse("[1]") }
-        expectError(containing: "duplicate key \"a\"") { try parse("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}") }
+        expectError(containing: "duplicate key \"a\"") {
+            try parse(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}")
+        }
         expectError(containing: "f: a: unsupported dtype F128") { try parse("{\"a\":{\"dtype\":\"F128\",\"shape\":[2],\"data_offsets\":[0,8]}}") }
-        expectError(containing: "f: a: shape [3] of F32 needs 12 bytes, data_offsets give 8") { try parse("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}") }
+        expectError(containing: "f: a: shape [3] of F32 needs 12 bytes, data_offsets give 8") {
+            try parse("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}")
+        }
         expectError(containing: "f: b: data_offsets leave a gap") { try parse("{\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}") }
         expectError(containing: "data_offsets overlap") {
-            try parse("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}")
+            try parse(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}")
         }
-        expectError(containing: "tensors cover 4 bytes of data but the file holds 8") { try parse("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}") }
-        expectError(containing: "__metadata__.k: expected a string value") { try parse("{\"__metadata__\":{\"k\":1},\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}") }
-        expectError(containing: "shape must hold non-negative integers") { try parse("{\"a\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}") }
+        expectError(containing: "tensors cover 4 bytes of data but the file holds 8") {
+            try parse("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}")
+        }
+        expectError(containing: "__metadata__.k: expected a string value") {
+            try parse("{\"__metadata__\":{\"k\":1},\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}")
+        }
+        expectError(containing: "shape must hold non-negative integers") {
+            try parse("{\"a\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}")
+        }
         expectError(containing: "needs too many bytes") {
             try parse("{\"a\":{\"dtype\":\"F64\",\"shape\":[4611686018427387904],\"data_offsets\":[0,8]}}")
         }
         expectError(containing: "invalid header JSON") { try parse("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}") }
-        expectError(containing: "nesting deeper than 16") { try parse(String(repeating: "{\"a\":", count: 20) + "1" + String(repeating: "}", count: 20)) }
+        expectError(containing: "nesting deeper than 16") {
+            try parse(String(repeating: "{\"a\":", count: 20) + "1" + String(repeating: "}", count: 20))
+        }
     }
 
     @Test func thousandsOfCorruptedFilesLoadOrThrowButNeverCrash() throws {

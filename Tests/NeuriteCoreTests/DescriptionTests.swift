@@ -6,20 +6,22 @@ struct DescriptionTests {
     @Test func scalarsVectorsAndMatrices() {
         #expect(Tensor(1.5).description == "Tensor([], 1.5000)")
         #expect(Tensor([1, -2.5, 3]).description == "Tensor([3], [ 1.0000, -2.5000,  3.0000])")
-        #expect(Tensor(rows: [[1, 2], [3, 4]]).description == """
-            Tensor([2, 2], [[1.0000, 2.0000],
-                            [3.0000, 4.0000]])
-            """)
+        #expect(
+            Tensor(rows: [[1, 2], [3, 4]]).description == """
+                Tensor([2, 2], [[1.0000, 2.0000],
+                                [3.0000, 4.0000]])
+                """)
         #expect(Tensor([1, 2], requiresGradient: true).description.hasSuffix(", requiresGradient)"))
         #expect(Tensor.zeros([0, 2]).description == "Tensor([0, 2], [])")
     }
 
     @Test func threeAxesAreSeparatedByABlankLine() {
-        #expect(Tensor.arange(4).reshaped([2, 1, 2]).description == """
-            Tensor([2, 1, 2], [[[0.0000, 1.0000]],
+        #expect(
+            Tensor.arange(4).reshaped([2, 1, 2]).description == """
+                Tensor([2, 1, 2], [[[0.0000, 1.0000]],
 
-                               [[2.0000, 3.0000]]])
-            """)
+                                   [[2.0000, 3.0000]]])
+                """)
     }
 
     @Test func specialValuesAndScientificNotation() {

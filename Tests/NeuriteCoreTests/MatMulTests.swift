@@ -23,7 +23,10 @@ struct MatMulTests {
         #expect(matmul(Tensor.zeros([0, 4]), Tensor.zeros([4, 3])).shape == [0, 3])
     }
 
-    @Test(arguments: [([3, 4], [4, 2]), ([2, 3, 4], [4, 5]), ([2, 1, 2, 3], [3, 3, 2]), ([4], [4, 3]), ([3, 4], [4]), ([4], [4]), ([1, 3], [3, 1]), ([0, 3], [3, 2]), ([2, 0], [0, 3])])
+    @Test(arguments: [
+        ([3, 4], [4, 2]), ([2, 3, 4], [4, 5]), ([2, 1, 2, 3], [3, 3, 2]), ([4], [4, 3]), ([3, 4], [4]), ([4], [4]), ([1, 3], [3, 1]),
+        ([0, 3], [3, 2]), ([2, 0], [0, 3]),
+    ])
     func gradientsMatchFiniteDifferences(lhsShape: [Int], rhsShape: [Int]) {
         expectGradientsMatch([fixture(lhsShape, seed: 31), fixture(rhsShape, seed: 32)]) { matmul($0[0], $0[1]) }
     }

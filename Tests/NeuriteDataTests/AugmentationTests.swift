@@ -37,8 +37,10 @@ struct AugmentationTests {
         var generator = PhiloxGenerator(seed: 1)
         let images = Tensor.uniform([4, 1, 8, 8], generator: &generator)
         let batch = Batch(inputs: images, targets: Tensor([0, 1, 2, 3]))
-        let pipeline = Augmentation.pipeline([.horizontalFlip(), .randomCrop(padding: 2), .rotation(degrees: 15),
-                                              .brightness(0.3), .contrast(0.3), .gaussianNoise(standardDeviation: 0.05), .cutout(size: 3)])
+        let pipeline = Augmentation.pipeline([
+            .horizontalFlip(), .randomCrop(padding: 2), .rotation(degrees: 15),
+            .brightness(0.3), .contrast(0.3), .gaussianNoise(standardDeviation: 0.05), .cutout(size: 3),
+        ])
         var g1 = PhiloxGenerator(seed: 9), g2 = PhiloxGenerator(seed: 9)
         let a = pipeline(batch, &g1), b = pipeline(batch, &g2)
         #expect(a.inputs == b.inputs && a.inputs.shape == [4, 1, 8, 8] && a.targets == batch.targets)

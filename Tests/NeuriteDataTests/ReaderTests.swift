@@ -37,7 +37,9 @@ struct ReaderTests {
         expectError("byte 0: expected an IDX magic number starting with two zero bytes, found 0x1f 0x8b") {
             try IDXReader.parse([0x1F, 0x8B, 8, 1, 0, 0, 0, 0], file: file)
         }
-        expectError("byte 2: expected IDX type 0x08 (unsigned bytes), found 0x0d") { try IDXReader.parse([0, 0, 0x0D, 1, 0, 0, 0, 1, 0, 0, 0, 0], file: file) }
+        expectError("byte 2: expected IDX type 0x08 (unsigned bytes), found 0x0d") {
+            try IDXReader.parse([0, 0, 0x0D, 1, 0, 0, 0, 1, 0, 0, 0, 0], file: file)
+        }
         expectError("header declares 3 dimensions but the file ends after 8 bytes") { try IDXReader.parse([0, 0, 8, 3, 0, 0, 0, 1], file: file) }
         // Huge declared sizes are refused before anything is allocated.
         expectError("byte 12: expected 4611686014132420609 bytes of data for shape [2147483647, 2147483647], found 3") {
@@ -46,7 +48,9 @@ struct ReaderTests {
         expectError("byte 12: dimensions [2147483647, 2147483647, 2147483647] declare more values than can be counted") {
             try IDXReader.parse(idx(shape: [2147483647, 2147483647, 2147483647], values: [1]), file: file)
         }
-        expectError("byte 12: expected 6 bytes of data for shape [2, 3], found 5") { try IDXReader.parse(idx(shape: [2, 3], values: [1, 2, 3, 4, 5]), file: file) }
+        expectError("byte 12: expected 6 bytes of data for shape [2, 3], found 5") {
+            try IDXReader.parse(idx(shape: [2, 3], values: [1, 2, 3, 4, 5]), file: file)
+        }
         expectError("expected 2 bytes of data for shape [2], found 3") { try IDXReader.parse(idx(shape: [2], values: [1, 2, 3]), file: file) }
     }
 
@@ -81,14 +85,21 @@ struct ReaderTests {
 
     @Test func malformedNPYFilesAreReportedPrecisely() {
         expectError("byte 0: expected the .npy magic") { try NPYReader.parse(Array("not numpy at all".utf8), file: "x") }
-        expectError("Fortran-order arrays are not supported") { try NPYReader.parse(npy(descr: "<f4", shape: "(1,)", fortran: true, data: [0, 0, 0, 0]), file: "x") }
-        expectError("expected dtype <f4, <f8, <i8, <i4 or |u1, found >f4") { try NPYReader.parse(npy(descr: ">f4", shape: "(1,)", data: [0, 0, 0, 0]), file: "x") }
-        expectError("expected 8 bytes of data for shape [2], found 4") { try NPYReader.parse(npy(descr: "<f4", shape: "(2,)", data: [0, 0, 0, 0]), file: "x") }
+        expectError("Fortran-order arrays are not supported") {
+            try NPYReader.parse(npy(descr: "<f4", shape: "(1,)", fortran: true, data: [0, 0, 0, 0]), file: "x")
+        }
+        expectError("expected dtype <f4, <f8, <i8, <i4 or |u1, found >f4") {
+            try NPYReader.parse(npy(descr: ">f4", shape: "(1,)", data: [0, 0, 0, 0]), file: "x")
+        }
+        expectError("expected 8 bytes of data for shape [2], found 4") {
+            try NPYReader.parse(npy(descr: "<f4", shape: "(2,)", data: [0, 0, 0, 0]), file: "x")
+        }
         expectError("shape [4611686018427387904, 4] declares more values than the file holds") {
             try NPYReader.parse(npy(descr: "<f4", shape: "(4611686018427387904, 4)", data: []), file: "x")
         }
         var header = npy(descr: "<f4", shape: "(1,)", data: [0, 0, 0, 0])
-        header[8] = 0xFF; header[9] = 0xFF
+        header[8] = 0xFF
+        header[9] = 0xFF
         expectError("header of 65535 bytes runs past the end of the file") { try NPYReader.parse(header, file: "x") }
     }
 

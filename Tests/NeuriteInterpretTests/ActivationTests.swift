@@ -13,7 +13,11 @@ struct ActivationTests {
         let dense = Dense(3, 4)
         dense.weight.value = Tensor(rows: [[1, 0, 0], [0, 0, 0], [0, -1, 0], [0, 0, 0]])
         dense.bias!.value = Tensor([0, -1, 0, -1])
-        return Sequential { dense; ReLU(); Dense(4, 2) }
+        return Sequential {
+            dense
+            ReLU()
+            Dense(4, 2)
+        }
     }
     let inputs = Tensor.normal([50, 3], seed: 3)
 

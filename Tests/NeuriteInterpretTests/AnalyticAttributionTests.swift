@@ -62,7 +62,11 @@ struct AnalyticAttributionTests {
     }
 
     @Test func internalBatchingDoesNotChangeTheResults() {
-        let model = Sequential { Dense(4, 8); Tanh(); Dense(8, 3) }
+        let model = Sequential {
+            Dense(4, 8)
+            Tanh()
+            Dense(8, 3)
+        }
         let explainer = Explainer(model)
         let whole = explainer.integratedGradients(inputs, steps: 20)
         let batched = explainer.integratedGradients(inputs, steps: 20, internalBatchSize: 6)

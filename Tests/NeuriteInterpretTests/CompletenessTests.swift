@@ -14,7 +14,12 @@ struct CompletenessTests {
     @Test func completenessHoldsWithin1PercentWith64GaussLegendreSteps() throws {
         let (train, test) = try Digits.trainTestSplit()
         DefaultGenerator.seed(0)
-        let model = Sequential { Flatten(); Dense(64, 64); ReLU(); Dense(64, 10) }
+        let model = Sequential {
+            Flatten()
+            Dense(64, 64)
+            ReLU()
+            Dense(64, 10)
+        }
         let optimizer = try Adam(model.parameters, learningRate: 3e-3)
         let loss = { (logits: Tensor, labels: Tensor) in crossEntropy(logits: logits, classIndices: labels) }
         try fit(model, loss: loss, optimizer: optimizer, data: DataLoader(train, batchSize: 64, shuffle: true), epochs: 8, progress: .quiet)

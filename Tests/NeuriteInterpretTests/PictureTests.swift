@@ -22,10 +22,12 @@ struct PictureTests {
         // A 2×2 input; the map is positive at the first pixel, negative at the second.
         let input = Tensor([0, 1, 1, 0], shape: [1, 2, 2])
         let attribution = Tensor([1, -1, 0, 0], shape: [1, 2, 2])
-        let canvas = ExplanationPicture.render(input: input, caption: "x", panels: [
-            ExplanationPanel(title: "signed", attribution: attribution, signed: true),
-            ExplanationPanel(title: "magnitude", attribution: abs(attribution), signed: false),
-        ])
+        let canvas = ExplanationPicture.render(
+            input: input, caption: "x",
+            panels: [
+                ExplanationPanel(title: "signed", attribution: attribution, signed: true),
+                ExplanationPanel(title: "magnitude", attribution: abs(attribution), signed: false),
+            ])
         // 2×2 pixels are drawn 112 times larger; three cells side by side.
         let zoom = 112, cell = 2 * zoom + 24
         #expect(canvas.width == 3 * cell && canvas.height == 8 + 2 * zoom + 70)
@@ -68,7 +70,10 @@ struct PictureTests {
         let layer = Dense(4, 1)
         layer.weight.value = Tensor(rows: [[1, 0, 0, 0]])
         layer.bias!.value = Tensor([0])
-        let model = Sequential { Flatten(); layer }
+        let model = Sequential {
+            Flatten()
+            layer
+        }
         let images = Tensor((0..<24).map { Float($0 % 4 == 0 ? $0 : 0) }, shape: [6, 1, 2, 2])
         let data = TensorDataset(inputs: images, targets: Tensor.zeros([6]))
         let top = model.topActivatingExamples(layer: "1", unit: 0, in: data, count: 3)

@@ -13,7 +13,12 @@ struct ReadmeInterpretTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-readme-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let model = Sequential { Flatten(); Dense(64, 16); ReLU(); Dense(16, 10) }
+        let model = Sequential {
+            Flatten()
+            Dense(64, 16)
+            ReLU()
+            Dense(16, 10)
+        }
         let images = Tensor.uniform([3, 1, 8, 8], seed: 1)
         let testSet = TensorDataset(inputs: images, targets: Tensor.zeros([3]))
 
@@ -24,8 +29,11 @@ struct ReadmeInterpretTests {
         let occlusion = explainer.occlusion(images, window: [1, 4, 4], strides: [1, 2, 2])
         let (_, activations) = model.activations(for: images)
         let statistics = model.activationStatistics(on: testSet)
-        let picture = ExplanationPicture.render(input: images[0], caption: "input", panels: [
-            ExplanationPanel(title: "integrated gradients", attribution: ig.attributions[0], signed: true)])
+        let picture = ExplanationPicture.render(
+            input: images[0], caption: "input",
+            panels: [
+                ExplanationPanel(title: "integrated gradients", attribution: ig.attributions[0], signed: true)
+            ])
         try picture.writePNG(to: directory.appendingPathComponent("explanation.png").path)
 
         #expect(saliency.shape == images.shape && occlusion.shape == images.shape && ig.attributions.shape == images.shape)

@@ -51,9 +51,10 @@ struct GemmTests {
             var c = self.c
             let (a, b) = (self.a, self.b)
             c.withUnsafeMutableBufferPointer { cBuffer in
-                Gemm.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: cBuffer.baseAddress!, ldc: ldc,
-                              threads: threads, simd: simd)
+                Gemm.multiply(
+                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: cBuffer.baseAddress!, ldc: ldc,
+                    threads: threads, simd: simd)
             }
             return c
         }
@@ -65,9 +66,10 @@ struct GemmTests {
             for transposeB in [false, true] {
                 let operands = Operands(transposeA: transposeA, transposeB: transposeB, m: size.m, n: size.n, k: size.k)
                 for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25)] {
-                    let expected = Self.reference(transposeA: transposeA, transposeB: transposeB, m: size.m, n: size.n, k: size.k,
-                                                  alpha: alpha, a: operands.a, lda: operands.lda, b: operands.b, ldb: operands.ldb,
-                                                  beta: beta, c: operands.c, ldc: operands.ldc)
+                    let expected = Self.reference(
+                        transposeA: transposeA, transposeB: transposeB, m: size.m, n: size.n, k: size.k,
+                        alpha: alpha, a: operands.a, lda: operands.lda, b: operands.b, ldb: operands.ldb,
+                        beta: beta, c: operands.c, ldc: operands.ldc)
                     let actual = operands.run(alpha: alpha, beta: beta, threads: 2, simd: simd)
                     let worst = zip(actual, expected).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
                     #expect(worst <= 1e-5, "transposeA \(transposeA) transposeB \(transposeB) alpha \(alpha) beta \(beta): relative error \(worst)")
@@ -83,9 +85,10 @@ struct GemmTests {
             let (m, n, k) = (generator.next(in: 1...70), generator.next(in: 1...70), generator.next(in: 1...300))
             let (transposeA, transposeB) = (generator.next(in: 0...1) == 1, generator.next(in: 0...1) == 1)
             let operands = Operands(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k)
-            let expected = Self.reference(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1.5,
-                                          a: operands.a, lda: operands.lda, b: operands.b, ldb: operands.ldb,
-                                          beta: -1, c: operands.c, ldc: operands.ldc)
+            let expected = Self.reference(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1.5,
+                a: operands.a, lda: operands.lda, b: operands.b, ldb: operands.ldb,
+                beta: -1, c: operands.c, ldc: operands.ldc)
             let actual = operands.run(alpha: 1.5, beta: -1, threads: 2, simd: simd)
             let worst = zip(actual, expected).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
             #expect(worst <= 1e-5, "\(m)×\(k) · \(k)×\(n), transposeA \(transposeA) transposeB \(transposeB): \(worst)")
@@ -105,8 +108,9 @@ struct GemmTests {
         var c: [Float] = [.nan, .nan]
         let a: [Float] = [1, 2], b: [Float] = [3, 4]
         c.withUnsafeMutableBufferPointer { buffer in
-            Gemm.multiply(transposeA: false, transposeB: false, m: 2, n: 1, k: 1, alpha: 1,
-                          a: a, lda: 1, b: b, ldb: 1, beta: 0, c: buffer.baseAddress!, ldc: 1)
+            Gemm.multiply(
+                transposeA: false, transposeB: false, m: 2, n: 1, k: 1, alpha: 1,
+                a: a, lda: 1, b: b, ldb: 1, beta: 0, c: buffer.baseAddress!, ldc: 1)
         }
         #expect(c == [3, 6])
     }
@@ -115,8 +119,9 @@ struct GemmTests {
         var c: [Float] = [1, 2, 3, 4]
         let empty: [Float] = [0]
         c.withUnsafeMutableBufferPointer { buffer in
-            Gemm.multiply(transposeA: false, transposeB: false, m: 2, n: 2, k: 0, alpha: 1,
-                          a: empty, lda: 1, b: empty, ldb: 2, beta: 0.5, c: buffer.baseAddress!, ldc: 2)
+            Gemm.multiply(
+                transposeA: false, transposeB: false, m: 2, n: 2, k: 0, alpha: 1,
+                a: empty, lda: 1, b: empty, ldb: 2, beta: 0.5, c: buffer.baseAddress!, ldc: 2)
         }
         #expect(c == [0.5, 1, 1.5, 2])
     }

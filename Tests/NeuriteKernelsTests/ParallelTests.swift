@@ -2,10 +2,11 @@ import Dispatch
 import NeuriteKernels
 import Synchronization
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @Suite("Threads and work splitting", .serialized)

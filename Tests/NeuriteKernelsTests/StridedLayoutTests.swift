@@ -29,7 +29,9 @@ struct StridedLayoutTests {
     func longRowExtremaPropagateNaN(simd: SIMDLevel) {
         var row = (0..<1000).map { Float(($0 * 37) % 1001) - 500 }
         var result = [Float](repeating: 0, count: 2)
-        result.withUnsafeMutableBufferPointer { Reduction.extremum(maximum: true, row, outer: 1, length: 1000, inner: 1, into: $0.baseAddress!, simd: simd) }
+        result.withUnsafeMutableBufferPointer {
+            Reduction.extremum(maximum: true, row, outer: 1, length: 1000, inner: 1, into: $0.baseAddress!, simd: simd)
+        }
         result[1] = 0
         #expect(result[0] == row.max()!)
         for position in [0, 31, 32, 500, 999] {
@@ -50,10 +52,14 @@ struct StridedLayoutTests {
         #expect(sums == [12, 15, 18, 21, 48, 51, 54, 57])
         var maxima = [Float](repeating: 0, count: 8)
         for simd in SIMDLevel.available {
-            maxima.withUnsafeMutableBufferPointer { Reduction.extremum(maximum: true, input, outer: 2, length: 3, inner: 4, into: $0.baseAddress!, simd: simd) }
+            maxima.withUnsafeMutableBufferPointer {
+                Reduction.extremum(maximum: true, input, outer: 2, length: 3, inner: 4, into: $0.baseAddress!, simd: simd)
+            }
             #expect(maxima == [8, 9, 10, 11, 20, 21, 22, 23])
             var minima = [Float](repeating: 0, count: 6)
-            minima.withUnsafeMutableBufferPointer { Reduction.extremum(maximum: false, input, outer: 6, length: 4, inner: 1, into: $0.baseAddress!, simd: simd) }
+            minima.withUnsafeMutableBufferPointer {
+                Reduction.extremum(maximum: false, input, outer: 6, length: 4, inner: 1, into: $0.baseAddress!, simd: simd)
+            }
             #expect(minima == [0, 4, 8, 12, 16, 20])
         }
         var best = [Int](repeating: -1, count: 8)

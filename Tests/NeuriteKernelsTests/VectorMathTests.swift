@@ -1,9 +1,10 @@
 import NeuriteKernels
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @Suite("Vector math accuracy")
@@ -23,7 +24,9 @@ struct VectorMathTests {
         Function(name: "exp", maxULP: 1.5, range: -110...90, kernel: { VectorMath.exp($0, $1, count: $2, simd: $3) }, reference: { exp($0) }),
         Function(name: "log", maxULP: 1.5, range: 0...1e6, kernel: { VectorMath.log($0, $1, count: $2, simd: $3) }, reference: { log($0) }),
         Function(name: "tanh", maxULP: 2, range: -12...12, kernel: { VectorMath.tanh($0, $1, count: $2, simd: $3) }, reference: { tanh($0) }),
-        Function(name: "sigmoid", maxULP: 3, range: -110...40, kernel: { VectorMath.sigmoid($0, $1, count: $2, simd: $3) }, reference: { 1 / (1 + exp(-$0)) }),
+        Function(
+            name: "sigmoid", maxULP: 3, range: -110...40, kernel: { VectorMath.sigmoid($0, $1, count: $2, simd: $3) },
+            reference: { 1 / (1 + exp(-$0)) }),
         Function(name: "erf", maxULP: 3, range: -5...5, kernel: { VectorMath.erf($0, $1, count: $2, simd: $3) }, reference: { erf($0) }),
     ]
 
@@ -52,7 +55,10 @@ struct VectorMathTests {
         var worst = 0.0, worstInput: Float = 0
         for (x, y) in zip(inputs, outputs) {
             let error = Self.ulpError(y, function.reference(Double(x)))
-            if !(error <= worst) { worst = error; worstInput = x }
+            if !(error <= worst) {
+                worst = error
+                worstInput = x
+            }
         }
         #expect(worst <= function.maxULP, "\(function.name) (\(simd)): \(worst) ulp at x = \(worstInput) over \(inputs.count) points")
     }

@@ -30,8 +30,10 @@ struct ActivationTests {
         let rows = Tensor(rows: [[1, 2, 3], [-1000, 0, 1000]])
         expectClose(softmax(rows, axis: 1).sum(axis: 1), [1, 1])
         let wild = Tensor([-1e30, -1000, -90, 90, 1000, 1e30])
-        for activation: (Tensor) -> Tensor in [relu, { leakyRelu($0) }, { elu($0) }, { gelu($0) }, { gelu($0, approximate: .tanh) },
-                                              silu, { softplus($0) }, sigmoid, tanh, { softmax($0, axis: 0) }, { logSoftmax($0, axis: 0) }] {
+        for activation: (Tensor) -> Tensor in [
+            relu, { leakyRelu($0) }, { elu($0) }, { gelu($0) }, { gelu($0, approximate: .tanh) },
+            silu, { softplus($0) }, sigmoid, tanh, { softmax($0, axis: 0) }, { logSoftmax($0, axis: 0) },
+        ] {
             #expect(activation(wild).scalars.allSatisfy { $0.isFinite })
         }
     }

@@ -24,7 +24,11 @@ struct LearningTests {
         // Universal approximation: 1 → 32 → 1 with tanh, full-batch Adam-free descent with momentum
         // written out, on 64 points of [−π, π].
         var generator = PhiloxGenerator(seed: 1)
-        let model = Sequential { Dense(1, 32, generator: &generator); Tanh(); Dense(32, 1, generator: &generator) }
+        let model = Sequential {
+            Dense(1, 32, generator: &generator)
+            Tanh()
+            Dense(32, 1, generator: &generator)
+        }
         let x = Tensor.linspace(-.pi, .pi, count: 64).reshaped([64, 1])
         let y = Tensor(x.scalars.map { Float(Foundation_sin(Double($0))) }, shape: [64, 1])
         var velocity = model.parameters.map { Tensor.zeros($0.shape) }
@@ -50,9 +54,16 @@ struct LearningTests {
                 Dense(8, 16, generator: &generator)
                 for _ in 0..<30 {
                     if residual {
-                        Residual(Sequential { Dense(16, 16, generator: &generator); Tanh() })
+                        Residual(
+                            Sequential {
+                                Dense(16, 16, generator: &generator)
+                                Tanh()
+                            })
                     } else {
-                        Sequential { Dense(16, 16, generator: &generator); Tanh() }
+                        Sequential {
+                            Dense(16, 16, generator: &generator)
+                            Tanh()
+                        }
                     }
                 }
                 Dense(16, 1, generator: &generator)

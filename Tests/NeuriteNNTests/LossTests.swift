@@ -26,8 +26,9 @@ struct LossTests {
         let x = Tensor([2, -1, 0.5]), y = Tensor([1, 0, 1])
         expectClose(binaryCrossEntropy(logits: x, targets: y), [0.3047555609])
         expectClose(binaryCrossEntropy(logits: x, targets: y, reduction: .none), [0.126928011, 0.3132616875, 0.4740769842])
-        expectClose(binaryCrossEntropy(logits: x, targets: y, positiveWeight: Tensor([3]), reduction: .none),
-                    [0.3807840331, 0.3132616875, 1.4222309525])
+        expectClose(
+            binaryCrossEntropy(logits: x, targets: y, positiveWeight: Tensor([3]), reduction: .none),
+            [0.3807840331, 0.3132616875, 1.4222309525])
         // float32 extremes: exact on logits, clamped to 100 after a saturated sigmoid.
         expectClose(binaryCrossEntropy(logits: Tensor([20, 40]), targets: Tensor([0, 0]), reduction: .none), [20, 40])
         expectClose(binaryCrossEntropy(probabilities: sigmoid(Tensor([20, 40])), targets: Tensor([0, 0]), reduction: .none), [100, 100])
@@ -39,8 +40,9 @@ struct LossTests {
         expectClose(crossEntropy(logits: x, classIndices: y, reduction: .none), [0.4170300163, 0.220049523, 0.186140787, 1.0986122887])
         expectClose(crossEntropy(logits: x, classIndices: y, reduction: .sum), [1.9218326149])
         expectClose(crossEntropy(logits: x, classIndices: y, labelSmoothing: 0.1), [0.5796248204])
-        expectClose(crossEntropy(logits: x, classIndices: y, labelSmoothing: 0.1, reduction: .none),
-                    [0.5136966829, 0.360049523, 0.346140787, 1.0986122887])
+        expectClose(
+            crossEntropy(logits: x, classIndices: y, labelSmoothing: 0.1, reduction: .none),
+            [0.5136966829, 0.360049523, 0.346140787, 1.0986122887])
         let ignoring = Tensor([0, -100, 2, 1])
         expectClose(crossEntropy(logits: x, classIndices: ignoring), [0.5672610306])
         expectClose(crossEntropy(logits: x, classIndices: ignoring, reduction: .none), [0.4170300163, 0, 0.186140787, 1.0986122887])
@@ -66,8 +68,9 @@ struct LossTests {
         let spatial = fixture([2, 3, 4], seed: 9)
         let targets = Tensor([0, 1, 2, 1, 2, 0, 0, 1], shape: [2, 4])
         let rows = spatial.permuted([0, 2, 1]).reshaped([8, 3])
-        expectClose(crossEntropy(logits: spatial, classIndices: targets, reduction: .none),
-                    crossEntropy(logits: rows, classIndices: targets.reshaped([8]), reduction: .none).reshaped([2, 4]))
+        expectClose(
+            crossEntropy(logits: spatial, classIndices: targets, reduction: .none),
+            crossEntropy(logits: rows, classIndices: targets.reshaped([8]), reduction: .none).reshaped([2, 4]))
         expectClose(crossEntropy(logits: Tensor([2, 1, 0.1]), classIndices: Tensor(0)), [0.4170300163])
     }
 
@@ -78,7 +81,9 @@ struct LossTests {
         expectGradientsMatch([x, fixture([4, 3], seed: 13)]) { meanSquaredError($0[0], $0[1]) }
         expectGradientsMatch([probabilities]) { binaryCrossEntropy(probabilities: $0[0], targets: binaryTargets) }
         expectGradientsMatch([x]) { binaryCrossEntropy(logits: $0[0], targets: binaryTargets, positiveWeight: Tensor([3, 1, 0.5]), reduction: .sum) }
-        expectGradientsMatch([x]) { crossEntropy(logits: $0[0], classIndices: Tensor([0, 2, -100, 1]), weights: Tensor([1, 2, 0.5]), labelSmoothing: 0.2) }
+        expectGradientsMatch([x]) {
+            crossEntropy(logits: $0[0], classIndices: Tensor([0, 2, -100, 1]), weights: Tensor([1, 2, 0.5]), labelSmoothing: 0.2)
+        }
         expectGradientsMatch([x]) { crossEntropy(logits: $0[0], probabilities: Tensor.full([4, 3], value: 1.0 / 3), labelSmoothing: 0.1) }
         expectGradientsMatch([x]) { negativeLogLikelihood(logProbabilities: $0[0], classIndices: Tensor([0, 1, 2, 1]), reduction: .none) }
     }

@@ -5,7 +5,10 @@ import _NeuriteTestSupport
 
 /// A model with named children, like a PyTorch module with `self.features` and `self.fc`.
 final class TwoPart: Module {
-    let features = Sequential { Dense(4, 3); ReLU() }
+    let features = Sequential {
+        Dense(4, 3)
+        ReLU()
+    }
     let fc = Dense(3, 2)
     override func forward(_ input: Tensor) -> Tensor { fc(features(input)) }
 }
@@ -14,7 +17,12 @@ final class TwoPart: Module {
 struct ModuleTests {
     @Test func parameterNamesMatchPyTorchStateDictKeys() {
         // golden part5: Sequential(Linear(4,3), ReLU(), BatchNorm1d(3), Linear(3,2)).
-        let model = Sequential { Dense(4, 3); ReLU(); BatchNorm(3); Dense(3, 2) }
+        let model = Sequential {
+            Dense(4, 3)
+            ReLU()
+            BatchNorm(3)
+            Dense(3, 2)
+        }
         let parameters = model.namedParameters.map { ($0.name, $0.parameter.shape) }
         #expect(parameters.map(\.0) == ["0.weight", "0.bias", "2.weight", "2.bias", "3.weight", "3.bias"])
         #expect(parameters.map(\.1) == [[3, 4], [3], [3], [3], [2, 3], [2]])
@@ -51,43 +59,59 @@ struct ModuleTests {
     @Test func modelsPrintAsTrees() {
         #expect(Dense(784, 256).description == "Dense(784 => 256)")
         #expect(Dense(3, 1, bias: false).description == "Dense(3 => 1, bias: false)")
-        let model = Sequential { Dense(2, 4); ReLU(); Residual(Sequential { Dense(4, 4); Tanh() }); Dropout(0.25) }
-        #expect(model.description == """
-            Sequential(
-              (0): Dense(2 => 4)
-              (1): ReLU()
-              (2): Residual(
-                (body): Sequential(
-                  (0): Dense(4 => 4)
-                  (1): Tanh()
+        let model = Sequential {
+            Dense(2, 4)
+            ReLU()
+            Residual(
+                Sequential {
+                    Dense(4, 4)
+                    Tanh()
+                })
+            Dropout(0.25)
+        }
+        #expect(
+            model.description == """
+                Sequential(
+                  (0): Dense(2 => 4)
+                  (1): ReLU()
+                  (2): Residual(
+                    (body): Sequential(
+                      (0): Dense(4 => 4)
+                      (1): Tanh()
+                    )
+                  )
+                  (3): Dropout(0.25)
                 )
-              )
-              (3): Dropout(0.25)
-            )
-            """)
+                """)
     }
 
     @Test func summaryTableLikeKeras() {
-        let model = Sequential { Dense(20, 64); BatchNorm(64); Dropout(0.5); Dense(64, 10) }
+        let model = Sequential {
+            Dense(20, 64)
+            BatchNorm(64)
+            Dropout(0.5)
+            Dense(64, 10)
+        }
         model.namedParameters[0].parameter.isTrainable = false
         let table = model.summary(inputShape: [20], title: "demo")
-        #expect(table == """
-            Model: "demo"
-            ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
-            ┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃
-            ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
-            │ 0 (Dense)                       │ (None, 64)             │         1,344 │
-            ├─────────────────────────────────┼────────────────────────┼───────────────┤
-            │ 1 (BatchNorm)                   │ (None, 64)             │           128 │
-            ├─────────────────────────────────┼────────────────────────┼───────────────┤
-            │ 2 (Dropout)                     │ (None, 64)             │             0 │
-            ├─────────────────────────────────┼────────────────────────┼───────────────┤
-            │ 3 (Dense)                       │ (None, 10)             │           650 │
-            └─────────────────────────────────┴────────────────────────┴───────────────┘
-             Total params: 2,122 (8.29 KB)
-             Trainable params: 842 (3.29 KB)
-             Non-trainable params: 1,280 (5.00 KB)
-            """)
+        #expect(
+            table == """
+                Model: "demo"
+                ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
+                ┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃
+                ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
+                │ 0 (Dense)                       │ (None, 64)             │         1,344 │
+                ├─────────────────────────────────┼────────────────────────┼───────────────┤
+                │ 1 (BatchNorm)                   │ (None, 64)             │           128 │
+                ├─────────────────────────────────┼────────────────────────┼───────────────┤
+                │ 2 (Dropout)                     │ (None, 64)             │             0 │
+                ├─────────────────────────────────┼────────────────────────┼───────────────┤
+                │ 3 (Dense)                       │ (None, 10)             │           650 │
+                └─────────────────────────────────┴────────────────────────┴───────────────┘
+                 Total params: 2,122 (8.29 KB)
+                 Trainable params: 842 (3.29 KB)
+                 Non-trainable params: 1,280 (5.00 KB)
+                """)
         #expect(model.isTraining)
     }
 
@@ -117,7 +141,11 @@ struct ModuleTests {
         expectGradientsMatch([fixture([5, 3], seed: 3)]) { norm($0[0]) * Tensor([1, -2, 0.5]) }
         let layerNorm = LayerNorm(4)
         expectGradientsMatch([fixture([2, 4], seed: 4)]) { layerNorm($0[0]) * Tensor([1, -2, 0.5, 3]) }
-        let block = Residual(Sequential { Dense(3, 3, generator: &generator); Tanh() })
+        let block = Residual(
+            Sequential {
+                Dense(3, 3, generator: &generator)
+                Tanh()
+            })
         expectGradientsMatch([fixture([2, 3], seed: 5)]) { block($0[0]) }
         let projected = Residual(Dense(3, 5, generator: &generator), projection: Dense(3, 5, bias: false, generator: &generator))
         expectGradientsMatch([fixture([2, 3], seed: 6)]) { projected($0[0]) }
@@ -128,8 +156,9 @@ struct ModuleTests {
         await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Dense(784, 256)(Tensor.zeros([2, 100]))
         }.map { result in
-            #expect(String(decoding: result.standardErrorContent, as: UTF8.self)
-                .contains("Dense(784 => 256): input of shape [2, 100] does not end in 784 features"))
+            #expect(
+                String(decoding: result.standardErrorContent, as: UTF8.self)
+                    .contains("Dense(784 => 256): input of shape [2, 100] does not end in 784 features"))
         }
     }
 }

@@ -27,8 +27,9 @@ struct RegularizationTests {
         // golden part5 (PyTorch): one training step, then evaluation.
         let input = Tensor(rows: [[1, 2], [3, 6], [5, 10], [7, 14]])
         let norm = BatchNorm(2)
-        expectClose(norm(input), [-1.3416394, -1.3416405, -0.4472131, -0.4472135, 0.4472131, 0.4472135, 1.3416394, 1.3416405],
-                    absoluteTolerance: 1e-6)
+        expectClose(
+            norm(input), [-1.3416394, -1.3416405, -0.4472131, -0.4472135, 0.4472131, 0.4472135, 1.3416394, 1.3416405],
+            absoluteTolerance: 1e-6)
         expectClose(norm.runningMean.value, [0.4, 0.8])
         expectClose(norm.runningVar.value, [1.5666666, 3.5666666])
         #expect(norm.numBatchesTracked.value.scalar == 1)
@@ -61,7 +62,8 @@ struct RegularizationTests {
     /// PyTorch's batch-norm formulas in `Double` for `[N, C, …]`: per channel, the batch mean and
     /// biased variance normalise; the running variance takes the unbiased one.
     static func referenceBatchNorm(_ x: Tensor, weight: [Double], bias: [Double], momentum: Double, epsilon: Double)
-        -> (output: [Float], runningMean: [Float], runningVar: [Float]) {
+        -> (output: [Float], runningMean: [Float], runningVar: [Float])
+    {
         let (n, c) = (x.shape[0], x.shape[1]), positions = x.scalarCount / (x.shape[0] * x.shape[1])
         let values = x.scalars.map(Double.init)
         func index(_ sample: Int, _ channel: Int, _ position: Int) -> Int { (sample * c + channel) * positions + position }
@@ -71,7 +73,9 @@ struct RegularizationTests {
             let mean = members.map { values[$0] }.reduce(0, +) / Double(members.count)
             let squares = members.map { (values[$0] - mean) * (values[$0] - mean) }.reduce(0, +)
             let biased = squares / Double(members.count), unbiased = squares / Double(members.count - 1)
-            for member in members { output[member] = Float((values[member] - mean) / (biased + epsilon).squareRoot() * weight[channel] + bias[channel]) }
+            for member in members {
+                output[member] = Float((values[member] - mean) / (biased + epsilon).squareRoot() * weight[channel] + bias[channel])
+            }
             runningMean.append(Float(momentum * mean))
             runningVar.append(Float((1 - momentum) + momentum * unbiased))
         }

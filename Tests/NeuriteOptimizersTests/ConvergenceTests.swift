@@ -39,17 +39,22 @@ struct ConvergenceTests {
     @Test(arguments: ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
     func everyOptimizerTrainsASmallNetwork(name: String) throws {
         var generator = PhiloxGenerator(seed: 3)
-        let model = Sequential { Dense(2, 16, generator: &generator); Tanh(); Dense(16, 1, generator: &generator) }
+        let model = Sequential {
+            Dense(2, 16, generator: &generator)
+            Tanh()
+            Dense(16, 1, generator: &generator)
+        }
         let x = Tensor([0, 0, 0, 1, 1, 0, 1, 1], shape: [4, 2])
         let y = Tensor([0, 1, 1, 0], shape: [4, 1])
         let parameters = model.parameters
-        let optimizer: Optimizer = switch name {
-        case "SGD": try SGD(parameters, learningRate: 0.2, momentum: 0.9)
-        case "Adam": try Adam(parameters, learningRate: 0.02)
-        case "AdamW": try AdamW(parameters, learningRate: 0.02)
-        case "RMSprop": try RMSprop(parameters, learningRate: 0.01)
-        default: try Adagrad(parameters, learningRate: 0.2)
-        }
+        let optimizer: Optimizer =
+            switch name {
+            case "SGD": try SGD(parameters, learningRate: 0.2, momentum: 0.9)
+            case "Adam": try Adam(parameters, learningRate: 0.02)
+            case "AdamW": try AdamW(parameters, learningRate: 0.02)
+            case "RMSprop": try RMSprop(parameters, learningRate: 0.01)
+            default: try Adagrad(parameters, learningRate: 0.2)
+            }
         var loss = Float.infinity
         for _ in 0..<500 {
             optimizer.zeroGradients()

@@ -24,19 +24,23 @@ struct OptimizerTests {
         expectClose(Tensor(try trajectory { try SGD($0, learningRate: 0.1, momentum: 0.9, dampening: 0.1) }), [0.9, 0.765, 0.666, 0.3969])
         expectClose(Tensor(try trajectory { try SGD($0, learningRate: 0.1, momentum: 0.9, nesterov: true) }), [0.81, 0.634, 0.5681, 0.10629])
         expectClose(Tensor(try trajectory { try SGD($0, learningRate: 0.1, weightDecay: 0.01) }), [0.899, 0.848101, 0.872252899, 0.671380646101])
-        expectClose(Tensor(try trajectory { try SGD($0, learningRate: 0.1, momentum: 0.9, weightDecay: 0.01) }),
-                    [0.899, 0.757201, 0.653824699, 0.360132203401])
+        expectClose(
+            Tensor(try trajectory { try SGD($0, learningRate: 0.1, momentum: 0.9, weightDecay: 0.01) }),
+            [0.899, 0.757201, 0.653824699, 0.360132203401])
     }
 
     @Test func adamFamilyTrajectoriesMatchPyTorch() throws {
         expectClose(Tensor(try trajectory { try Adam($0, learningRate: 0.1) }), [0.900000001, 0.806782038298, 0.750415901496, 0.677047028139])
-        expectClose(Tensor(try trajectory { try Adam($0, learningRate: 0.1, weightDecay: 0.1) }),
-                    [0.900000000909, 0.805771796892, 0.742195393775, 0.665501013876])
-        expectClose(Tensor(try trajectory { try AdamW($0, learningRate: 0.1, weightDecay: 0.1) }),
-                    [0.890000001, 0.787882038288, 0.723637081103, 0.643031836935])
+        expectClose(
+            Tensor(try trajectory { try Adam($0, learningRate: 0.1, weightDecay: 0.1) }),
+            [0.900000000909, 0.805771796892, 0.742195393775, 0.665501013876])
+        expectClose(
+            Tensor(try trajectory { try AdamW($0, learningRate: 0.1, weightDecay: 0.1) }),
+            [0.890000001, 0.787882038288, 0.723637081103, 0.643031836935])
         expectClose(Tensor(try trajectory { try AdamW($0, learningRate: 0.1) }), [0.899000001, 0.804883038297, 0.747712018457, 0.673595433082])
-        expectClose(Tensor(try trajectory { try Adam($0, learningRate: 0.1, amsgrad: true) }),
-                    [0.900000001, 0.806782038298, 0.750415901496, 0.677047028139])
+        expectClose(
+            Tensor(try trajectory { try Adam($0, learningRate: 0.1, amsgrad: true) }),
+            [0.900000001, 0.806782038298, 0.750415901496, 0.677047028139])
         // The step is about the learning rate whatever the gradient's scale, until ε dominates.
         expectClose(Tensor(try trajectory({ try Adam($0, learningRate: 0.1) }, gradients: [1e-3])), [0.90000099999])
         expectClose(Tensor(try trajectory({ try Adam($0, learningRate: 0.1) }, gradients: [1e-9])), [0.990909090909])
@@ -53,8 +57,9 @@ struct OptimizerTests {
 
     @Test func rmspropAndAdagradTrajectories() throws {
         expectClose(Tensor(try trajectory { try RMSprop($0, learningRate: 0.01) }), [0.90000001, 0.855098688526, 0.877109106145, 0.790047186048])
-        expectClose(Tensor(try trajectory { try RMSprop($0, learningRate: 0.01, momentum: 0.9, centered: true) }),
-                    [0.899496228575, 0.763734076195, 0.663687716562, 0.485719892327])
+        expectClose(
+            Tensor(try trajectory { try RMSprop($0, learningRate: 0.01, momentum: 0.9, centered: true) }),
+            [0.899496228575, 0.763734076195, 0.663687716562, 0.485719892327])
         // Adagrad by PyTorch's formula, evaluated in Double.
         var theta = 1.0, sum = 0.0
         var expected: [Float] = []
@@ -155,10 +160,15 @@ struct OptimizerTests {
         func load(_ entries: [String: OptimizerState.Values]) throws {
             try optimizer.load(OptimizerState(learningRates: [0.1], parameters: [entries]))
         }
-        #expect(throws: OptimizerStateError(message: "optimizer state 'momentum_buffer' of parameter 0 is not one this optimizer keeps (exp_avg, exp_avg_sq, max_exp_avg_sq, step)")) {
+        #expect(
+            throws: OptimizerStateError(
+                message:
+                    "optimizer state 'momentum_buffer' of parameter 0 is not one this optimizer keeps (exp_avg, exp_avg_sq, max_exp_avg_sq, step)")
+        ) {
             try load(["momentum_buffer": .init(shape: [2], scalars: [0, 0])])
         }
-        #expect(throws: OptimizerStateError(message: "optimizer state 'exp_avg' of parameter 0 has shape [3] and 3 values, the parameter shape [2]")) {
+        #expect(throws: OptimizerStateError(message: "optimizer state 'exp_avg' of parameter 0 has shape [3] and 3 values, the parameter shape [2]"))
+        {
             try load(["exp_avg": .init(shape: [3], scalars: [0, 0, 0])])
         }
         #expect(throws: OptimizerStateError.self) { try load(["step": .init(shape: [], scalars: [1.5])]) }
@@ -186,17 +196,23 @@ struct OptimizerTests {
 
     @Test func gradientClippingMatchesPyTorch() {
         let a = Parameter(Tensor([3, 4])), b = Parameter(Tensor([12]))
-        func setGradients() { a.value.gradient = Tensor([3, 4]); b.value.gradient = Tensor([12]) }
+        func setGradients() {
+            a.value.gradient = Tensor([3, 4])
+            b.value.gradient = Tensor([12])
+        }
         setGradients()
         #expect(clipGradientNorm([a, b], maxNorm: 1) == 13)
         expectClose(Tensor.concatenate([a.gradient!, b.gradient!]), [0.230769213, 0.307692284, 0.923076852])
-        a.value.gradient = Tensor([3, -4]); b.value.gradient = Tensor([12])
+        a.value.gradient = Tensor([3, -4])
+        b.value.gradient = Tensor([12])
         #expect(clipGradientNorm([a, b], maxNorm: 1, norm: .infinity) == 12)
         expectClose(Tensor.concatenate([a.gradient!, b.gradient!]), [0.24999998, -0.33333331, 0.99999992])
-        a.value.gradient = Tensor([0.3, 0.4]); b.value.gradient = nil
+        a.value.gradient = Tensor([0.3, 0.4])
+        b.value.gradient = nil
         clipGradientNorm([a, b], maxNorm: 1)
         expectClose(a.gradient!, [0.3, 0.4])  // below the maximum: (almost) unchanged
-        a.value.gradient = Tensor([3, -4]); b.value.gradient = Tensor([12])
+        a.value.gradient = Tensor([3, -4])
+        b.value.gradient = Tensor([12])
         clipGradientValues([a, b], maxValue: 5)
         #expect(a.gradient?.scalars == [3, -4] && b.gradient?.scalars == [5])
         #expect(clipGradientNorm([Parameter(Tensor([1]))], maxNorm: 1) == 0)

@@ -1,7 +1,8 @@
 import Foundation
 import NeuriteCore
-@testable import NeuritePlot
 import Testing
+
+@testable import NeuritePlot
 
 /// The width and height in a PNG file's IHDR chunk, or nil if the signature is wrong.
 func pngSize(_ path: String) -> (width: Int, height: Int)? {
@@ -40,7 +41,8 @@ struct PlotTests {
     }
 
     @Test func chartsHaveTheirSizes() throws {
-        let curves = Charts.learningCurves(loss: [1, 0.5], validationLoss: [1.1, nil], accuracy: [0.5, 0.7], validationAccuracy: [nil, nil], learningRate: [0.1, 0.1])
+        let curves = Charts.learningCurves(
+            loss: [1, 0.5], validationLoss: [1.1, nil], accuracy: [0.5, 0.7], validationAccuracy: [nil, nil], learningRate: [0.1, 0.1])
         #expect(curves.width == 1200 && curves.height == 420)
         let confusion = Charts.confusionMatrix([[5, 1], [0, 6]])
         #expect(confusion.width == 70 + 2 * 60 + 20)

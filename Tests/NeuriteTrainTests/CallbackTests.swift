@@ -3,9 +3,10 @@ import NeuriteCore
 import NeuriteData
 import NeuriteNN
 import NeuriteOptimizers
-@testable import NeuriteTrain
 import Testing
 import _NeuriteTestSupport
+
+@testable import NeuriteTrain
 
 func log(_ epoch: Int, validationLoss: Double? = nil, validationAccuracy: Double? = nil, loss: Double = 1) -> EpochLog {
     var metrics: MetricValues = ["loss": loss]
@@ -88,8 +89,10 @@ struct CallbackTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "epoch,loss,accuracy,lr,seconds\n1,0.5,0.75,0.1,1.5\n")
         // Columns are every metric any epoch has, in order of appearance; gaps stay empty.
         var history = History()
-        history.epochs = [EpochLog(epoch: 0, metrics: ["loss": 2], learningRate: 0.1, seconds: 1),
-                          EpochLog(epoch: 1, metrics: ["loss": 1, "val_loss": 1.5], learningRate: 0.05, seconds: 1)]
+        history.epochs = [
+            EpochLog(epoch: 0, metrics: ["loss": 2], learningRate: 0.1, seconds: 1),
+            EpochLog(epoch: 1, metrics: ["loss": 1, "val_loss": 1.5], learningRate: 0.05, seconds: 1),
+        ]
         #expect(history.csv == "epoch,loss,val_loss,lr,seconds\n1,2.0,,0.1,1.0\n2,1.0,1.5,0.05,1.0\n")
         #expect(logger.lastError == nil)
     }
@@ -98,13 +101,18 @@ struct CallbackTests {
         #expect(ProgressPrinter.counter(7, 469) == "  7/469")
         #expect(ProgressPrinter.bar(5, 10) == "━━━━━━━━━━──────────")
         #expect(ProgressPrinter.duration(7.4) == "7s" && ProgressPrinter.duration(65) == "1:05" && ProgressPrinter.duration(3723) == "1:02:03")
-        #expect(ProgressPrinter.stepTime(2) == "2s/step" && ProgressPrinter.stepTime(0.115) == "115ms/step" && ProgressPrinter.stepTime(0.00083) == "830us/step")
+        #expect(
+            ProgressPrinter.stepTime(2) == "2s/step" && ProgressPrinter.stepTime(0.115) == "115ms/step"
+                && ProgressPrinter.stepTime(0.00083) == "830us/step")
         #expect(ProgressPrinter.value(0.51234) == "0.5123" && ProgressPrinter.value(0) == "0.0000e+00")
         var lines: [String] = []
         let printer = ProgressPrinter(style: .lines) { lines.append($0) }
         let context = try! context()
-        printer.epochEnded(context, log: EpochLog(epoch: 0, metrics: ["loss": 0.5, "accuracy": 0.75, "val_loss": 0.6, "val_accuracy": 0.7],
-                                                   learningRate: 0.001, seconds: 2))
+        printer.epochEnded(
+            context,
+            log: EpochLog(
+                epoch: 0, metrics: ["loss": 0.5, "accuracy": 0.75, "val_loss": 0.6, "val_accuracy": 0.7],
+                learningRate: 0.001, seconds: 2))
         // Keras's order (its logs sorted by name): golden keras_ux_raw.txt.
         #expect(lines == ["Epoch 1/10 - 1/1 - 2s 2s/step - accuracy: 0.7500 - loss: 0.5000 - val_accuracy: 0.7000 - val_loss: 0.6000 - lr: 0.0010\n"])
     }

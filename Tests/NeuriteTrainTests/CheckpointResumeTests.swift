@@ -11,7 +11,10 @@ import _NeuriteTestSupport
 /// Stops training at a given batch of a given epoch, like a kill in the middle of an epoch.
 final class KillAt: Callback {
     let epoch: Int, batch: Int
-    init(epoch: Int, batch: Int) { self.epoch = epoch; self.batch = batch }
+    init(epoch: Int, batch: Int) {
+        self.epoch = epoch
+        self.batch = batch
+    }
     func batchEnded(_ context: TrainingContext, metrics: MetricValues) {
         if context.epoch == epoch && context.batch == batch { context.stop(reason: "killed") }
     }
@@ -43,15 +46,17 @@ struct CheckpointResumeTests {
             scheduler = LearningRateScheduler(optimizer, schedule: StepDecay(stepSize: 2, gamma: 0.5))
             plateau = ReduceOnPlateau(optimizer, factor: 0.5, patience: 0, monitor: "accuracy")
             stopping = EarlyStopping(monitor: "loss", patience: 3, restoreBestWeights: true)
-            loader = DataLoader(data, batchSize: 64, shuffle: true, seed: 33,
-                                transform: Augmentation.pipeline([.rotation(degrees: 5)]))
+            loader = DataLoader(
+                data, batchSize: 64, shuffle: true, seed: 33,
+                transform: Augmentation.pipeline([.rotation(degrees: 5)]))
         }
 
         /// Callbacks come before the built-in parts in the list on purpose: fit orders them itself.
         func train(epochs: Int, extra: [any Callback] = [], checkpointPath: String? = nil, resuming: TrainingCheckpoint? = nil) throws -> History {
-            try fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer, data: loader, epochs: epochs,
-                    scheduler: scheduler, reduceOnPlateau: plateau, earlyStopping: stopping, checkpoint: checkpointPath,
-                    callbacks: extra, progress: .quiet, resuming: resuming)
+            try fit(
+                model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer, data: loader, epochs: epochs,
+                scheduler: scheduler, reduceOnPlateau: plateau, earlyStopping: stopping, checkpoint: checkpointPath,
+                callbacks: extra, progress: .quiet, resuming: resuming)
         }
     }
 
@@ -87,12 +92,21 @@ struct CheckpointResumeTests {
         let data = SyntheticData.xor()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-checkpoint-\(UUID().uuidString).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let model = Sequential { Dense(2, 4); Tanh(); Dense(4, 2) }
+        let model = Sequential {
+            Dense(2, 4)
+            Tanh()
+            Dense(4, 2)
+        }
         let optimizer = try SGD(model.parameters, learningRate: 0.1, momentum: 0.9)
-        try fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer, data: DataLoader(data, batchSize: 4),
-                epochs: 1, checkpoint: path, progress: .quiet)
+        try fit(
+            model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer, data: DataLoader(data, batchSize: 4),
+            epochs: 1, checkpoint: path, progress: .quiet)
         let checkpoint = try TrainingCheckpoint.read(path)
-        let other = Sequential { Dense(2, 5); Tanh(); Dense(5, 2) }
+        let other = Sequential {
+            Dense(2, 5)
+            Tanh()
+            Dense(5, 2)
+        }
         expectError(containing: "Error(s) in loading state_dict") {
             try checkpoint.restore(model: other, optimizer: try SGD(other.parameters), file: path)
         }
@@ -101,8 +115,9 @@ struct CheckpointResumeTests {
             try checkpoint.restore(model: model, optimizer: optimizer, earlyStopping: EarlyStopping(), file: path)
         }
         expectError(containing: "scheduler: the checkpoint was written by a run without one") {
-            try fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer, data: DataLoader(data, batchSize: 4),
-                    epochs: 2, scheduler: LearningRateScheduler(optimizer, schedule: ConstantSchedule()), progress: .quiet, resuming: checkpoint)
+            try fit(
+                model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer, data: DataLoader(data, batchSize: 4),
+                epochs: 2, scheduler: LearningRateScheduler(optimizer, schedule: ConstantSchedule()), progress: .quiet, resuming: checkpoint)
         }
         let weightsOnly = path + ".weights"
         defer { try? FileManager.default.removeItem(atPath: weightsOnly) }
@@ -110,7 +125,6 @@ struct CheckpointResumeTests {
         expectError(containing: "not a Neurite training checkpoint") { _ = try TrainingCheckpoint.read(weightsOnly) }
     }
 }
-
 
 @Suite("README saving and loading")
 struct ReadmeSavingTests {
@@ -120,7 +134,11 @@ struct ReadmeSavingTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-        let model = Sequential { Dense(2, 8); Tanh(); Dense(8, 2) }
+        let model = Sequential {
+            Dense(2, 8)
+            Tanh()
+            Dense(8, 2)
+        }
         let optimizer = try Adam(model.parameters, learningRate: 1e-2)
         let loader = DataLoader(SyntheticData.xor(), batchSize: 4)
         let loss = { (logits: Tensor, labels: Tensor) in crossEntropy(logits: logits, classIndices: labels) }

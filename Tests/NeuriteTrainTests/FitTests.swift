@@ -12,7 +12,12 @@ struct FitTests {
         let (train, test) = try Digits.trainTestSplit()
         let (fitting, validation) = train.split(fraction: 0.9, seed: 1)
         var generator = PhiloxGenerator(seed: 2)
-        let model = Sequential { Flatten(); Dense(64, 64, generator: &generator); ReLU(); Dense(64, 10, generator: &generator) }
+        let model = Sequential {
+            Flatten()
+            Dense(64, 64, generator: &generator)
+            ReLU()
+            Dense(64, 10, generator: &generator)
+        }
         let optimizer = try Adam(model.parameters, learningRate: 0.01)
         let scheduler = LearningRateScheduler(optimizer, schedule: StepDecay(stepSize: 4, gamma: 0.5))
         let history = try fit(
@@ -32,11 +37,16 @@ struct FitTests {
 
     @Test func earlyStoppingEndsTrainingAndTheHistorySaysWhy() throws {
         let data = SyntheticData.xor()
-        let model = Sequential { Dense(2, 4); Tanh(); Dense(4, 2) }
+        let model = Sequential {
+            Dense(2, 4)
+            Tanh()
+            Dense(4, 2)
+        }
         let optimizer = try SGD(model.parameters, learningRate: 0)  // nothing improves
         let stopping = EarlyStopping(monitor: "loss", patience: 2)
-        let history = try fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer,
-                          data: DataLoader(data, batchSize: 4), epochs: 50, earlyStopping: stopping, progress: .quiet)
+        let history = try fit(
+            model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer,
+            data: DataLoader(data, batchSize: 4), epochs: 50, earlyStopping: stopping, progress: .quiet)
         #expect(history.epochs.count == 3)
         #expect(history.stopReason == "Epoch 3: early stopping")
     }
@@ -46,11 +56,13 @@ struct FitTests {
         let model = Dense(1, 1)
         let before = model.parameters.map(\.value)
         var calls = 0
-        let history = try fit(model, loss: { output, target in
-            calls += 1
-            return calls == 3 ? meanSquaredError(output, target) * Float.nan : meanSquaredError(output, target)
-        }, optimizer: try SGD(model.parameters, learningRate: 0), data: DataLoader(data, batchSize: 2), epochs: 3,
-           task: .regression, progress: .quiet)
+        let history = try fit(
+            model,
+            loss: { output, target in
+                calls += 1
+                return calls == 3 ? meanSquaredError(output, target) * Float.nan : meanSquaredError(output, target)
+            }, optimizer: try SGD(model.parameters, learningRate: 0), data: DataLoader(data, batchSize: 2), epochs: 3,
+            task: .regression, progress: .quiet)
         #expect(history.stopReason == "training diverged at epoch 1, step 3 (global step 3): the loss is nan")
         #expect(model.parameters.map(\.value) == before)
         #expect(history.epochs.isEmpty)
@@ -59,8 +71,13 @@ struct FitTests {
     @Test func regressionOnANoisyFunction() throws {
         let data = SyntheticData.function({ $0 * $0 }, in: -2...2, count: 256, noise: 0.05, seed: 4)
         var generator = PhiloxGenerator(seed: 5)
-        let model = Sequential { Dense(1, 32, generator: &generator); Tanh(); Dense(32, 1, generator: &generator) }
-        try fit(model, loss: { meanSquaredError($0, $1) }, optimizer: try Adam(model.parameters, learningRate: 0.02),
+        let model = Sequential {
+            Dense(1, 32, generator: &generator)
+            Tanh()
+            Dense(32, 1, generator: &generator)
+        }
+        try fit(
+            model, loss: { meanSquaredError($0, $1) }, optimizer: try Adam(model.parameters, learningRate: 0.02),
             data: DataLoader(data, batchSize: 32, shuffle: true, seed: 6), epochs: 60, task: .regression, progress: .quiet)
         let result = evaluate(model, on: data, loss: { meanSquaredError($0, $1) }, task: .regression)
         #expect(result.meanAbsoluteError! < 0.15, "MAE \(result.meanAbsoluteError!)")
@@ -94,12 +111,18 @@ struct ReadmeDataTrainingTests {
     @Test func dataAndTrainingSnippetRuns() throws {
         DefaultGenerator.seed(0)
         let (train, test) = try Digits.trainTestSplit()
-        let model = Sequential { Flatten(); Dense(64, 256); ReLU(); Dense(256, 10) }
+        let model = Sequential {
+            Flatten()
+            Dense(64, 256)
+            ReLU()
+            Dense(256, 10)
+        }
         let stopping = EarlyStopping(monitor: "val_loss", patience: 5, restoreBestWeights: true)
-        let history = try fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) },
-                          optimizer: try Adam(model.parameters, learningRate: 3e-3),
-                          data: DataLoader(train, batchSize: 32, shuffle: true, seed: 2),
-                          epochs: 4, validation: test, earlyStopping: stopping, progress: .quiet)
+        let history = try fit(
+            model, loss: { crossEntropy(logits: $0, classIndices: $1) },
+            optimizer: try Adam(model.parameters, learningRate: 3e-3),
+            data: DataLoader(train, batchSize: 32, shuffle: true, seed: 2),
+            epochs: 4, validation: test, earlyStopping: stopping, progress: .quiet)
         #expect(history.epochs.count == 4)
         #expect(evaluate(model, on: test, loss: { crossEntropy(logits: $0, classIndices: $1) }).accuracy! > 0.85)
     }
@@ -121,11 +144,13 @@ struct CombinedTrainingTests {
         let optimizer = try AdamW(model.parameters, learningRate: 5e-3, weightDecay: 0.01)
         let plateau = ReduceOnPlateau(optimizer, factor: 0.5, patience: 0, monitor: "val_loss")
         let stopping = EarlyStopping(monitor: "val_accuracy", patience: 3, restoreBestWeights: true)
-        let loader = DataLoader(train, batchSize: 64, shuffle: true, seed: 23,
-                                transform: Augmentation.pipeline([.rotation(degrees: 5), .gaussianNoise(standardDeviation: 0.02)]))
-        let history = try fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer, data: loader,
-                          epochs: 6, validation: test,
-                          reduceOnPlateau: plateau, earlyStopping: stopping, progress: .quiet)
+        let loader = DataLoader(
+            train, batchSize: 64, shuffle: true, seed: 23,
+            transform: Augmentation.pipeline([.rotation(degrees: 5), .gaussianNoise(standardDeviation: 0.02)]))
+        let history = try fit(
+            model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer, data: loader,
+            epochs: 6, validation: test,
+            reduceOnPlateau: plateau, earlyStopping: stopping, progress: .quiet)
         #expect(!history.epochs.isEmpty)
         let accuracy = evaluate(model, on: test, loss: { crossEntropy(logits: $0, classIndices: $1) }).accuracy!
         #expect(accuracy > 0.85, "test accuracy \(accuracy)")
@@ -134,11 +159,16 @@ struct CombinedTrainingTests {
 
     @Test func fitStepsReduceOnPlateauWithItsMonitoredMetric() throws {
         let data = SyntheticData.xor()
-        let model = Sequential { Dense(2, 4); Tanh(); Dense(4, 2) }
+        let model = Sequential {
+            Dense(2, 4)
+            Tanh()
+            Dense(4, 2)
+        }
         let moving = try SGD(model.parameters, learningRate: 1e-9)
         let plateau = ReduceOnPlateau(moving, factor: 0.5, patience: 0, epsilon: 0, monitor: "accuracy")
-        let history = try fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: moving,
-                              data: DataLoader(data, batchSize: 4), epochs: 3, reduceOnPlateau: plateau, progress: .quiet)
+        let history = try fit(
+            model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: moving,
+            data: DataLoader(data, batchSize: 4), epochs: 3, reduceOnPlateau: plateau, progress: .quiet)
         // Accuracy stays put, so each epoch after the first halves the rate (read with mode .min: no improvement).
         #expect(history.epochs.map(\.learningRate) == [1e-9, 1e-9, 5e-10])
         #expect(moving.groups[0].learningRate == 2.5e-10)

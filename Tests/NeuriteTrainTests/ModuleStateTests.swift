@@ -10,7 +10,10 @@ import _NeuriteTestSupport
 /// A layer of a user's own that draws random numbers: Gaussian noise in training.
 final class GaussianNoise: Module {
     let noise: RandomStream
-    init(seed: UInt64) { noise = RandomStream(PhiloxGenerator(seed: seed)); super.init() }
+    init(seed: UInt64) {
+        noise = RandomStream(PhiloxGenerator(seed: seed))
+        super.init()
+    }
     override func forward(_ input: Tensor) -> Tensor {
         isTraining ? input + Tensor.normal(input.shape, standardDeviation: 0.1, generator: &noise.generator) : input
     }
@@ -24,7 +27,11 @@ struct ModuleStateTests {
 
     func makeModel() -> Sequential {
         var generator = PhiloxGenerator(seed: 5)
-        return Sequential { Dense(3, 4, generator: &generator); GaussianNoise(seed: 6); Dropout(0.5, generator: PhiloxGenerator(seed: 7)) }
+        return Sequential {
+            Dense(3, 4, generator: &generator)
+            GaussianNoise(seed: 6)
+            Dropout(0.5, generator: PhiloxGenerator(seed: 7))
+        }
     }
 
     @Test func everyRandomStreamIsFoundSavedAndRestoredByName() throws {
@@ -51,7 +58,10 @@ struct ModuleStateTests {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try TrainingCheckpoint(model: plain, optimizer: try SGD(plain.parameters), epoch: 1, globalStep: 1, history: History()).write(to: path)
-        let noisy = Sequential { Dense(3, 4); GaussianNoise(seed: 1) }
+        let noisy = Sequential {
+            Dense(3, 4)
+            GaussianNoise(seed: 1)
+        }
         try noisy.loadStateDict(plain.stateDict.reduce(into: [:]) { $0[$1.key] = $1.tensor })
         expectError(containing: "no state saved for the model's random stream '1.noise'") {
             try TrainingCheckpoint.read(path).restore(model: noisy, optimizer: try SGD(noisy.parameters), file: path)
@@ -65,14 +75,21 @@ struct ModuleStateTests {
         let checkpoint = try TrainingCheckpoint.read(path)
         #expect(checkpoint.epoch == 2 && checkpoint.globalStep == 6 && checkpoint.schedulerStep == 2)
         #expect(checkpoint.history.epochs.map(\.epoch) == [0, 1])
-        #expect(checkpoint.randomStreams == ["3.mask_stream": {
-            var generator = PhiloxGenerator(seed: 8)
-            for _ in 0..<120 { _ = generator.nextWord() }
-            return generator
-        }()])
+        #expect(
+            checkpoint.randomStreams == [
+                "3.mask_stream": {
+                    var generator = PhiloxGenerator(seed: 8)
+                    for _ in 0..<120 { _ = generator.nextWord() }
+                    return generator
+                }()
+            ])
         var generator = PhiloxGenerator(seed: 7)
         let model = Sequential {
-            Dense(3, 5, generator: &generator); BatchNorm(5); ReLU(); Dropout(0.2); Dense(5, 2, generator: &generator)
+            Dense(3, 5, generator: &generator)
+            BatchNorm(5)
+            ReLU()
+            Dropout(0.2)
+            Dense(5, 2, generator: &generator)
         }
         let optimizer = try Adam(model.parameters, learningRate: 0.01)
         let scheduler = LearningRateScheduler(optimizer, schedule: StepDecay(stepSize: 1, gamma: 0.5))

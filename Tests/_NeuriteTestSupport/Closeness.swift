@@ -14,7 +14,9 @@ public func expectClose(
         #expect(actual.shape == shape, "shape", sourceLocation: sourceLocation)
     }
     guard actual.scalarCount == expected.count else {
-        Issue.record("\(comment.map { "\($0): " } ?? "")\(actual.scalarCount) values (shape \(actual.shape)), expected \(expected.count)", sourceLocation: sourceLocation)
+        Issue.record(
+            "\(comment.map { "\($0): " } ?? "")\(actual.scalarCount) values (shape \(actual.shape)), expected \(expected.count)",
+            sourceLocation: sourceLocation)
         return
     }
     var mismatches: [String] = []
@@ -22,7 +24,9 @@ public func expectClose(
         mismatches.append("[\(index)] \(a) vs \(e)")
     }
     if !mismatches.isEmpty {
-        Issue.record("\(comment.map { "\($0): " } ?? "")\(mismatches.count) of \(expected.count) values differ: \(mismatches.prefix(6).joined(separator: ", "))", sourceLocation: sourceLocation)
+        Issue.record(
+            "\(comment.map { "\($0): " } ?? "")\(mismatches.count) of \(expected.count) values differ: \(mismatches.prefix(6).joined(separator: ", "))",
+            sourceLocation: sourceLocation)
     }
 }
 
@@ -33,8 +37,9 @@ public func expectClose(
     _ comment: Comment? = nil,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    expectClose(actual, expected.scalars, shape: expected.shape, absoluteTolerance: absoluteTolerance,
-                relativeTolerance: relativeTolerance, comment, sourceLocation: sourceLocation)
+    expectClose(
+        actual, expected.scalars, shape: expected.shape, absoluteTolerance: absoluteTolerance,
+        relativeTolerance: relativeTolerance, comment, sourceLocation: sourceLocation)
 }
 
 public func isClose(_ a: Float, _ e: Float, _ absoluteTolerance: Float, _ relativeTolerance: Float) -> Bool {

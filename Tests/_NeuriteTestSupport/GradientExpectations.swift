@@ -10,13 +10,15 @@ public func expectGradientsMatch(
     sourceLocation: SourceLocation = #_sourceLocation,
     of function: ([Tensor]) -> Tensor
 ) {
-    let result = checkGradients(of: function, at: inputs, epsilon: epsilon,
-                                absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance)
+    let result = checkGradients(
+        of: function, at: inputs, epsilon: epsilon,
+        absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance)
     // Every Jacobian entry must have been compared (a check that compared nothing proves nothing).
     let outputCount = withoutGradients { function(inputs).scalarCount }
     let entries = outputCount * inputs.reduce(0) { $0 + $1.scalarCount }
-    #expect(result.comparedEntries == entries, "compared \(result.comparedEntries) of \(entries) Jacobian entries",
-            sourceLocation: sourceLocation)
+    #expect(
+        result.comparedEntries == entries, "compared \(result.comparedEntries) of \(entries) Jacobian entries",
+        sourceLocation: sourceLocation)
     #expect(result.passed, "\(comment.map { "\($0): " } ?? "")\(result)", sourceLocation: sourceLocation)
 }
 

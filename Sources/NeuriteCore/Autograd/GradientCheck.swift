@@ -20,7 +20,8 @@ public struct GradientCheckResult: Sendable, CustomStringConvertible {
 
     public var description: String {
         guard let worst else { return "gradient check: nothing to compare" }
-        return "gradient check \(passed ? "passed" : "FAILED") over \(comparedEntries) entries; worst: input \(worst.input) element \(worst.inputElement), output element \(worst.outputElement): analytic \(worst.analytic), numeric \(worst.numeric)"
+        return
+            "gradient check \(passed ? "passed" : "FAILED") over \(comparedEntries) entries; worst: input \(worst.input) element \(worst.inputElement), output element \(worst.outputElement): analytic \(worst.analytic), numeric \(worst.numeric)"
     }
 }
 

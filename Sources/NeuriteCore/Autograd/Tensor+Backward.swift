@@ -10,7 +10,9 @@ extension Tensor {
     ///     By default the graph is freed as it is walked (PyTorch's `retain_graph=False`).
     public func backward(_ upstream: Tensor? = nil, retainingGraph: Bool = false) {
         guard let root = node else {
-            preconditionFailure("backward: the tensor does not require gradients (no leaf with requiresGradient was used, or it was computed inside withoutGradients)")
+            preconditionFailure(
+                "backward: the tensor does not require gradients (no leaf with requiresGradient was used, or it was computed inside withoutGradients)"
+            )
         }
         propagate(from: root, seed: seed(upstream, for: "backward"), retainingGraph: retainingGraph) { leaf, gradient in
             leaf.gradient = leaf.gradient.map { $0 + gradient } ?? gradient
@@ -26,7 +28,9 @@ extension Tensor {
     ///   shape, and may be omitted for a one-element output.
     public static func gradients(of output: Tensor, withRespectTo inputs: [Tensor], upstream: Tensor? = nil) -> [Tensor] {
         guard let root = output.node else {
-            preconditionFailure("gradients: the output does not require gradients (no input requiring gradients was used, or it was computed inside withoutGradients)")
+            preconditionFailure(
+                "gradients: the output does not require gradients (no input requiring gradients was used, or it was computed inside withoutGradients)"
+            )
         }
         for (index, input) in inputs.enumerated() {
             precondition(input.isLeaf, "gradients: input \(index) of shape \(input.shape) is not a leaf that requires gradients")
@@ -63,14 +67,21 @@ extension Tensor {
                     continue
                 }
                 guard let rule = node.rule else {
-                    preconditionFailure("backward: the graph through '\(node.operation)' was already freed by an earlier backward(); pass retainingGraph: true to the first call")
+                    preconditionFailure(
+                        "backward: the graph through '\(node.operation)' was already freed by an earlier backward(); pass retainingGraph: true to the first call"
+                    )
                 }
                 let inputGradients = rule(gradient)
                 if !retainingGraph { node.rule = nil }
-                precondition(inputGradients.count == node.inputs.count, "backward: '\(node.operation)' returned \(inputGradients.count) gradients for \(node.inputs.count) inputs")
+                precondition(
+                    inputGradients.count == node.inputs.count,
+                    "backward: '\(node.operation)' returned \(inputGradients.count) gradients for \(node.inputs.count) inputs")
                 for (index, input) in node.inputs.enumerated() {
                     guard let input, let inputGradient = inputGradients[index] else { continue }
-                    precondition(inputGradient.shape == node.inputShapes[index], "backward: '\(node.operation)' returned a gradient of shape \(inputGradient.shape) for input \(index) of shape \(node.inputShapes[index])")
+                    precondition(
+                        inputGradient.shape == node.inputShapes[index],
+                        "backward: '\(node.operation)' returned a gradient of shape \(inputGradient.shape) for input \(index) of shape \(node.inputShapes[index])"
+                    )
                     let key = ObjectIdentifier(input)
                     pending[key] = pending[key].map { $0 + inputGradient } ?? inputGradient
                 }

@@ -9,8 +9,10 @@ public enum IDXImageDataset {
     public static let fashionMNISTDirectory = "/usr/share/datasets/fashion-mnist"
 
     /// The names of Fashion-MNIST's ten classes, in label order.
-    public static let fashionMNISTClasses = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    public static let fashionMNISTClasses = [
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+        "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    ]
 
     /// The training and test sets in `directory` (Fashion-MNIST's Debian location by default).
     /// - Throws: `DataError` when the directory or a file is missing (saying how to get the data),
@@ -18,7 +20,10 @@ public enum IDXImageDataset {
     public static func load(directory: String = fashionMNISTDirectory) throws(DataError) -> (train: TensorDataset, test: TensorDataset) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DataError(file: directory, "no such directory; for Fashion-MNIST run 'apt-get install dataset-fashion-mnist' (Debian) or put the four IDX files of MNIST or Fashion-MNIST in a directory and pass it")
+            throw DataError(
+                file: directory,
+                "no such directory; for Fashion-MNIST run 'apt-get install dataset-fashion-mnist' (Debian) or put the four IDX files of MNIST or Fashion-MNIST in a directory and pass it"
+            )
         }
         return (try split("train", in: directory), try split("t10k", in: directory))
     }

@@ -39,8 +39,9 @@ public enum CSVReader {
             }
             for (index, value) in values.enumerated() {
                 guard let value else {
-                    throw DataError(file: file, location: "line \(lineIndex + 1), column \(index + 1)",
-                                    "expected a number, found '\(fields[index].trimmingCharacters(in: .whitespaces))'")
+                    throw DataError(
+                        file: file, location: "line \(lineIndex + 1), column \(index + 1)",
+                        "expected a number, found '\(fields[index].trimmingCharacters(in: .whitespaces))'")
                 }
                 if index == label { labels.append(value) } else { features.append(value) }
             }

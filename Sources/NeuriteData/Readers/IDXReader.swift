@@ -19,7 +19,8 @@ public enum IDXReader {
             throw DataError(file: file, location: "byte 0", "expected a 4-byte IDX magic number, found \(bytes.count) bytes")
         }
         guard bytes[0] == 0, bytes[1] == 0 else {
-            throw DataError(file: file, location: "byte 0", "expected an IDX magic number starting with two zero bytes, found \(hex(bytes[0])) \(hex(bytes[1]))")
+            throw DataError(
+                file: file, location: "byte 0", "expected an IDX magic number starting with two zero bytes, found \(hex(bytes[0])) \(hex(bytes[1]))")
         }
         guard bytes[2] == 0x08 else {
             throw DataError(file: file, location: "byte 2", "expected IDX type 0x08 (unsigned bytes), found \(hex(bytes[2]))")
@@ -28,7 +29,8 @@ public enum IDXReader {
         guard rank >= 1 else { throw DataError(file: file, location: "byte 3", "expected at least one dimension, found 0") }
         let headerSize = 4 + 4 * rank
         guard bytes.count >= headerSize else {
-            throw DataError(file: file, location: "byte \(bytes.count)", "header declares \(rank) dimensions but the file ends after \(bytes.count) bytes")
+            throw DataError(
+                file: file, location: "byte \(bytes.count)", "header declares \(rank) dimensions but the file ends after \(bytes.count) bytes")
         }
         var shape: [Int] = []
         var count = 1
@@ -44,7 +46,8 @@ public enum IDXReader {
         }
         // Checked against the bytes actually present before anything is allocated.
         guard bytes.count - headerSize == count else {
-            throw DataError(file: file, location: "byte \(headerSize)", "expected \(count) bytes of data for shape \(shape), found \(bytes.count - headerSize)")
+            throw DataError(
+                file: file, location: "byte \(headerSize)", "expected \(count) bytes of data for shape \(shape), found \(bytes.count - headerSize)")
         }
         return Tensor(unsafeUninitializedShape: shape) { buffer in
             for i in 0..<count { buffer[i] = Float(bytes[headerSize + i]) }

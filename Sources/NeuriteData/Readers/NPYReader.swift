@@ -36,8 +36,11 @@ public enum NPYReader {
         let header = String(decoding: bytes[(8 + lengthSize)..<dataStart], as: UTF8.self)
         let location = "byte \(8 + lengthSize)"
         guard let descr = value(of: "descr", in: header), let order = value(of: "fortran_order", in: header),
-              let shapeText = value(of: "shape", in: header) else {
-            throw DataError(file: file, location: location, "expected a header with 'descr', 'fortran_order' and 'shape', found \(header.trimmingCharacters(in: .whitespacesAndNewlines))")
+            let shapeText = value(of: "shape", in: header)
+        else {
+            throw DataError(
+                file: file, location: location,
+                "expected a header with 'descr', 'fortran_order' and 'shape', found \(header.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         guard order == "False" else {
             throw DataError(file: file, location: location, "Fortran-order arrays are not supported; save with numpy.ascontiguousarray")
@@ -45,11 +48,21 @@ public enum NPYReader {
         let elementSize: Int
         let convert: (ArraySlice<UInt8>) -> Float
         switch descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")) {
-        case "<f4": elementSize = 4; convert = { Float(bitPattern: littleEndian($0)) }
-        case "<f8": elementSize = 8; convert = { Float(Double(bitPattern: littleEndian($0))) }
-        case "<i8": elementSize = 8; convert = { Float(Int64(bitPattern: littleEndian($0))) }
-        case "<i4": elementSize = 4; convert = { Float(Int32(bitPattern: littleEndian($0))) }
-        case "|u1", "<u1": elementSize = 1; convert = { Float($0.first!) }
+        case "<f4":
+            elementSize = 4
+            convert = { Float(bitPattern: littleEndian($0)) }
+        case "<f8":
+            elementSize = 8
+            convert = { Float(Double(bitPattern: littleEndian($0))) }
+        case "<i8":
+            elementSize = 8
+            convert = { Float(Int64(bitPattern: littleEndian($0))) }
+        case "<i4":
+            elementSize = 4
+            convert = { Float(Int32(bitPattern: littleEndian($0))) }
+        case "|u1", "<u1":
+            elementSize = 1
+            convert = { Float($0.first!) }
         case let other:
             throw DataError(file: file, location: location, "expected dtype <f4, <f8, <i8, <i4 or |u1, found \(other)")
         }
@@ -70,7 +83,9 @@ public enum NPYReader {
             count = product
         }
         guard bytes.count - dataStart == count * elementSize else {
-            throw DataError(file: file, location: "byte \(dataStart)", "expected \(count * elementSize) bytes of data for shape \(shape), found \(bytes.count - dataStart)")
+            throw DataError(
+                file: file, location: "byte \(dataStart)",
+                "expected \(count * elementSize) bytes of data for shape \(shape), found \(bytes.count - dataStart)")
         }
         return Tensor(unsafeUninitializedShape: shape) { buffer in
             for i in 0..<count {

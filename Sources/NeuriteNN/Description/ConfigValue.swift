@@ -1,16 +1,30 @@
 /// A JSON value: what a layer's configuration is made of in a model description.
 public enum ConfigValue: Codable, Equatable, Sendable {
-    case int(Int), double(Double), bool(Bool), string(String), array([ConfigValue]), object([String: ConfigValue]), null
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+    case string(String)
+    case array([ConfigValue])
+    case object([String: ConfigValue])
+    case null
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Int.self) { self = .int(value) }
-        else if let value = try? container.decode(Double.self) { self = .double(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([ConfigValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: ConfigValue].self)) }
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([ConfigValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: ConfigValue].self))
+        }
     }
 
     public func encode(to encoder: Encoder) throws {

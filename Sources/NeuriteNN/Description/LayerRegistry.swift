@@ -35,16 +35,19 @@ public enum LayerRegistry {
     /// - Throws: naming the first module that is not a registered `DescribableLayer`.
     public static func describe(_ module: Module, path: String = "model") throws(LayerDescriptionError) -> LayerDescription {
         guard let layer = module as? any DescribableLayer else {
-            throw LayerDescriptionError(path: path, layerType: module.typeName,
-                                        "this layer type cannot be described in a model file; make it a DescribableLayer and register it (LayerRegistry.register(\(module.typeName).self))")
+            throw LayerDescriptionError(
+                path: path, layerType: module.typeName,
+                "this layer type cannot be described in a model file; make it a DescribableLayer and register it (LayerRegistry.register(\(module.typeName).self))"
+            )
         }
         return try describe(layer, path: path)
     }
 
     private static func describe<Layer: DescribableLayer>(_ layer: Layer, path: String) throws(LayerDescriptionError) -> LayerDescription {
         guard let registered = type(named: Layer.layerType), ObjectIdentifier(registered) == ObjectIdentifier(Layer.self) else {
-            throw LayerDescriptionError(path: path, layerType: Layer.layerType,
-                                        "this layer type is not registered, so the file could not be read back; call LayerRegistry.register(\(Layer.self).self)")
+            throw LayerDescriptionError(
+                path: path, layerType: Layer.layerType,
+                "this layer type is not registered, so the file could not be read back; call LayerRegistry.register(\(Layer.self).self)")
         }
         let config: [String: ConfigValue]
         do {
@@ -61,10 +64,13 @@ public enum LayerRegistry {
 
     /// Builds the module `description` describes, with fresh weights drawn from `generator`
     /// (children first, in order, as code that builds the same model would draw them).
-    public static func build(_ description: LayerDescription, generator: inout PhiloxGenerator, path: String = "model") throws(LayerDescriptionError) -> Module {
+    public static func build(_ description: LayerDescription, generator: inout PhiloxGenerator, path: String = "model") throws(LayerDescriptionError)
+        -> Module
+    {
         guard let type = type(named: description.type) else {
-            throw LayerDescriptionError(path: path, layerType: nil,
-                                        "unknown layer type '\(description.type)' (known: \(registeredNames.joined(separator: ", ")))")
+            throw LayerDescriptionError(
+                path: path, layerType: nil,
+                "unknown layer type '\(description.type)' (known: \(registeredNames.joined(separator: ", ")))")
         }
         var children: [Module] = []
         for (index, child) in description.children.enumerated() {

@@ -23,7 +23,10 @@ public final class LeakyReLU: Module, DescribableLayer {
 
     public let configuration: Configuration
     public var negativeSlope: Float { configuration.negativeSlope }
-    public init(negativeSlope: Float = 0.01) { configuration = Configuration(negativeSlope: negativeSlope); super.init() }
+    public init(negativeSlope: Float = 0.01) {
+        configuration = Configuration(negativeSlope: negativeSlope)
+        super.init()
+    }
     public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
         self.init(negativeSlope: configuration.negativeSlope)
     }
@@ -45,7 +48,10 @@ public final class ELU: Module, DescribableLayer {
 
     public let configuration: Configuration
     public var alpha: Float { configuration.alpha }
-    public init(alpha: Float = 1) { configuration = Configuration(alpha: alpha); super.init() }
+    public init(alpha: Float = 1) {
+        configuration = Configuration(alpha: alpha)
+        super.init()
+    }
     public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
         self.init(alpha: configuration.alpha)
     }
@@ -72,7 +78,10 @@ public final class GELU: Module, DescribableLayer {
 
     public let configuration: Configuration
     public var approximate: GELUApproximation { configuration.approximate }
-    public init(approximate: GELUApproximation = .none) { configuration = Configuration(approximate: approximate); super.init() }
+    public init(approximate: GELUApproximation = .none) {
+        configuration = Configuration(approximate: approximate)
+        super.init()
+    }
     public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
         self.init(approximate: configuration.approximate)
     }
@@ -92,7 +101,10 @@ public final class Softplus: Module, DescribableLayer {
     public struct Configuration: LayerConfiguration {
         public var beta: Float
         public var threshold: Float
-        public init(beta: Float = 1, threshold: Float = 20) { self.beta = beta; self.threshold = threshold }
+        public init(beta: Float = 1, threshold: Float = 20) {
+            self.beta = beta
+            self.threshold = threshold
+        }
         public func validate() throws(LayerConfigurationError) {
             try LayerConfigurationError.require(beta != 0 && beta.isFinite, "beta \(beta) must be a non-zero number")
         }
@@ -140,7 +152,10 @@ public struct SoftmaxConfiguration: LayerConfiguration {
 public final class Softmax: Module, DescribableLayer {
     public let configuration: SoftmaxConfiguration
     public var axis: Int { configuration.axis }
-    public init(axis: Int) { configuration = SoftmaxConfiguration(axis: axis); super.init() }
+    public init(axis: Int) {
+        configuration = SoftmaxConfiguration(axis: axis)
+        super.init()
+    }
     public convenience init(configuration: SoftmaxConfiguration, children: [Module], generator: inout PhiloxGenerator) {
         self.init(axis: configuration.axis)
     }
@@ -152,7 +167,10 @@ public final class Softmax: Module, DescribableLayer {
 public final class LogSoftmax: Module, DescribableLayer {
     public let configuration: SoftmaxConfiguration
     public var axis: Int { configuration.axis }
-    public init(axis: Int) { configuration = SoftmaxConfiguration(axis: axis); super.init() }
+    public init(axis: Int) {
+        configuration = SoftmaxConfiguration(axis: axis)
+        super.init()
+    }
     public convenience init(configuration: SoftmaxConfiguration, children: [Module], generator: inout PhiloxGenerator) {
         self.init(axis: configuration.axis)
     }

@@ -79,8 +79,9 @@ public final class BatchNorm: Module, DescribableLayer {
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
-        precondition(input.rank >= 2 && input.shape[1] == features,
-                     "\(layerDescription): expected input [N, \(features), …], got \(input.shape)")
+        precondition(
+            input.rank >= 2 && input.shape[1] == features,
+            "\(layerDescription): expected input [N, \(features), …], got \(input.shape)")
         // Statistics over the batch and every position; shaped [1, C, 1, …] to broadcast.
         let axes = [0] + Array(2..<input.rank)
         let channelShape = [1, features] + Array(repeating: 1, count: input.rank - 2)

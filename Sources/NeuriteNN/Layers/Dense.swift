@@ -21,11 +21,16 @@ public final class Dense: Module, DescribableLayer {
         }
 
         public func validate() throws(LayerConfigurationError) {
-            try LayerConfigurationError.require(inFeatures > 0 && outFeatures > 0,
-                                                "feature counts must be positive, got \(inFeatures) => \(outFeatures)")
+            try LayerConfigurationError.require(
+                inFeatures > 0 && outFeatures > 0,
+                "feature counts must be positive, got \(inFeatures) => \(outFeatures)")
         }
 
-        private enum CodingKeys: String, CodingKey { case inFeatures = "in", outFeatures = "out", bias }
+        private enum CodingKeys: String, CodingKey {
+            case inFeatures = "in"
+            case outFeatures = "out"
+            case bias
+        }
 
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -66,8 +71,9 @@ public final class Dense: Module, DescribableLayer {
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
-        precondition(input.rank >= 1 && input.shape.last == inFeatures,
-                     "\(layerDescription): input of shape \(input.shape) does not end in \(inFeatures) features")
+        precondition(
+            input.rank >= 1 && input.shape.last == inFeatures,
+            "\(layerDescription): input of shape \(input.shape) does not end in \(inFeatures) features")
         let flat = input.rank == 2 ? input : input.reshaped([-1, inFeatures])
         var output = matmul(flat, weight.value, transposeB: true)
         if let bias { output = output + bias.value }

@@ -17,12 +17,17 @@ public final class LayerNorm: Module, DescribableLayer {
         }
 
         public func validate() throws(LayerConfigurationError) {
-            try LayerConfigurationError.require(!normalizedShape.isEmpty && normalizedShape.allSatisfy { $0 > 0 },
-                                                "normalised shape \(normalizedShape) must be positive lengths")
+            try LayerConfigurationError.require(
+                !normalizedShape.isEmpty && normalizedShape.allSatisfy { $0 > 0 },
+                "normalised shape \(normalizedShape) must be positive lengths")
             try LayerConfigurationError.require(epsilon >= 0 && epsilon.isFinite, "epsilon \(epsilon) must be a non-negative number")
         }
 
-        private enum CodingKeys: String, CodingKey { case normalizedShape = "shape", epsilon, elementwiseAffine = "affine" }
+        private enum CodingKeys: String, CodingKey {
+            case normalizedShape = "shape"
+            case epsilon
+            case elementwiseAffine = "affine"
+        }
 
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -55,8 +60,9 @@ public final class LayerNorm: Module, DescribableLayer {
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
-        precondition(input.shape.suffix(normalizedShape.count) == normalizedShape[...],
-                     "\(layerDescription): input of shape \(input.shape) does not end in \(normalizedShape)")
+        precondition(
+            input.shape.suffix(normalizedShape.count) == normalizedShape[...],
+            "\(layerDescription): input of shape \(input.shape) does not end in \(normalizedShape)")
         let axes = Array((input.rank - normalizedShape.count)..<input.rank)
         let mean = input.mean(axes: axes, keepDims: true)
         let variance = input.variance(axes: axes, correction: 0, keepDims: true)

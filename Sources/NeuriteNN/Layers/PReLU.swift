@@ -5,8 +5,9 @@ import NeuriteCore
 /// element, or one per channel of axis 1 (`[N, C, …]` inputs). Derivatives are PyTorch's: `∂/∂x`
 /// is 1 for x > 0 and `a` otherwise (so `a` at 0); `∂/∂a` sums `min(0, x)` times the gradient.
 public func prelu(_ x: Tensor, weight: Tensor) -> Tensor {
-    precondition(weight.rank == 1 && (weight.shape[0] == 1 || (x.rank >= 2 && x.shape[1] == weight.shape[0])),
-                 "prelu: \(weight.shape[0]) slopes for an input of shape \(x.shape) (expected 1, or one per channel of axis 1)")
+    precondition(
+        weight.rank == 1 && (weight.shape[0] == 1 || (x.rank >= 2 && x.shape[1] == weight.shape[0])),
+        "prelu: \(weight.shape[0]) slopes for an input of shape \(x.shape) (expected 1, or one per channel of axis 1)")
     // The slopes, shaped [1, C, 1, …] to broadcast over axis 1 (or a single value).
     let slopeShape = weight.shape[0] == 1 ? [] : [1, weight.shape[0]] + Array(repeating: 1, count: x.rank - 2)
     let (input, slopes) = (x.detached(), weight.detached().reshaped(slopeShape))

@@ -33,16 +33,19 @@ public final class Residual: Module, DescribableLayer {
 
     public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) throws(LayerConfigurationError) {
         let expected = configuration.projection ? 2 : 1
-        try LayerConfigurationError.require(children.count == expected,
-                                            "expected \(expected == 2 ? "2 children (the body and the projection)" : "1 child (the body); set \"projection\": true for a projected shortcut"), got \(children.count)")
+        try LayerConfigurationError.require(
+            children.count == expected,
+            "expected \(expected == 2 ? "2 children (the body and the projection)" : "1 child (the body); set \"projection\": true for a projected shortcut"), got \(children.count)"
+        )
         self.init(children[0], projection: configuration.projection ? children[1] : nil)
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
         let shortcut = projection.map { $0(input) } ?? input
         let residual = body(input)
-        precondition(shortcut.shape == residual.shape,
-                     "Residual: the body gives shape \(residual.shape) but the shortcut \(shortcut.shape); add a projection")
+        precondition(
+            shortcut.shape == residual.shape,
+            "Residual: the body gives shape \(residual.shape) but the shortcut \(shortcut.shape); add a projection")
         return shortcut + residual
     }
 }

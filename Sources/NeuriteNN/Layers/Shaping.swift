@@ -13,7 +13,10 @@ public final class Flatten: Module, DescribableLayer {
             self.endAxis = endAxis
         }
 
-        private enum CodingKeys: String, CodingKey { case startAxis = "start", endAxis = "end" }
+        private enum CodingKeys: String, CodingKey {
+            case startAxis = "start"
+            case endAxis = "end"
+        }
 
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
