@@ -172,6 +172,25 @@ struct ModelFileTests {
         }
     }
 
+    /// A hand-written description may leave out any setting that has a default; `null` is kept
+    /// where it means something (BatchNorm's cumulative average).
+    @Test func omittedSettingsTakeTheInitialisersDefaults() throws {
+        let json =
+            #"{"type": "Sequential", "children": [{"type": "Dense", "config": {"in": 3, "out": 4}}, {"type": "BatchNorm", "config": {"features": 4}},"#
+            + #" {"type": "BatchNorm", "config": {"features": 4, "momentum": null}}, {"type": "Dropout"}, {"type": "LeakyReLU"}, {"type": "Flatten"}]}"#
+        let description = try JSONDecoder().decode(LayerDescription.self, from: Data(json.utf8))
+        var generator = PhiloxGenerator(seed: 1)
+        let model = try LayerRegistry.build(description, generator: &generator) as! Sequential
+        #expect((model[0] as! Dense).bias != nil)
+        #expect((model[1] as! BatchNorm).momentum == 0.1 && (model[1] as! BatchNorm).epsilon == 1e-5 && (model[1] as! BatchNorm).weight != nil)
+        #expect((model[2] as! BatchNorm).momentum == nil)
+        #expect((model[3] as! Dropout).probability == 0.5 && (model[4] as! LeakyReLU).negativeSlope == 0.01)
+        #expect((model[5] as! Flatten).startAxis == 1 && (model[5] as! Flatten).endAxis == -1)
+        // Written back, every setting is explicit, the null included.
+        let written = try LayerRegistry.describe(model)
+        #expect(written.children[2].config["momentum"] == .null && written.children[1].config["momentum"] == .double(0.1))
+    }
+
     @Test func laterLayersRegisterThemselves() throws {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }

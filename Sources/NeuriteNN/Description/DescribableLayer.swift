@@ -85,3 +85,11 @@ extension ParameterlessLayer {
         self.init()
     }
 }
+
+extension KeyedDecodingContainer {
+    /// The value under `key`, or `value` when the description leaves the key out (a hand-written
+    /// description may omit any setting that has a default).
+    func decode<Value: Decodable>(_ key: Key, default value: Value) throws -> Value {
+        try decodeIfPresent(Value.self, forKey: key) ?? value
+    }
+}

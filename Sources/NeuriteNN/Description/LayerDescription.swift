@@ -20,6 +20,6 @@ public struct LayerDescription: Codable, Equatable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         type = try container.decode(String.self, forKey: .type)
         config = try container.decodeIfPresent([String: ConfigValue].self, forKey: .config) ?? [:]
-        children = try container.decodeIfPresent([LayerDescription].self, forKey: .children) ?? []
+        children = try container.decode(.children, default: [])
     }
 }

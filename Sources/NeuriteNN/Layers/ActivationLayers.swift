@@ -16,7 +16,7 @@ public final class LeakyReLU: Module, DescribableLayer {
         public var negativeSlope: Float
         public init(negativeSlope: Float = 0.01) { self.negativeSlope = negativeSlope }
         public init(from decoder: Decoder) throws {
-            negativeSlope = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Float.self, forKey: .negativeSlope) ?? 0.01
+            negativeSlope = try decoder.container(keyedBy: CodingKeys.self).decode(.negativeSlope, default: 0.01)
         }
         private enum CodingKeys: String, CodingKey { case negativeSlope }
     }
@@ -41,7 +41,7 @@ public final class ELU: Module, DescribableLayer {
         public var alpha: Float
         public init(alpha: Float = 1) { self.alpha = alpha }
         public init(from decoder: Decoder) throws {
-            alpha = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Float.self, forKey: .alpha) ?? 1
+            alpha = try decoder.container(keyedBy: CodingKeys.self).decode(.alpha, default: 1)
         }
         private enum CodingKeys: String, CodingKey { case alpha }
     }
@@ -67,7 +67,7 @@ public final class GELU: Module, DescribableLayer {
         public init(approximate: GELUApproximation = .none) { self.approximate = approximate }
         private enum CodingKeys: String, CodingKey { case approximate }
         public init(from decoder: Decoder) throws {
-            let tanh = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Bool.self, forKey: .approximate) ?? false
+            let tanh = try decoder.container(keyedBy: CodingKeys.self).decode(.approximate, default: false)
             approximate = tanh ? .tanh : .none
         }
         public func encode(to encoder: Encoder) throws {
@@ -111,8 +111,8 @@ public final class Softplus: Module, DescribableLayer {
         private enum CodingKeys: String, CodingKey { case beta, threshold }
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            beta = try container.decodeIfPresent(Float.self, forKey: .beta) ?? 1
-            threshold = try container.decodeIfPresent(Float.self, forKey: .threshold) ?? 20
+            beta = try container.decode(.beta, default: 1)
+            threshold = try container.decode(.threshold, default: 20)
         }
     }
 

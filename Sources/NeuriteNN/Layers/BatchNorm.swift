@@ -39,9 +39,9 @@ public final class BatchNorm: Module, DescribableLayer {
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             features = try container.decode(Int.self, forKey: .features)
-            epsilon = try container.decodeIfPresent(Float.self, forKey: .epsilon) ?? 1e-5
+            epsilon = try container.decode(.epsilon, default: 1e-5)
             momentum = container.contains(.momentum) ? try container.decodeIfPresent(Float.self, forKey: .momentum) : 0.1
-            affine = try container.decodeIfPresent(Bool.self, forKey: .affine) ?? true
+            affine = try container.decode(.affine, default: true)
         }
 
         public func encode(to encoder: Encoder) throws {

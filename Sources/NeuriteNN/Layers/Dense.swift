@@ -36,7 +36,7 @@ public final class Dense: Module, DescribableLayer {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             inFeatures = try container.decode(Int.self, forKey: .inFeatures)
             outFeatures = try container.decode(Int.self, forKey: .outFeatures)
-            bias = try container.decodeIfPresent(Bool.self, forKey: .bias) ?? true
+            bias = try container.decode(.bias, default: true)
         }
     }
 

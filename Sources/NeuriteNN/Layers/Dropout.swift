@@ -16,7 +16,7 @@ public final class Dropout: Module, DescribableLayer {
         }
         private enum CodingKeys: String, CodingKey { case probability = "p" }
         public init(from decoder: Decoder) throws {
-            probability = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Float.self, forKey: .probability) ?? 0.5
+            probability = try decoder.container(keyedBy: CodingKeys.self).decode(.probability, default: 0.5)
         }
     }
 

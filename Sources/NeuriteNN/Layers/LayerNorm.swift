@@ -32,8 +32,8 @@ public final class LayerNorm: Module, DescribableLayer {
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             normalizedShape = try container.decode([Int].self, forKey: .normalizedShape)
-            epsilon = try container.decodeIfPresent(Float.self, forKey: .epsilon) ?? 1e-5
-            elementwiseAffine = try container.decodeIfPresent(Bool.self, forKey: .elementwiseAffine) ?? true
+            epsilon = try container.decode(.epsilon, default: 1e-5)
+            elementwiseAffine = try container.decode(.elementwiseAffine, default: true)
         }
     }
 

@@ -44,8 +44,8 @@ public final class PReLU: Module, DescribableLayer {
 
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            channels = try container.decodeIfPresent(Int.self, forKey: .channels) ?? 1
-            initialSlope = try container.decodeIfPresent(Float.self, forKey: .initialSlope) ?? 0.25
+            channels = try container.decode(.channels, default: 1)
+            initialSlope = try container.decode(.initialSlope, default: 0.25)
         }
     }
 

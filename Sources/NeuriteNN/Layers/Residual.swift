@@ -9,7 +9,7 @@ public final class Residual: Module, DescribableLayer {
         public var projection: Bool
         public init(projection: Bool) { self.projection = projection }
         public init(from decoder: Decoder) throws {
-            projection = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Bool.self, forKey: .projection) ?? false
+            projection = try decoder.container(keyedBy: CodingKeys.self).decode(.projection, default: false)
         }
         private enum CodingKeys: String, CodingKey { case projection }
     }

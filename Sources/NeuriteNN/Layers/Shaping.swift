@@ -20,8 +20,8 @@ public final class Flatten: Module, DescribableLayer {
 
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            startAxis = try container.decodeIfPresent(Int.self, forKey: .startAxis) ?? 1
-            endAxis = try container.decodeIfPresent(Int.self, forKey: .endAxis) ?? -1
+            startAxis = try container.decode(.startAxis, default: 1)
+            endAxis = try container.decode(.endAxis, default: -1)
         }
     }
 
