@@ -74,6 +74,19 @@ struct NeuriteToolTests {
         #expect(reevaluated.output.hasSuffix("\(last)\n"))
         let described = try examples.run("neurite", ["train", "--model", description, "--epochs", "2", "--quiet", "--output", "\(first)/described"])
         #expect(described.status == 0 && described.output.hasPrefix("test accuracy 0."), "\(described.error)")
+        // A described model draws its weights from --seed: the same seed gives the same file, another seed another.
+        func describedModel(seed: Int, _ name: String) throws -> Data? {
+            let run = try examples.run(
+                "neurite",
+                [
+                    "train", "--model", description, "--epochs", "1", "--quiet", "--seed", "\(seed)",
+                    "--output", "\(first)/\(name)",
+                ])
+            #expect(run.status == 0, "\(run.error)")
+            return FileManager.default.contents(atPath: "\(first)/\(name)/model.safetensors")
+        }
+        let (seven, again, eight) = (try describedModel(seed: 7, "a"), try describedModel(seed: 7, "b"), try describedModel(seed: 8, "c"))
+        #expect(seven != nil && seven == again && seven != eight)
 
         let resumed = try examples.run("neurite", ["train", "--epochs", "4", "--quiet", "--resume", "--output", first])
         #expect(resumed.status == 0, "\(resumed.error)")
