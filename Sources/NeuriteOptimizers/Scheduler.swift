@@ -1,3 +1,4 @@
+import NeuriteCore
 import NeuriteNN
 
 /// Drives an optimiser's learning rates by a schedule: each group's rate is

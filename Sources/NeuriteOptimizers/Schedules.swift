@@ -1,3 +1,5 @@
+import NeuriteCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,5 @@
+import NeuriteCore
+
 /// Colours for signed and unsigned values.
 public enum ColorMap {
     /// Blue for negative, white for zero, red for positive: `t` in [−1, 1] (clamped).

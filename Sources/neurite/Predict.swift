@@ -62,8 +62,7 @@ struct Predict: ParsableCommand {
         let name = input.lowercased()
         if name.hasSuffix(".npy") || name.hasSuffix(".npy.gz") { return try NPYReader.read(input) }
         if name.hasSuffix(".csv") || name.hasSuffix(".csv.gz") {
-            let rows = try CSVReader.read(input, labelColumn: 0)
-            return Tensor.concatenate([rows.labels.unsqueezed(axis: 1), rows.features], axis: 1)  // every column is a feature
+            return try CSVReader.readMatrix(input)  // every column is a feature
         }
         if name.contains("idx") { return try IDXReader.read(input) / 255 }
         if name.hasSuffix(".png") { return try PNGReader.readGrayscale(input).unsqueezed(axis: 0) }

@@ -120,4 +120,27 @@ struct ReaderTests {
         expectError("t.csv: no data rows") { try parse("\n\n") }
         expectError("t.csv: no data rows") { try parse("a,b\n") }
     }
+
+    /// CRLF line ends and a byte-order mark are read like plain LF files; header detection is
+    /// explicit, and a first data row with a typo is an error instead of a silently dropped "header".
+    @Test func csvLineEndsByteOrderMarksAndHeaders() throws {
+        func parse(_ text: String, header: CSVHeader = .automatic) throws -> (features: Tensor, labels: Tensor) {
+            try CSVReader.parse(Array(text.utf8), file: "t.csv", header: header)
+        }
+        let expected = Tensor(rows: [[1, 2], [4, 5]])
+        #expect(try parse("1,2,3\r\n4,5,6\r\n").features == expected)
+        #expect(try parse("x,y,z\r\n1,2,3\r\n4,5,6").features == expected)
+        #expect(try parse("\u{FEFF}1,2,3\n4,5,6\n").features == expected)
+        #expect(try parse("\u{FEFF}x,y,z\n1,2,3\n4,5,6\n").labels.scalars == [3, 6])
+        expectError("t.csv: line 1: mixes numbers and text ('2x'), so it is neither a header nor a data row") {
+            try parse("1,2x,3\n4,5,6\n").features
+        }
+        #expect(try parse("1,2,3\n4,5,6\n", header: .present).features == Tensor(rows: [[4, 5]]))
+        expectError("t.csv: line 1, column 1: expected a number, found 'x'") { try parse("x,y,z\n4,5,6\n", header: .absent).features }
+        #expect(try parse("nan,inf,1\n").features.scalars.map { $0.isFinite } == [false, false])
+        // A one-column file is a matrix of one feature (what predict reads), not features and a label.
+        let path = write(Array("0.5\n0.25\n".utf8), "one.csv", in: directory)
+        #expect(try CSVReader.readMatrix(path) == Tensor(rows: [[0.5], [0.25]]))
+        expectError("label column -1 does not exist in 1 column") { try CSVReader.read(path).features }
+    }
 }

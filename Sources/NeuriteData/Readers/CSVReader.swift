@@ -1,53 +1,115 @@
 import Foundation
 import NeuriteCore
 
-/// Comma-separated numeric data: one sample per line, the features in all columns but the label
-/// column. Blank lines are skipped; a first line that is not numeric is taken as a header.
+/// Whether the first line of a CSV file names its columns.
+public enum CSVHeader: Sendable, Equatable {
+    /// A header when no field of the first line is a number; data when every field is. A first
+    /// line that mixes numbers and text is an error (a typo in the first data row must not turn
+    /// it into a header and drop it).
+    case automatic
+    /// The first line is a header, whatever it holds.
+    case present
+    /// Every line is data.
+    case absent
+}
+
+/// Comma-separated numeric data: one sample per line. Lines end in LF or CRLF; a UTF-8 byte-order
+/// mark is skipped; blank lines are skipped; values may have spaces around them. Whether the
+/// first line is a header is `header`'s to say (`.automatic` by default). Every other line must be
+/// numbers, one per column, or reading fails naming the line: no data row is ever dropped.
 public enum CSVReader {
     /// Reads `path` (optionally gzip-compressed) into features `[N, columns − 1]` and labels `[N]`.
     /// `labelColumn` counts from 0; negative values count from the end (−1, the default, is the
     /// last column).
     /// - Throws: `DataError` naming the file, line and column of a value that is not a number, or
-    ///   of a line with a different number of columns; an empty file is an error too.
-    public static func read(_ path: String, labelColumn: Int = -1) throws(DataError) -> (features: Tensor, labels: Tensor) {
-        try parse(FileBytes.read(path), file: path, labelColumn: labelColumn)
+    ///   of a line with a different number of columns; a file without data rows is an error too.
+    public static func read(_ path: String, labelColumn: Int = -1, header: CSVHeader = .automatic) throws(DataError) -> (
+        features: Tensor, labels: Tensor
+    ) {
+        try parse(FileBytes.read(path), file: path, labelColumn: labelColumn, header: header)
     }
 
-    /// Parses CSV bytes.
-    public static func parse(_ bytes: [UInt8], file: String, labelColumn: Int = -1) throws(DataError) -> (features: Tensor, labels: Tensor) {
-        let text = String(decoding: bytes, as: UTF8.self)
+    /// Reads every column of `path` as a feature: `[N, columns]` (inputs to predict from).
+    public static func readMatrix(_ path: String, header: CSVHeader = .automatic) throws(DataError) -> Tensor {
+        let (values, rows, columns) = try table(FileBytes.read(path), file: path, header: header)
+        return Tensor(values, shape: [rows, columns])
+    }
+
+    /// Parses CSV bytes into features and labels.
+    public static func parse(_ bytes: [UInt8], file: String, labelColumn: Int = -1, header: CSVHeader = .automatic) throws(DataError) -> (
+        features: Tensor, labels: Tensor
+    ) {
+        let (values, rows, columns) = try table(bytes, file: file, header: header)
+        let label = labelColumn < 0 ? columns + labelColumn : labelColumn
+        guard columns >= 2, (0..<columns).contains(label) else {
+            throw DataError(
+                file: file,
+                "label column \(labelColumn) does not exist in \(columns) column\(columns == 1 ? "" : "s") (features and a label need at least 2)")
+        }
         var features: [Float] = [], labels: [Float] = []
+        features.reserveCapacity(rows * (columns - 1))
+        labels.reserveCapacity(rows)
+        for row in 0..<rows {
+            for column in 0..<columns {
+                let value = values[row * columns + column]
+                if column == label { labels.append(value) } else { features.append(value) }
+            }
+        }
+        return (Tensor(features, shape: [rows, columns - 1]), Tensor(labels, shape: [rows]))
+    }
+
+    /// The numbers of every data line, row-major, with the row and column counts.
+    static func table(_ bytes: [UInt8], file: String, header: CSVHeader) throws(DataError) -> (values: [Float], rows: Int, columns: Int) {
+        var text = String(decoding: bytes, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        var values: [Float] = []
         var columns: Int?
-        var rows = 0
-        for (lineIndex, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            let values = fields.map { Float($0.trimmingCharacters(in: .whitespaces)) }
-            if rows == 0 && columns == nil && values.contains(where: { $0 == nil }) {
-                columns = fields.count  // a header line: names, not numbers
-                continue
+        var rows = 0, sawFirstLine = false
+        // `isNewline` splits at LF and at CRLF, which Swift reads as one character.
+        for (lineIndex, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let numbers = fields.map(number)
+            if !sawFirstLine {
+                sawFirstLine = true
+                if try isHeader(numbers, fields: fields, mode: header, file: file, line: lineIndex + 1) {
+                    columns = fields.count
+                    continue
+                }
             }
             let expected = columns ?? fields.count
             guard fields.count == expected else {
                 throw DataError(file: file, location: "line \(lineIndex + 1)", "expected \(expected) columns, found \(fields.count)")
             }
             columns = expected
-            let label = labelColumn < 0 ? expected + labelColumn : labelColumn
-            guard (0..<expected).contains(label), expected >= 2 else {
-                throw DataError(file: file, location: "line \(lineIndex + 1)", "label column \(labelColumn) does not exist in \(expected) columns")
-            }
-            for (index, value) in values.enumerated() {
+            for (index, value) in numbers.enumerated() {
                 guard let value else {
-                    throw DataError(
-                        file: file, location: "line \(lineIndex + 1), column \(index + 1)",
-                        "expected a number, found '\(fields[index].trimmingCharacters(in: .whitespaces))'")
+                    throw DataError(file: file, location: "line \(lineIndex + 1), column \(index + 1)", "expected a number, found '\(fields[index])'")
                 }
-                if index == label { labels.append(value) } else { features.append(value) }
+                values.append(value)
             }
             rows += 1
         }
         guard let columns, rows > 0 else { throw DataError(file: file, "no data rows") }
-        return (Tensor(features, shape: [rows, columns - 1]), Tensor(labels, shape: [rows]))
+        return (values, rows, columns)
+    }
+
+    /// A field's value: a decimal or scientific number (`nan` and `inf` included, as NumPy writes them).
+    private static func number(_ field: String) -> Float? {
+        field.isEmpty ? nil : Float(field)
+    }
+
+    private static func isHeader(_ numbers: [Float?], fields: [String], mode: CSVHeader, file: String, line: Int) throws(DataError) -> Bool {
+        switch mode {
+        case .present: return true
+        case .absent: return false
+        case .automatic:
+            if numbers.allSatisfy({ $0 == nil }) { return true }
+            if numbers.allSatisfy({ $0 != nil }) { return false }
+            let text = fields.indices.filter { numbers[$0] == nil }.map { "'\(fields[$0])'" }.prefix(3).joined(separator: ", ")
+            throw DataError(
+                file: file, location: "line \(line)",
+                "mixes numbers and text (\(text)), so it is neither a header nor a data row; a header has no numbers, a data row only numbers")
+        }
     }
 }
