@@ -25,14 +25,25 @@ public enum ModelFile {
 
     /// Rebuilds the model stored at `path` (every layer type must be registered in
     /// `LayerRegistry`) and loads its weights strictly; the model is returned in evaluation mode.
-    public static func load(_ path: String) throws(CheckpointError) -> Module {
-        try read(path).model
+    /// A file whose weights hold NaN or infinity (a run that diverged) is refused unless
+    /// `allowingNonFiniteWeights` is true.
+    public static func load(_ path: String, allowingNonFiniteWeights: Bool = false) throws(CheckpointError) -> Module {
+        try read(path, allowingNonFiniteWeights: allowingNonFiniteWeights).model
     }
 
-    /// The model stored at `path`, as `load` rebuilds it, with the file's metadata (what
+    /// The model stored at `path`, as `load(_:allowingNonFiniteWeights:)` rebuilds it, with the file's metadata (what
     /// `save(_:to:metadata:)` was given, plus the architecture).
-    public static func read(_ path: String) throws(CheckpointError) -> (model: Module, metadata: [String: String]) {
+    public static func read(_ path: String, allowingNonFiniteWeights: Bool = false) throws(CheckpointError) -> (
+        model: Module, metadata: [String: String]
+    ) {
         let file = try SafeTensors.read(path)
+        if !allowingNonFiniteWeights {
+            let tensors = file.tensors
+            for name in tensors.keys.sorted() where tensors[name]!.scalars.contains(where: { !$0.isFinite }) {
+                throw CheckpointError(
+                    file: path, location: name, "holds NaN or infinite values (the run that wrote it diverged); refusing to load it")
+            }
+        }
         guard let json = file.metadata[architectureKey] else {
             throw CheckpointError(
                 file: path, location: "__metadata__",

@@ -72,8 +72,23 @@ public struct SafeTensors: Sendable {
         return try parse([UInt8](data), file: path)
     }
 
+    /// What a file that is not safetensors but is often mistaken for it is: `torch.save` writes a
+    /// zip archive (since PyTorch 1.6) or, before that or with `_use_new_zipfile_serialization=False`,
+    /// a bare pickle (protocol 2 starts with 0x80 0x02).
+    static func foreignFormat(_ bytes: [UInt8]) -> String? {
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "a zip archive (what torch.save writes)" }
+        if bytes.count >= 2, bytes[0] == 0x80, (2...5).contains(bytes[1]) { return "a Python pickle (what torch.save writes)" }
+        return nil
+    }
+
     /// Parses and validates safetensors bytes.
     public static func parse(_ bytes: [UInt8], file: String) throws(CheckpointError) -> SafeTensors {
+        if let format = foreignFormat(bytes) {
+            throw CheckpointError(
+                file: file,
+                "this is \(format), not safetensors; in Python save the weights with "
+                    + "safetensors.torch.save_file(model.state_dict(), \"model.safetensors\") and pass that file")
+        }
         guard bytes.count >= 8 else {
             throw CheckpointError(file: file, location: "byte 0", "expected an 8-byte header length, the file has \(bytes.count) bytes")
         }

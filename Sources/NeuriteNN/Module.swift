@@ -21,6 +21,13 @@ open class Module: CustomStringConvertible {
         preconditionFailure("\(typeName): forward(_:) is not implemented")
     }
 
+    /// The shape `forward(_:)` gives for an input of `shape` (batch axis included), worked out
+    /// without computing anything; nil when the layer cannot say (the default, for layers that do
+    /// not override it). Built-in layers override it, so a model read from a file or description
+    /// is checked against its data before it runs.
+    /// - Throws: `LayerShapeError` when the input does not fit the layer (or one of its children).
+    open func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? { nil }
+
     /// Runs `forward(_:)` and reports the output to any observer (see `ModuleObservation`).
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let output = forward(input)

@@ -35,8 +35,10 @@ public final class Adagrad: StatefulOptimizer<AdagradState> {
         }
 
         public func validate() throws(OptimizerConfigurationError) {
-            try OptimizerConfigurationError.require(learningRate >= 0, "Adagrad: learning rate \(learningRate) is negative")
-            try OptimizerConfigurationError.require(weightDecay >= 0, "Adagrad: weight decay \(weightDecay) is negative")
+            try OptimizerConfigurationError.require(
+                learningRate >= 0 && learningRate.isFinite, "Adagrad: learning rate \(learningRate) must be a finite non-negative number")
+            try OptimizerConfigurationError.require(
+                weightDecay >= 0 && weightDecay.isFinite, "Adagrad: weight decay \(weightDecay) must be a finite non-negative number")
             try OptimizerConfigurationError.require(
                 learningRateDecay >= 0 && initialAccumulatorValue >= 0 && epsilon >= 0,
                 "Adagrad: learning-rate decay, initial accumulator and epsilon must not be negative")

@@ -63,11 +63,14 @@ public class Adam: StatefulOptimizer<AdamState> {
         var name: String { decoupledWeightDecay ? "AdamW" : "Adam" }
 
         public func validate() throws(OptimizerConfigurationError) {
-            try OptimizerConfigurationError.require(learningRate >= 0, "\(name): learning rate \(learningRate) is negative")
-            try OptimizerConfigurationError.require(weightDecay >= 0, "\(name): weight decay \(weightDecay) is negative")
+            try OptimizerConfigurationError.require(
+                learningRate >= 0 && learningRate.isFinite, "\(name): learning rate \(learningRate) must be a finite non-negative number")
+            try OptimizerConfigurationError.require(
+                weightDecay >= 0 && weightDecay.isFinite, "\(name): weight decay \(weightDecay) must be a finite non-negative number")
             try OptimizerConfigurationError.require(
                 (0..<1).contains(beta1) && (0..<1).contains(beta2), "\(name): betas (\(beta1), \(beta2)) must be in [0, 1)")
-            try OptimizerConfigurationError.require(epsilon >= 0, "\(name): epsilon \(epsilon) is negative")
+            try OptimizerConfigurationError.require(
+                epsilon >= 0 && epsilon.isFinite, "\(name): epsilon \(epsilon) must be a finite non-negative number")
         }
     }
 

@@ -52,8 +52,12 @@ open class Optimizer {
             return Group(parameters: group.parameters, learningRate: rate, weightDecay: group.weightDecay ?? weightDecay, baseLearningRate: rate)
         }
         for group in self.groups {
-            try OptimizerConfigurationError.require(group.learningRate >= 0, "\(name): learning rate \(group.learningRate) is negative")
-            try OptimizerConfigurationError.require(group.weightDecay >= 0, "\(name): weight decay \(group.weightDecay) is negative")
+            try OptimizerConfigurationError.require(
+                group.learningRate >= 0 && group.learningRate.isFinite,
+                "\(name): learning rate \(group.learningRate) must be a finite non-negative number")
+            try OptimizerConfigurationError.require(
+                group.weightDecay >= 0 && group.weightDecay.isFinite,
+                "\(name): weight decay \(group.weightDecay) must be a finite non-negative number")
         }
     }
 

@@ -47,10 +47,14 @@ public final class RMSprop: StatefulOptimizer<RMSpropState> {
         }
 
         public func validate() throws(OptimizerConfigurationError) {
-            try OptimizerConfigurationError.require(learningRate >= 0, "RMSprop: learning rate \(learningRate) is negative")
-            try OptimizerConfigurationError.require(weightDecay >= 0, "RMSprop: weight decay \(weightDecay) is negative")
+            try OptimizerConfigurationError.require(
+                learningRate >= 0 && learningRate.isFinite, "RMSprop: learning rate \(learningRate) must be a finite non-negative number")
+            try OptimizerConfigurationError.require(
+                weightDecay >= 0 && weightDecay.isFinite, "RMSprop: weight decay \(weightDecay) must be a finite non-negative number")
             try OptimizerConfigurationError.require((0...1).contains(alpha), "RMSprop: alpha \(alpha) is not in [0, 1]")
-            try OptimizerConfigurationError.require(momentum >= 0 && epsilon >= 0, "RMSprop: momentum and epsilon must not be negative")
+            try OptimizerConfigurationError.require(
+                momentum >= 0 && momentum.isFinite && epsilon >= 0 && epsilon.isFinite,
+                "RMSprop: momentum \(momentum) and epsilon \(epsilon) must be finite non-negative numbers")
         }
     }
 

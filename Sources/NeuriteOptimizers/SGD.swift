@@ -36,9 +36,12 @@ public final class SGD: StatefulOptimizer<SGDState> {
         }
 
         public func validate() throws(OptimizerConfigurationError) {
-            try OptimizerConfigurationError.require(learningRate >= 0, "SGD: learning rate \(learningRate) is negative")
-            try OptimizerConfigurationError.require(weightDecay >= 0, "SGD: weight decay \(weightDecay) is negative")
-            try OptimizerConfigurationError.require(momentum >= 0, "SGD: momentum \(momentum) is negative")
+            try OptimizerConfigurationError.require(
+                learningRate >= 0 && learningRate.isFinite, "SGD: learning rate \(learningRate) must be a finite non-negative number")
+            try OptimizerConfigurationError.require(
+                weightDecay >= 0 && weightDecay.isFinite, "SGD: weight decay \(weightDecay) must be a finite non-negative number")
+            try OptimizerConfigurationError.require(
+                momentum >= 0 && momentum.isFinite, "SGD: momentum \(momentum) must be a finite non-negative number")
             try OptimizerConfigurationError.require(
                 !nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum needs momentum > 0 and dampening 0")
         }

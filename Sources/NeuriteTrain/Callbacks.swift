@@ -7,21 +7,31 @@ import NeuriteOptimizers
 /// Stops training, with a message naming the epoch and step, as soon as the loss or a gradient
 /// is NaN or infinite, before the bad update is applied.
 public final class DivergenceGuard: Callback {
+    /// The message of the divergence, once it happened.
+    public private(set) var divergence: String?
+
     public init() {}
 
     public func gradientsComputed(_ context: TrainingContext, loss: Float) {
         let place = "epoch \(context.epoch + 1), step \(context.batch + 1) (global step \(context.globalStep + 1))"
         if !loss.isFinite {
-            context.stop(reason: "training diverged at \(place): the loss is \(loss)")
+            diverge("training diverged at \(place): the loss is \(loss)", context)
             return
         }
         for (name, parameter) in context.model.namedParameters {
             guard let gradient = parameter.gradient else { continue }
             if gradient.scalars.contains(where: { !$0.isFinite }) {
-                context.stop(reason: "training diverged at \(place): the gradient of \(name) is not finite")
+                diverge("training diverged at \(place): the gradient of \(name) is not finite", context)
                 return
             }
         }
+    }
+}
+
+extension DivergenceGuard {
+    fileprivate func diverge(_ message: String, _ context: TrainingContext) {
+        if divergence == nil { divergence = message }
+        context.stop(reason: message)
     }
 }
 

@@ -54,12 +54,13 @@ public func fit(
 ) throws(CheckpointError) -> History {
     precondition(epochs >= 0, "fit: epochs \(epochs) must not be negative")
     let context = TrainingContext(model: model, optimizer: optimizer, epochs: epochs, batchesPerEpoch: data.batchCount)
-    let allCallbacks: [any Callback] = [DivergenceGuard()] + callbacks + (progress == .quiet ? [] : [ProgressPrinter(style: progress)])
+    let divergenceGuard = DivergenceGuard()
+    let allCallbacks: [any Callback] = [divergenceGuard] + callbacks + (progress == .quiet ? [] : [ProgressPrinter(style: progress)])
     earlyStopping?.trainingBegan(context)
     if let checkpoint {
         try checkpoint.restore(
             model: model, optimizer: optimizer, scheduler: scheduler, reduceOnPlateau: reduceOnPlateau,
-            earlyStopping: earlyStopping)
+            earlyStopping: earlyStopping, file: checkpointPath ?? "checkpoint")
         context.globalStep = checkpoint.globalStep
         context.history = checkpoint.history
     }
@@ -120,6 +121,7 @@ public func fit(
     earlyStopping?.trainingEnded(context)
     for callback in allCallbacks { callback.trainingEnded(context) }
     context.history.stopReason = context.stopReason
+    context.history.divergence = divergenceGuard.divergence
     model.eval()
     return context.history
 }

@@ -111,6 +111,9 @@ public struct History: Sendable, Codable, Equatable {
     public var epochs: [EpochLog] = []
     /// Why training stopped before the last epoch (early stopping, divergence), if it did.
     public var stopReason: String?
+    /// Why training diverged (a NaN or infinite loss or gradient), if it did; then the weights
+    /// are not worth keeping.
+    public var divergence: String?
 
     /// An empty history.
     public init() {}

@@ -8,7 +8,8 @@ public enum Metrics {
     }
 
     /// The fraction of rows whose target class is among the `k` largest entries (ties counted
-    /// in the target's favour only when strictly fewer than `k` entries are larger).
+    /// in the target's favour only when strictly fewer than `k` entries are larger). A row that
+    /// holds a NaN counts as wrong: a diverged model must not score.
     public static func topKAccuracy(logits: Tensor, labels: Tensor, k: Int) -> Double {
         precondition(
             logits.rank == 2 && labels.shape == [logits.shape[0]], "topKAccuracy: logits \(logits.shape) and labels \(labels.shape) do not match")
@@ -19,6 +20,8 @@ public enum Metrics {
         for row in 0..<rows {
             let target = Int(targets[row])
             precondition((0..<classes).contains(target), "topKAccuracy: label \(targets[row]) is not a class in 0..<\(classes)")
+            let scores = values[(row * classes)..<((row + 1) * classes)]
+            if scores.contains(where: \.isNaN) { continue }
             let score = values[row * classes + target]
             let larger = (0..<classes).filter { values[row * classes + $0] > score }.count
             if larger < k { hits += 1 }

@@ -24,6 +24,8 @@ public struct TrainingCheckpoint: Sendable {
     /// Early stopping's best weights so far, when it restores them.
     public var earlyStoppingWeights: [String: Tensor]?
     public var optimizer: OptimizerState
+    /// The optimiser's type name (`"Adam"`); nil in checkpoints written before it was recorded.
+    public var optimizerType: String?
     /// The model's random streams (`Module.namedRandomStreams`) by name.
     public var randomStreams: [String: PhiloxGenerator]
     public var weights: [String: Tensor]
@@ -41,6 +43,7 @@ public struct TrainingCheckpoint: Sendable {
         self.earlyStopping = earlyStopping?.state
         earlyStoppingWeights = earlyStopping?.bestWeightsSnapshot
         self.optimizer = optimizer.state
+        optimizerType = String(describing: type(of: optimizer))
         randomStreams = Dictionary(uniqueKeysWithValues: model.namedRandomStreams.map { ($0.name, $0.stream.generator) })
         weights = Dictionary(uniqueKeysWithValues: model.stateDict.map { ($0.key, $0.tensor) })
     }
@@ -63,6 +66,12 @@ public struct TrainingCheckpoint: Sendable {
         if scheduler != nil && schedulerStep == nil { throw absent("scheduler") }
         if reduceOnPlateau != nil && plateau == nil { throw absent("reduce on plateau") }
         if earlyStopping != nil && self.earlyStopping == nil { throw absent("early stopping") }
+        let resumingWith = String(describing: type(of: optimizer))
+        if let optimizerType, optimizerType != resumingWith {
+            throw CheckpointError(
+                file: file, location: "optimizer",
+                "the checkpoint holds \(optimizerType)'s state but the run resumes with \(resumingWith); resume with the same optimiser")
+        }
         do {
             try model.loadStateDict(weights)
         } catch {
@@ -87,6 +96,7 @@ public struct TrainingCheckpoint: Sendable {
         var plateau: ReduceOnPlateau.State?
         var earlyStopping: EarlyStopping.State?
         var learningRates: [Float]
+        var optimizerType: String?
         var optimizerNames: [[String]]
         var randomStreams: [String: PhiloxGenerator]?
         /// Checkpoints written before random streams were found generically keyed dropout
@@ -107,7 +117,7 @@ public struct TrainingCheckpoint: Sendable {
         }
         let header = Header(
             epoch: epoch, globalStep: globalStep, history: history, schedulerStep: schedulerStep, plateau: plateau,
-            earlyStopping: earlyStopping, learningRates: optimizer.learningRates,
+            earlyStopping: earlyStopping, learningRates: optimizer.learningRates, optimizerType: optimizerType,
             optimizerNames: optimizer.parameters.map { $0.keys.sorted() }, randomStreams: randomStreams)
         guard let json = try? JSONEncoder().encode(header) else { throw CheckpointError(file: path, "cannot encode the checkpoint header") }
         file.metadata = [Self.metadataKey: String(decoding: json, as: UTF8.self)]
@@ -128,6 +138,9 @@ public struct TrainingCheckpoint: Sendable {
         }
         guard header.epoch >= 0, header.globalStep >= 0 else {
             throw CheckpointError(file: path, location: "__metadata__.\(metadataKey)", "negative epoch \(header.epoch) or step \(header.globalStep)")
+        }
+        if let bad = header.learningRates.first(where: { !($0 >= 0 && $0.isFinite) }) {
+            throw CheckpointError(file: path, location: "__metadata__.\(metadataKey)", "learning rate \(bad) is not a non-negative number")
         }
         var parameters: [[String: OptimizerState.Values]] = []
         for (index, names) in header.optimizerNames.enumerated() {
@@ -151,6 +164,7 @@ public struct TrainingCheckpoint: Sendable {
             optimizer: OptimizerState(learningRates: header.learningRates, parameters: parameters),
             randomStreams: header.randomStreams ?? streamNames(forModules: header.generators ?? [:]), weights: tensors(under: "model."))
         checkpoint.plateau = header.plateau
+        checkpoint.optimizerType = header.optimizerType
         checkpoint.earlyStopping = header.earlyStopping
         checkpoint.earlyStoppingWeights = bestWeights.isEmpty ? nil : bestWeights
         return checkpoint

@@ -29,7 +29,8 @@ struct Activations: ParsableCommand {
 
     func validate() throws {
         guard (layer == nil) == (unit == nil) else { throw ValidationError("--layer and --unit go together") }
-        guard count >= 1 else { throw ValidationError("--count must be at least 1, got \(count)") }
+        guard (1...1024).contains(count) else { throw ValidationError("--count must be between 1 and 1024, got \(count)") }
+        if let unit, unit < 0 { throw ValidationError("--unit must not be negative, got \(unit)") }
         guard output.lowercased().hasSuffix(".png") else { throw ValidationError("--output must name a .png file, got '\(output)'") }
     }
 

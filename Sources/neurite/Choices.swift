@@ -226,3 +226,44 @@ enum BaselineChoice: ExpressibleByArgument, CustomStringConvertible {
     }
     var defaultValueDescription: String { description }
 }
+
+/// `neurite predict --output-kind`: what each row of the output holds.
+enum OutputKindChoice: String, CaseIterable, ExpressibleByArgument {
+    /// Class probabilities, with the predicted class: softmax of the outputs, or the outputs as
+    /// they are for a model that ends in `Softmax` (exp for `LogSoftmax`).
+    case probabilities
+    /// The raw outputs, with the predicted class (their argmax).
+    case logits
+    /// The raw outputs alone (regression).
+    case values
+
+    /// The kind that fits `network`: values for one output per sample, probabilities otherwise.
+    static func `default`(for network: Module, outputWidth: Int) -> OutputKindChoice {
+        outputWidth == 1 ? .values : .probabilities
+    }
+
+    /// The layer that produces `network`'s output: the last layer of nested `Sequential`s.
+    static func finalLayer(of network: Module) -> Module {
+        guard let sequential = network as? Sequential, let last = sequential.layers.last else { return network }
+        return finalLayer(of: last)
+    }
+
+    /// `outputs` `[N, C]` turned into what this kind writes.
+    func rows(from outputs: Tensor, network: Module) -> Tensor {
+        guard self == .probabilities else { return outputs }
+        switch Self.finalLayer(of: network) {
+        case let layer as Softmax where layer.axis == 1 || layer.axis == -1: return outputs
+        case let layer as LogSoftmax where layer.axis == 1 || layer.axis == -1: return exp(outputs)
+        default: return softmax(outputs, axis: 1)
+        }
+    }
+
+    /// The CSV header's name for column `index`.
+    func columnName(_ index: Int) -> String {
+        switch self {
+        case .probabilities: "p\(index)"
+        case .logits: "logit\(index)"
+        case .values: "value\(index)"
+        }
+    }
+}

@@ -58,25 +58,26 @@ enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
             return (train, test, 10)
         case .csv(let file):
             let (features, labels) = try CSVReader.read(file)
-            return try split(TensorDataset(inputs: features, targets: labels))
+            return try split(TensorDataset(inputs: features, targets: labels), labelsFile: file)
         case .npy(let inputsPath, let labelsPath):
             let inputs = try NPYReader.read(inputsPath), labels = try NPYReader.read(labelsPath)
             guard inputs.rank >= 1, labels.shape == [inputs.shape.first ?? -1] else {
                 throw CommandError(
                     "\(labelsPath): expected \(inputs.shape.first ?? 0) labels for inputs of shape \(inputs.shape), found shape \(labels.shape)")
             }
-            return try split(TensorDataset(inputs: inputs, targets: labels))
+            return try split(TensorDataset(inputs: inputs, targets: labels), labelsFile: labelsPath)
         }
     }
 
-    /// A file data set split 80/20 with a fixed seed; labels must be class indices.
-    private func split(_ data: TensorDataset) throws -> (train: TensorDataset, test: TensorDataset, classes: Int) {
-        let labels = data.targets.scalars
-        if let bad = labels.first(where: { $0 < 0 || $0 != $0.rounded() }) {
-            throw CommandError("\(self): labels must be class indices 0, 1, 2, …, found \(bad)")
-        }
+    /// A file data set split 80/20 with a fixed seed; labels must be class indices (see
+    /// `ClassLabels.classCount`), and both splits must hold samples.
+    private func split(_ data: TensorDataset, labelsFile: String) throws -> (train: TensorDataset, test: TensorDataset, classes: Int) {
+        let classes = try ClassLabels.classCount(data.targets, file: labelsFile)
         let (train, test) = data.split(fraction: 0.8, seed: 0)
-        return (train, test, Int(labels.max() ?? 0) + 1)
+        guard train.count > 0, test.count > 0 else {
+            throw CommandError("\(labelsFile): \(data.count) samples are too few to split 80/20 into training and test data")
+        }
+        return (train, test, classes)
     }
 }
 

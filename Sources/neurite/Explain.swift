@@ -53,13 +53,19 @@ struct Explain: ParsableCommand {
     @Option(help: "Where to write the picture.")
     var output = "explanation.png"
 
+    /// Far above any useful value; a typo such as `--steps 1000000000000` gets an error instead of
+    /// hours of work or an allocation that cannot succeed.
+    static let maximumSteps = 100_000, maximumSide = 1 << 20
+
     func validate() throws {
-        for (name, value, least) in [
-            ("--steps", steps, integration.minimumSteps), ("--samples", samples, 1), ("--top", top, 1),
-            ("--window", window ?? 1, 1), ("--stride", stride ?? 1, 1),
-        ] where value < least {
-            throw ValidationError("\(name) must be at least \(least), got \(value)")
+        for (name, value, least, most) in [
+            ("--steps", steps, integration.minimumSteps, Self.maximumSteps), ("--samples", samples, 1, Self.maximumSteps),
+            ("--top", top, 1, Int.max), ("--window", window ?? 1, 1, Self.maximumSide), ("--stride", stride ?? 1, 1, Self.maximumSide),
+        ] {
+            if value < least { throw ValidationError("\(name) must be at least \(least), got \(value)") }
+            if value > most { throw ValidationError("\(name) must be at most \(most), got \(value)") }
         }
+        guard index >= 0 else { throw ValidationError("--index must not be negative, got \(index)") }
         guard noise >= 0, noise.isFinite else { throw ValidationError("--noise must be a non-negative number, got \(noise)") }
         guard output.lowercased().hasSuffix(".png") else { throw ValidationError("--output must name a .png file, got '\(output)'") }
     }

@@ -28,6 +28,14 @@ struct Import: ParsableCommand {
         try NeuriteCommand.reportingErrors {
             var generator = PhiloxGenerator(seed: 0)  // the weights file replaces what is drawn
             let model = try DescriptionFile.build(description, generator: &generator)
+            // The layers must chain: for the given input shape, or else from the first layer
+            // whose input width is known.
+            let saved = SavedModel(path: description, network: model, inputShape: nil)
+            if let inputShape {
+                _ = try saved.outputShape(forSample: inputShape.values, from: "--input-shape \(inputShape)")
+            } else {
+                try saved.checkLayersChain()
+            }
             try model.loadWeights(from: weights)
             var metadata: [String: String] = [:]
             if let inputShape { metadata[SavedModel.inputShapeKey] = "\(inputShape)" }

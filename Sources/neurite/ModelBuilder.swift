@@ -5,7 +5,18 @@ import Neurite
 struct ModelBuilder {
     let options: Train
 
-    func build(inputFeatures: Int, classes: Int) -> Sequential {
+    /// - Throws: before allocating anything, when a layer would exceed `SizeLimit` (a typo such
+    ///   as `--hidden 1000000000`), saying how much memory it would need.
+    func build(inputFeatures: Int, classes: Int) throws -> Sequential {
+        let widths =
+            [inputFeatures] + options.hidden.values + Array(repeating: options.hidden.values.last!, count: options.residualBlocks) + [classes]
+        for (input, output) in zip(widths, widths.dropFirst()) {
+            do {
+                try Dense.Configuration(inFeatures: input, outFeatures: output).validate()
+            } catch {
+                throw CommandError("--hidden: a Dense layer \(input) => \(output): \(error)")
+            }
+        }
         var generator = PhiloxGenerator(seed: options.seed)
         let initializer = options.initializer.initializer
         var dropoutStream: UInt64 = 1

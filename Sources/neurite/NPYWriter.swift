@@ -14,7 +14,7 @@ enum NPYWriter {
         do {
             try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw CommandError("\(path): cannot write: \(error.localizedDescription)")
+            throw CommandError("\(path): cannot write: \(NeuriteCommand.reason(error))")
         }
     }
 }

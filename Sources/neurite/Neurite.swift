@@ -39,6 +39,12 @@ struct NeuriteCommand: ParsableCommand {
         return bullets.isEmpty ? first : first + " " + bullets.joined(separator: ", ")
     }
 
+    /// A line on standard error that is not a failure (`neurite: note: …`), printed under
+    /// `--quiet` too.
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("neurite: note: \(message)\n".utf8))
+    }
+
     /// Runs `body`, turning any thrown error into one line on standard error and exit status 1.
     static func reportingErrors(_ body: () throws -> Void) throws {
         do {
@@ -48,7 +54,12 @@ struct NeuriteCommand: ParsableCommand {
         } catch let error as ValidationError {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("neurite: \(error)\n".utf8))
+            // Neurite's own errors describe themselves in one line; anything else (Foundation's)
+            // is put in a few words.
+            let isFoundations = type(of: error) is NSError.Type || String(reflecting: type(of: error)).hasPrefix("Foundation.")
+            let message = isFoundations ? reason(error) : "\(error)"
+            let line = message.split(separator: "\n", omittingEmptySubsequences: true).joined(separator: "; ")
+            FileHandle.standardError.write(Data("neurite: \(line)\n".utf8))
             throw ExitCode.failure
         }
     }

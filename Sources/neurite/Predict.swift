@@ -4,53 +4,69 @@ import Neurite
 
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Classify inputs with a saved model.",
+        abstract: "Run a saved model on inputs: class probabilities, raw outputs or regression values.",
         discussion: """
-            Inputs: an IDX file of images (scaled by 1/255), a CSV file of feature rows (no label column), \
-            an .npy array whose first axis is the sample, or one PNG image (grayscale, scaled to [0, 1]; \
-            its size must match the model's input). Writes one CSV row per input: the index, the \
-            predicted class and the probability of each class; to standard output, or to --output \
-            (.csv, or .npy for the probabilities as float32).
+            Inputs: an IDX file of images (scaled by 1/255), a CSV file of feature rows (every column is \
+            a feature; a first line that is not all numbers is a header), an .npy array whose first axis \
+            is the sample, or one PNG image (grayscale, scaled to [0, 1]; its size must match the \
+            model's input). Writes one CSV row per input, to standard output or to --output (.csv, or \
+            .npy for the numbers alone as float32):
+              probabilities  index, predicted class, the probability of each class (softmax of the \
+            outputs; a model that ends in Softmax or LogSoftmax is not normalised twice)
+              logits         index, predicted class, the raw outputs
+              values         index, the raw outputs (regression)
+            The default is values for a model with one output per sample and probabilities otherwise.
 
             Examples:
               neurite predict --model neurite-run/model.safetensors --input images.npy
               neurite predict --model model.safetensors --input t10k-images-idx3-ubyte.gz --output predictions.csv
+              neurite predict --model regression.safetensors --input rows.csv --output-kind values
             """)
 
     @OptionGroup var saved: ModelOptions
     @Option(help: "An .idx(.gz), .csv, .npy or .png file of inputs.")
     var input: String
+    @Option(help: "What to write per input (default: values for one output per sample, probabilities otherwise).")
+    var outputKind: OutputKindChoice?
     @Option(help: "Where to write the predictions (.csv or .npy); standard output by default.")
     var output: String?
+
+    func validate() throws {
+        if let output, !(output.hasSuffix(".csv") || output.hasSuffix(".npy")) {
+            throw ValidationError("--output must name a .csv or .npy file, got '\(output)'")
+        }
+    }
 
     func run() throws {
         try NeuriteCommand.reportingErrors {
             let model = try saved.load()
             let inputs = try model.shaped(try readInputs(), from: input)
-            let logits = withoutGradients { model.network(inputs) }
-            guard logits.rank == 2, logits.shape[0] == inputs.shape[0] else {
-                throw CommandError(
-                    "\(saved.model): the model gives outputs of shape \(logits.shape) for \(inputs.shape[0]) inputs; predict needs class logits [N, C]"
-                )
+            guard inputs.shape[0] > 0 else { throw CommandError("\(input): no inputs") }
+            let outputShape = try model.checkedOutputShape(forSample: Array(inputs.shape.dropFirst()), from: input)
+            guard outputShape.count == 2 else {
+                throw CommandError("\(saved.model): the model gives outputs of shape \(outputShape) for one input; predict needs [1, C]")
             }
-            let probabilities = softmax(logits, axis: 1)
-            let classes = probabilities.argmax(axis: 1).scalars
+            let kind = outputKind ?? .default(for: model.network, outputWidth: outputShape[1])
+            let outputs = withoutGradients { model.network(inputs) }
+            let rows = kind.rows(from: outputs, network: model.network)
             if let output, output.hasSuffix(".npy") {
-                try NPYWriter.write(probabilities, to: output)
+                try NPYWriter.write(rows, to: output)
                 return
             }
-            var text = "index,class," + (0..<probabilities.shape[1]).map { "p\($0)" }.joined(separator: ",") + "\n"
-            let values = probabilities.scalars, width = probabilities.shape[1]
-            for row in 0..<probabilities.shape[0] {
-                text +=
-                    "\(row),\(Int(classes[row]))," + (0..<width).map { String(format: "%.6f", values[row * width + $0]) }.joined(separator: ",")
-                    + "\n"
+            let width = rows.shape[1], values = rows.scalars
+            // Probabilities in fixed point (as they always were); raw outputs keep their magnitude.
+            let format = kind == .probabilities ? "%.6f" : "%.7g"
+            let classes = kind == .values ? [] : rows.argmax(axis: 1).scalars
+            var text = (kind == .values ? "index," : "index,class,") + (0..<width).map(kind.columnName).joined(separator: ",") + "\n"
+            for row in 0..<rows.shape[0] {
+                let numbers = (0..<width).map { String(format: format, values[row * width + $0]) }.joined(separator: ",")
+                text += kind == .values ? "\(row),\(numbers)\n" : "\(row),\(Int(classes[row])),\(numbers)\n"
             }
             if let output {
                 do {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
                 } catch {
-                    throw CommandError("\(output): cannot write: \(error.localizedDescription)")
+                    throw CommandError("\(output): cannot write: \(NeuriteCommand.reason(error))")
                 }
             } else {
                 print(text, terminator: "")

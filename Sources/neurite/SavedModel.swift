@@ -5,8 +5,10 @@ import Neurite
 struct ModelOptions: ParsableArguments {
     @Option(help: "A model file written by neurite train or neurite import.")
     var model: String
+    @Flag(help: "Load a model whose weights hold NaN or infinity (refused otherwise).")
+    var allowNonFinite = false
 
-    func load() throws -> SavedModel { try SavedModel(path: model) }
+    func load() throws -> SavedModel { try SavedModel(path: model, allowingNonFiniteWeights: allowNonFinite) }
 }
 
 /// A model file as the commands use it: the network (in evaluation mode), the shape of one input
@@ -19,8 +21,16 @@ struct SavedModel {
     /// The shape of one sample, e.g. `[1, 28, 28]`; nil when none was recorded.
     let inputShape: [Int]?
 
-    init(path: String) throws {
-        let (network, metadata) = try ModelFile.read(path)
+    /// A model already in memory (e.g. built from a description), described as coming from `path`.
+    init(path: String, network: Module, inputShape: [Int]?) {
+        self.path = path
+        self.network = network
+        self.inputShape = inputShape
+    }
+
+    /// Reads the model and checks that its layers chain for the recorded input shape.
+    init(path: String, allowingNonFiniteWeights: Bool = false) throws {
+        let (network, metadata) = try ModelFile.read(path, allowingNonFiniteWeights: allowingNonFiniteWeights)
         self.path = path
         self.network = network
         if let text = metadata[Self.inputShapeKey] {
@@ -28,24 +38,54 @@ struct SavedModel {
                 throw CommandError("\(path): the recorded input shape '\(text)' is not positive integers separated by commas")
             }
             inputShape = shape
+            _ = try outputShape(forSample: shape, from: "its recorded input shape")
         } else {
             inputShape = nil
+            try checkLayersChain()
         }
     }
 
-    /// The model's outputs for one input of the recorded shape, or of `shape` (`[1, C]` for a
-    /// classifier); nil when no shape is known.
-    func outputShape(forInput shape: [Int]? = nil) -> [Int]? {
-        guard let shape = shape ?? inputShape else { return nil }
-        return withoutGradients { network(Tensor.zeros([1] + shape)).shape }
+    /// Checks that the layers chain when no input shape is known (see
+    /// `Sequential.checkLayersChain`).
+    func checkLayersChain() throws {
+        guard let sequential = network as? Sequential else { return }
+        do {
+            try sequential.checkLayersChain()
+        } catch {
+            throw CommandError("\(path): the layers do not chain: \(error)")
+        }
+    }
+
+    /// The model's output shape for one input of shape `sample` (`[1, C]` for a classifier),
+    /// inferred layer by layer without running the model; nil when a layer cannot say.
+    /// - Throws: naming the layer that cannot take the input, and `source`.
+    func outputShape(forSample sample: [Int], from source: String) throws -> [Int]? {
+        do {
+            return try network.checkedOutputShape(forInput: [1] + sample)
+        } catch {
+            throw CommandError("\(path): the model cannot take \(source) (samples of shape \(sample)): \(error)")
+        }
+    }
+
+    /// The model's output shape for one sample, inferred or (for layers that cannot infer it)
+    /// from a forward pass, after the check of `outputShape(forSample:from:)`.
+    func checkedOutputShape(forSample sample: [Int], from source: String) throws -> [Int] {
+        if let shape = try outputShape(forSample: sample, from: source) { return shape }
+        return withoutGradients { network(Tensor.zeros([1] + sample)).shape }
     }
 
     /// `inputs` (`[N, …]`, from `source`) reshaped to `[N] + inputShape`; unchanged when no shape
     /// was recorded.
     /// - Throws: when the samples hold another number of values than the model reads.
+    /// - Throws: when the samples hold another number of values than the model reads, or (with no
+    ///   recorded shape) when the model's layers cannot take them.
     func shaped(_ inputs: Tensor, from source: String) throws -> Tensor {
-        guard let inputShape else { return inputs }
         let sample = Array(inputs.shape.dropFirst())
+        guard let inputShape else {
+            guard inputs.rank >= 1 else { throw CommandError("\(source): expected samples along the first axis, found a scalar") }
+            _ = try outputShape(forSample: sample, from: source)
+            return inputs
+        }
         guard inputs.rank >= 1, sample.reduce(1, *) == inputShape.reduce(1, *) else {
             throw CommandError("\(source): an input of shape \(sample) does not fit the model's input shape \(inputShape)")
         }
@@ -60,7 +100,7 @@ struct SavedModel {
     /// Checks that the model gives class logits `[N, classes]` for `data`'s samples.
     func checkClassifies(_ data: TensorDataset, classes: Int, dataset: DatasetSpec) throws {
         guard data.count > 0 else { throw CommandError("\(dataset): the test split is empty") }
-        let outputs = withoutGradients { network(data.inputs[0..<1]).shape }
+        let outputs = try checkedOutputShape(forSample: Array(data.inputs.shape.dropFirst()), from: "the \(dataset) data set")
         guard outputs == [1, classes] else {
             throw CommandError("\(path): the model gives outputs of shape \(outputs) for one input; the \(dataset) data set has \(classes) classes")
         }

@@ -17,6 +17,9 @@ struct Summary: ParsableCommand {
             guard let shape = inputShape?.values ?? model.inputShape else {
                 throw CommandError("\(saved.model): no input shape recorded; pass --input-shape")
             }
+            if let given = inputShape?.values {
+                _ = try model.checkedOutputShape(forSample: given, from: "--input-shape \(inputShape!)")
+            }
             print(model.network.summary(inputShape: shape, title: (saved.model as NSString).lastPathComponent))
         }
     }

@@ -62,8 +62,10 @@ struct Train: ParsableCommand {
     var threads: Int?
     @Option(help: "Directory for the model, history and checkpoint.")
     var output = "neurite-run"
-    @Flag(help: "Continue from the checkpoint in the output directory.")
+    @Flag(help: "Continue from the checkpoint in the output directory (starts fresh, saying so, when there is none yet).")
     var resume = false
+    @Flag(help: "Start a fresh run even if the output directory holds an earlier one (its files are replaced as the new run writes them).")
+    var overwrite = false
     @Flag(help: "Print only the final line.")
     var quiet = false
 
@@ -71,16 +73,37 @@ struct Train: ParsableCommand {
         .init(choice: optimizer, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
     }
 
+    /// Bounds that no real run comes near, so that a typo or `Int.max` gets an error instead of
+    /// an overflow or an allocation of terabytes.
+    static let maximumEpochs = 1_000_000, maximumBatchSize = 1 << 24, maximumThreads = 4096, maximumResidualBlocks = 1000
+    static let maximumHiddenLayers = 1000
+
     func validate() throws {
-        guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
-        guard (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
-        guard (0..<1).contains(validationSplit) else { throw ValidationError("--validation-split must be in [0, 1), got \(validationSplit)") }
-        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
-        guard residualBlocks >= 0 else { throw ValidationError("--residual-blocks must not be negative") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        if let earlyStopping, earlyStopping < 0 { throw ValidationError("--early-stopping must not be negative, got \(earlyStopping)") }
-        if let clipNorm, !(clipNorm > 0) { throw ValidationError("--clip-norm must be positive, got \(clipNorm)") }
+        func require(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+            if !condition { throw ValidationError(message()) }
+        }
+        try require((1...Self.maximumEpochs).contains(epochs), "--epochs must be between 1 and \(Self.maximumEpochs), got \(epochs)")
+        try require((1...Self.maximumBatchSize).contains(batchSize), "--batch-size must be between 1 and \(Self.maximumBatchSize), got \(batchSize)")
+        try require((0..<1).contains(dropout), "--dropout must be in [0, 1), got \(dropout)")
+        try require((0..<1).contains(validationSplit), "--validation-split must be in [0, 1), got \(validationSplit)")
+        try require(learningRate > 0 && learningRate.isFinite, "--learning-rate must be a finite positive number, got \(learningRate)")
+        try require(
+            (0...Self.maximumResidualBlocks).contains(residualBlocks),
+            "--residual-blocks must be between 0 and \(Self.maximumResidualBlocks), got \(residualBlocks)")
+        try require(
+            hidden.values.count <= Self.maximumHiddenLayers, "--hidden lists \(hidden.values.count) layers; at most \(Self.maximumHiddenLayers)")
+        if let threads {
+            try require((1...Self.maximumThreads).contains(threads), "--threads must be between 1 and \(Self.maximumThreads), got \(threads)")
+        }
+        if let earlyStopping {
+            try require(
+                (0...Self.maximumEpochs).contains(earlyStopping),
+                "--early-stopping must be between 0 and \(Self.maximumEpochs) epochs, got \(earlyStopping)")
+        }
+        try require(momentum >= 0 && momentum.isFinite, "--momentum must be a finite non-negative number, got \(momentum)")
+        try require(weightDecay >= 0 && weightDecay.isFinite, "--weight-decay must be a finite non-negative number, got \(weightDecay)")
+        if let clipNorm { try require(clipNorm > 0 && clipNorm.isFinite, "--clip-norm must be a finite positive number, got \(clipNorm)") }
+        try require(!(resume && overwrite), "--resume and --overwrite exclude each other: continue the earlier run or replace it")
         do {
             try optimizerConfiguration.validate()
         } catch {
@@ -91,68 +114,89 @@ struct Train: ParsableCommand {
     func run() throws {
         try NeuriteCommand.reportingErrors {
             if let threads { Threading.maximumThreads = threads }
+            let paths = RunDirectory(output)
+            let resumeFrom = try paths.prepare(resume: resume, overwrite: overwrite)
             let (fullTrain, test, classes) = try data.dataset.load()
-            let (train, validation) = validationSplit > 0 ? fullTrain.split(fraction: 1 - validationSplit, seed: seed) : (fullTrain, nil)
+            let (train, validation) = try split(fullTrain)
+            guard test.count > 0 else { throw CommandError("\(data.dataset): the test split is empty") }
             let sampleShape = Array(train.inputs.shape.dropFirst())
-            let model: Sequential
-            if let description = self.model {
-                var generator = PhiloxGenerator(seed: seed)
-                let built = try DescriptionFile.build(description, generator: &generator)
-                guard let sequential = built as? Sequential else {
-                    throw CommandError("\(description): the top-level layer must be a Sequential")
-                }
-                let probe = withoutGradients {
-                    sequential.eval()
-                    defer { sequential.train() }
-                    return sequential(train.batch(at: [0]).inputs)
-                }
-                guard probe.shape == [1, classes] else {
-                    throw CommandError(
-                        "\(description): the model gives outputs of shape \(probe.shape) for one sample; the data set needs [1, \(classes)]")
-                }
-                model = sequential
-            } else {
-                model = ModelBuilder(options: self).build(inputFeatures: sampleShape.reduce(1, *), classes: classes)
-            }
+            let model = try buildModel(sampleShape: sampleShape, classes: classes)
             let optimizer = try optimizerConfiguration.make(model.parameters)
             let batches = (train.count + batchSize - 1) / batchSize
             let scheduler = schedule.makeScheduler(optimizer, epochs: epochs, batchesPerEpoch: batches, maximumRate: learningRate)
             let loader = DataLoader(train, batchSize: batchSize, shuffle: true, seed: seed, transform: try augmentation(sampleShape))
 
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-            let checkpointPath = (output as NSString).appendingPathComponent("checkpoint.safetensors")
-            var resumeFrom: TrainingCheckpoint?
-            if resume {
-                guard FileManager.default.fileExists(atPath: checkpointPath) else {
-                    throw CommandError("\(checkpointPath): no checkpoint to resume from")
-                }
-                resumeFrom = try TrainingCheckpoint.read(checkpointPath)
-            }
             var callbacks: [any Callback] = []
             if let clipNorm { callbacks.append(GradientClipping(maxNorm: clipNorm)) }
             let stopping = earlyStopping.map {
                 EarlyStopping(monitor: validation == nil ? "loss" : "val_loss", patience: $0, restoreBestWeights: true)
             }
-            callbacks.append(CSVLogger(path: (output as NSString).appendingPathComponent("history.csv")))
+            let logger = CSVLogger(path: paths.history)
+            callbacks.append(logger)
             let loss = { (logits: Tensor, labels: Tensor) in crossEntropy(logits: logits, classIndices: labels) }
             let history = try fit(
                 model, loss: loss, optimizer: optimizer, data: loader, epochs: epochs, validation: validation,
-                scheduler: scheduler, earlyStopping: stopping, checkpoint: checkpointPath, callbacks: callbacks,
+                scheduler: scheduler, earlyStopping: stopping, checkpoint: paths.checkpoint, callbacks: callbacks,
                 progress: quiet ? .quiet : .automatic, resuming: resumeFrom)
+            if let divergence = history.divergence {
+                throw CommandError("\(divergence); no model written (try a smaller --learning-rate or --clip-norm)")
+            }
+            if let name = model.namedParameters.first(where: { $0.parameter.value.scalars.contains { !$0.isFinite } })?.name {
+                throw CommandError("training diverged: \(name) holds NaN or infinity; no model written (try a smaller --learning-rate)")
+            }
+            if let error = logger.lastError {
+                throw CommandError("\(paths.history): cannot write the history: \(NeuriteCommand.reason(error))")
+            }
             if !quiet {
                 for message in stopping?.messages ?? [] { print(message) }
                 if let reason = history.stopReason, stopping?.stoppedEpoch == nil { print(reason) }
             }
+            let result = evaluate(model, on: test, loss: loss)
+            try Pictures.write(history: history, model: model, test: test, evaluation: result, to: output)
+            // Last, so that a run that fails on the way never replaces an earlier model.
             try ModelFile.save(
-                model, to: (output as NSString).appendingPathComponent("model.safetensors"),
+                model, to: paths.model,
                 metadata: [
                     SavedModel.inputShapeKey: sampleShape.map(String.init).joined(separator: ","),
                     "neurite.dataset": "\(data.dataset)",
                 ])
-            let result = evaluate(model, on: test, loss: loss)
-            try Pictures.write(history: history, model: model, test: test, evaluation: result, to: output)
             print(String(format: "test accuracy %.4f  loss %.4f", result.accuracy ?? .nan, result.loss))
         }
+    }
+
+    /// The training data and the validation data `--validation-split` holds out; both must hold
+    /// samples.
+    private func split(_ data: TensorDataset) throws -> (train: TensorDataset, validation: TensorDataset?) {
+        guard validationSplit > 0 else {
+            guard data.count > 0 else { throw CommandError("\(self.data.dataset): the training split is empty") }
+            return (data, nil)
+        }
+        let (train, validation) = data.split(fraction: 1 - validationSplit, seed: seed)
+        guard train.count > 0, validation.count > 0 else {
+            throw CommandError(
+                "\(self.data.dataset): --validation-split \(validationSplit) leaves \(train.count) of \(data.count) samples for training and \(validation.count) for validation; both need samples"
+            )
+        }
+        return (train, validation)
+    }
+
+    /// The network `--model` describes, checked against the data, or the MLP the options describe.
+    private func buildModel(sampleShape: [Int], classes: Int) throws -> Sequential {
+        guard let description = model else {
+            guard let features = SizeLimit.elementCount(sampleShape) else { throw CommandError("\(data.dataset): samples too large") }
+            return try ModelBuilder(options: self).build(inputFeatures: features, classes: classes)
+        }
+        var generator = PhiloxGenerator(seed: seed)
+        guard let sequential = try DescriptionFile.build(description, generator: &generator) as? Sequential else {
+            throw CommandError("\(description): the top-level layer must be a Sequential")
+        }
+        let saved = SavedModel(path: description, network: sequential, inputShape: nil)
+        let outputs = try saved.checkedOutputShape(forSample: sampleShape, from: "the \(data.dataset) data set")
+        guard outputs == [1, classes] else {
+            throw CommandError(
+                "\(description): the model gives outputs of shape \(outputs) for one sample; the \(data.dataset) data set needs [1, \(classes)]")
+        }
+        return sequential
     }
 
     private func augmentation(_ sampleShape: [Int]) throws -> (@Sendable (Batch, inout PhiloxGenerator) -> Batch)? {

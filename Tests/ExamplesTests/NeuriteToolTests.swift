@@ -102,7 +102,7 @@ struct NeuriteToolTests {
             ["evaluate", "--model", "m", "--dataset", "npy:only-one.npy"], 64,
             "neurite: The value 'npy:only-one.npy' is invalid for '--dataset <dataset>'"
         ),
-        (["train", "--epochs", "0"], 64, "neurite: --epochs must be positive, got 0"),
+        (["train", "--epochs", "0"], 64, "neurite: --epochs must be between 1 and 1000000, got 0"),
         (
             ["train", "--hidden", "64,x"], 64,
             "neurite: The value '64,x' is invalid for '--hidden <hidden>': expected positive integers separated by commas"
@@ -121,8 +121,8 @@ struct NeuriteToolTests {
         ),
         (["train", "--augment", "flip,blur"], 64, "neurite: The value 'flip,blur' is invalid for '--augment <augment>'"),
         (["train", "--initializer", "he"], 64, "neurite: The value 'he' is invalid for '--initializer <initializer>'"),
-        (["train", "--optimizer", "rmsprop", "--momentum=-1"], 64, "neurite: RMSprop: momentum and epsilon must not be negative"),
-        (["train", "--optimizer", "adagrad", "--weight-decay=-0.5"], 64, "neurite: Adagrad: weight decay -0.5 is negative"),
+        (["train", "--optimizer", "rmsprop", "--momentum=-1"], 64, "neurite: --momentum must be a finite non-negative number, got -1.0"),
+        (["train", "--optimizer", "adagrad", "--weight-decay=-0.5"], 64, "neurite: --weight-decay must be a finite non-negative number, got -0.5"),
         (
             ["summary", "--model", "m", "--input-shape", "1,0"], 64,
             "neurite: The value '1,0' is invalid for '--input-shape <input-shape>': expected positive integers"

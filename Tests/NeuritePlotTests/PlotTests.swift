@@ -40,6 +40,26 @@ struct PlotTests {
         #expect(throws: FileError.self) { _ = try PNGReader.readGrayscale(notPNG) }
     }
 
+    /// A 3×2 16-bit grayscale PNG (no gAMA chunk) holding 0, 32896, 65535 / 1000, 50000, 12345,
+    /// written by hand with zlib; libpng's 8-bit path would read 32896 as 0.729 (a gamma curve).
+    static let sixteenBitGray: [UInt8] = [
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x03, 0x00,
+        0x00, 0x00, 0x02, 0x10, 0x00, 0x00, 0x00, 0x00, 0xE8, 0x8F, 0xE5, 0x85, 0x00, 0x00, 0x00, 0x16, 0x49, 0x44, 0x41, 0x54, 0x78,
+        0x9C, 0x63, 0x60, 0x60, 0x68, 0x68, 0xF8, 0xFF, 0x9F, 0x81, 0xF9, 0xC5, 0xE1, 0x00, 0x03, 0x4B, 0x00, 0x24, 0xAC, 0x05, 0x66,
+        0xB6, 0xE8, 0xA6, 0x04, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ]
+
+    @Test func sixteenBitPNGsReadTheStoredValues() throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("gray16.png").path
+        try Data(Self.sixteenBitGray).write(to: URL(fileURLWithPath: path))
+        let gray = try PNGReader.readGrayscale(path)
+        #expect(gray.shape == [1, 2, 3])
+        let expected: [Float] = [0, 32896, 65535, 1000, 50000, 12345].map { $0 / 65535 }
+        for (value, wanted) in zip(gray.scalars, expected) { #expect(abs(value - wanted) < 1e-6) }
+    }
+
     @Test func chartsHaveTheirSizes() throws {
         let curves = Charts.learningCurves(
             loss: [1, 0.5], validationLoss: [1.1, nil], accuracy: [0.5, 0.7], validationAccuracy: [nil, nil], learningRate: [0.1, 0.1])

@@ -38,8 +38,9 @@ public enum IDXImageDataset {
         guard labels.rank == 1, labels.shape[0] == images.shape[0] else {
             throw DataError(file: labelsPath, "expected \(images.shape[0]) labels to match the images, found shape \(labels.shape)")
         }
-        if let bad = labels.scalars.first(where: { $0 > 9 }) {
-            throw DataError(file: labelsPath, "expected class labels 0…9, found \(Int(bad))")
+        guard images.shape[0] > 0 else { throw DataError(file: labelsPath, "no samples") }
+        if let bad = labels.scalars.first(where: { !(0...9).contains($0) || $0 != $0.rounded() }) {
+            throw DataError(file: labelsPath, "expected class labels 0…9, found \(bad)")
         }
         return TensorDataset(inputs: images.reshaped([images.shape[0], 1, images.shape[1], images.shape[2]]) / 255, targets: labels)
     }

@@ -1,3 +1,5 @@
+import NeuriteCore
+
 /// A layer configuration that cannot make a layer: a value out of range, missing or of the wrong
 /// type, or children that do not fit. The message names the field: `'out' must be positive`.
 public struct LayerConfigurationError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -8,6 +10,12 @@ public struct LayerConfigurationError: Error, CustomStringConvertible, Equatable
     /// Throws `message` unless `condition` holds.
     public static func require(_ condition: Bool, _ message: @autoclosure () -> String) throws(LayerConfigurationError) {
         if !condition { throw LayerConfigurationError(message()) }
+    }
+
+    /// Throws unless a tensor of `shape` is within `SizeLimit` (so that a description cannot ask
+    /// for terabytes, or for a size whose product overflows `Int`).
+    public static func requireAllocatable(_ shape: [Int], for what: String) throws(LayerConfigurationError) {
+        if let problem = SizeLimit.problem(allocating: shape, for: what) { throw LayerConfigurationError(problem) }
     }
 
     /// A decoding failure in the words of the configuration's fields.

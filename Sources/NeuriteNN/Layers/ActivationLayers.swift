@@ -7,6 +7,7 @@ import NeuriteCore
 public final class ReLU: Module, ParameterlessLayer {
     public override init() { super.init() }
     public override func forward(_ input: Tensor) -> Tensor { relu(input) }
+    public override func outputShape(forInput shape: [Int]) -> [Int]? { shape }
 }
 
 /// `leakyRelu(x, negativeSlope:)` as a layer (PyTorch's default slope 0.01).
@@ -31,6 +32,7 @@ public final class LeakyReLU: Module, DescribableLayer {
         self.init(negativeSlope: configuration.negativeSlope)
     }
     public override func forward(_ input: Tensor) -> Tensor { leakyRelu(input, negativeSlope: negativeSlope) }
+    public override func outputShape(forInput shape: [Int]) -> [Int]? { shape }
     public override var layerDescription: String { "LeakyReLU(negativeSlope: \(negativeSlope))" }
 }
 
@@ -56,6 +58,7 @@ public final class ELU: Module, DescribableLayer {
         self.init(alpha: configuration.alpha)
     }
     public override func forward(_ input: Tensor) -> Tensor { elu(input, alpha: alpha) }
+    public override func outputShape(forInput shape: [Int]) -> [Int]? { shape }
     public override var layerDescription: String { "ELU(alpha: \(alpha))" }
 }
 
@@ -86,6 +89,7 @@ public final class GELU: Module, DescribableLayer {
         self.init(approximate: configuration.approximate)
     }
     public override func forward(_ input: Tensor) -> Tensor { gelu(input, approximate: approximate) }
+    public override func outputShape(forInput shape: [Int]) -> [Int]? { shape }
     public override var layerDescription: String { approximate == .none ? "GELU()" : "GELU(approximate: .tanh)" }
 }
 
@@ -93,6 +97,7 @@ public final class GELU: Module, DescribableLayer {
 public final class SiLU: Module, ParameterlessLayer {
     public override init() { super.init() }
     public override func forward(_ input: Tensor) -> Tensor { silu(input) }
+    public override func outputShape(forInput shape: [Int]) -> [Int]? { shape }
 }
 
 /// `softplus(x, beta:, threshold:)` as a layer.
@@ -127,6 +132,7 @@ public final class Softplus: Module, DescribableLayer {
         self.init(beta: configuration.beta, threshold: configuration.threshold)
     }
     public override func forward(_ input: Tensor) -> Tensor { softplus(input, beta: beta, threshold: threshold) }
+    public override func outputShape(forInput shape: [Int]) -> [Int]? { shape }
     public override var layerDescription: String { "Softplus(beta: \(beta), threshold: \(threshold))" }
 }
 
@@ -134,12 +140,14 @@ public final class Softplus: Module, DescribableLayer {
 public final class Sigmoid: Module, ParameterlessLayer {
     public override init() { super.init() }
     public override func forward(_ input: Tensor) -> Tensor { sigmoid(input) }
+    public override func outputShape(forInput shape: [Int]) -> [Int]? { shape }
 }
 
 /// `tanh(x)` as a layer.
 public final class Tanh: Module, ParameterlessLayer {
     public override init() { super.init() }
     public override func forward(_ input: Tensor) -> Tensor { tanh(input) }
+    public override func outputShape(forInput shape: [Int]) -> [Int]? { shape }
 }
 
 /// The axis a softmax normalises (`{"axis": 1}`); it must be given, as there is no implicit choice.
@@ -160,6 +168,11 @@ public final class Softmax: Module, DescribableLayer {
         self.init(axis: configuration.axis)
     }
     public override func forward(_ input: Tensor) -> Tensor { softmax(input, axis: axis) }
+    public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {
+        try LayerShapeError.require(
+            (-shape.count..<shape.count).contains(axis), "\(layerDescription): axis \(axis) is out of range for an input of shape \(shape)")
+        return shape
+    }
     public override var layerDescription: String { "Softmax(axis: \(axis))" }
 }
 
@@ -175,5 +188,10 @@ public final class LogSoftmax: Module, DescribableLayer {
         self.init(axis: configuration.axis)
     }
     public override func forward(_ input: Tensor) -> Tensor { logSoftmax(input, axis: axis) }
+    public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {
+        try LayerShapeError.require(
+            (-shape.count..<shape.count).contains(axis), "\(layerDescription): axis \(axis) is out of range for an input of shape \(shape)")
+        return shape
+    }
     public override var layerDescription: String { "LogSoftmax(axis: \(axis))" }
 }

@@ -30,6 +30,7 @@ public final class BatchNorm: Module, DescribableLayer {
 
         public func validate() throws(LayerConfigurationError) {
             try LayerConfigurationError.require(features > 0, "feature count must be positive, got \(features)")
+            try LayerConfigurationError.requireAllocatable([features], for: "running statistics")
             try LayerConfigurationError.require(epsilon >= 0 && epsilon.isFinite, "epsilon \(epsilon) must be a non-negative number")
             try LayerConfigurationError.require(momentum.map { (0...1).contains($0) } ?? true, "momentum \(momentum!) is not in [0, 1]")
         }
@@ -104,6 +105,12 @@ public final class BatchNorm: Module, DescribableLayer {
         }
         guard let weight, let bias else { return normalized }
         return normalized * weight.value.reshaped(channelShape) + bias.value.reshaped(channelShape)
+    }
+
+    public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {
+        try LayerShapeError.require(
+            shape.count >= 2 && shape[1] == features, "\(layerDescription) takes inputs [N, \(features), …], got \(shape)")
+        return shape
     }
 
     public override var layerDescription: String {

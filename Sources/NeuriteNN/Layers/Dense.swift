@@ -24,6 +24,7 @@ public final class Dense: Module, DescribableLayer {
             try LayerConfigurationError.require(
                 inFeatures > 0 && outFeatures > 0,
                 "feature counts must be positive, got \(inFeatures) => \(outFeatures)")
+            try LayerConfigurationError.requireAllocatable([outFeatures, inFeatures], for: "a weight")
         }
 
         private enum CodingKeys: String, CodingKey {
@@ -78,6 +79,12 @@ public final class Dense: Module, DescribableLayer {
         var output = matmul(flat, weight.value, transposeB: true)
         if let bias { output = output + bias.value }
         return input.rank == 2 ? output : output.reshaped(Array(input.shape.dropLast()) + [outFeatures])
+    }
+
+    public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {
+        try LayerShapeError.require(
+            shape.last == inFeatures, "\(layerDescription) takes inputs ending in \(inFeatures) features, got \(shape)")
+        return shape.dropLast() + [outFeatures]
     }
 
     public override var layerDescription: String {

@@ -42,6 +42,7 @@ public final class Dropout: Module, DescribableLayer {
         let keep = Tensor.bernoulli(input.shape, probability: 1 - probability, generator: &maskStream.generator)
         return input * (keep / (1 - probability))
     }
+    public override func outputShape(forInput shape: [Int]) -> [Int]? { shape }
 
     public override var layerDescription: String { "Dropout(\(probability))" }
 }

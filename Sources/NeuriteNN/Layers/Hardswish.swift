@@ -25,4 +25,5 @@ public func hardswish(_ x: Tensor) -> Tensor {
 public final class Hardswish: Module, ParameterlessLayer {
     public override init() { super.init() }
     public override func forward(_ input: Tensor) -> Tensor { hardswish(input) }
+    public override func outputShape(forInput shape: [Int]) -> [Int]? { shape }
 }

@@ -20,6 +20,7 @@ public final class LayerNorm: Module, DescribableLayer {
             try LayerConfigurationError.require(
                 !normalizedShape.isEmpty && normalizedShape.allSatisfy { $0 > 0 },
                 "normalised shape \(normalizedShape) must be positive lengths")
+            try LayerConfigurationError.requireAllocatable(normalizedShape, for: "a normalised shape")
             try LayerConfigurationError.require(epsilon >= 0 && epsilon.isFinite, "epsilon \(epsilon) must be a non-negative number")
         }
 
@@ -69,6 +70,13 @@ public final class LayerNorm: Module, DescribableLayer {
         let normalized = (input - mean) / sqrt(variance + epsilon)
         guard let weight, let bias else { return normalized }
         return normalized * weight.value + bias.value
+    }
+
+    public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {
+        try LayerShapeError.require(
+            shape.suffix(normalizedShape.count) == normalizedShape[...],
+            "\(layerDescription) takes inputs ending in \(normalizedShape), got \(shape)")
+        return shape
     }
 
     public override var layerDescription: String {

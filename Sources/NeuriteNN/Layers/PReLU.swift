@@ -37,6 +37,7 @@ public final class PReLU: Module, DescribableLayer {
 
         public func validate() throws(LayerConfigurationError) {
             try LayerConfigurationError.require(channels > 0, "channel count must be positive, got \(channels)")
+            try LayerConfigurationError.requireAllocatable([channels], for: "a weight")
             try LayerConfigurationError.require(initialSlope.isFinite, "initial slope \(initialSlope) must be finite")
         }
 
@@ -64,6 +65,13 @@ public final class PReLU: Module, DescribableLayer {
     }
 
     public override func forward(_ input: Tensor) -> Tensor { prelu(input, weight: weight.value) }
+    public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {
+        let channels = configuration.channels
+        try LayerShapeError.require(
+            channels == 1 || (shape.count >= 2 && shape[1] == channels),
+            "\(layerDescription) has \(channels) slopes, one per channel of axis 1, for an input of shape \(shape)")
+        return shape
+    }
 
     public override var layerDescription: String {
         let channels = configuration.channels == 1 ? "" : "channels: \(configuration.channels)"

@@ -48,4 +48,18 @@ public final class Residual: Module, DescribableLayer {
             "Residual: the body gives shape \(residual.shape) but the shortcut \(shortcut.shape); add a projection")
         return shortcut + residual
     }
+
+    public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {
+        let residual: [Int]?
+        do { residual = try body.outputShape(forInput: shape) } catch { throw error.inside("body") }
+        var shortcut: [Int]? = shape
+        if let projection {
+            do { shortcut = try projection.outputShape(forInput: shape) } catch { throw error.inside("projection") }
+        }
+        guard let residual, let shortcut else { return nil }
+        try LayerShapeError.require(
+            residual == shortcut,
+            "Residual: the body gives shape \(residual) but the shortcut \(shortcut); add a projection")
+        return residual
+    }
 }

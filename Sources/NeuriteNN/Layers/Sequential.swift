@@ -38,6 +38,19 @@ public final class Sequential: Module, DescribableLayer {
         layers.reduce(input) { $1($0) }
     }
 
+    public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {
+        var current = shape
+        for (index, layer) in layers.enumerated() {
+            do {
+                guard let next = try layer.outputShape(forInput: current) else { return nil }
+                current = next
+            } catch {
+                throw error.inside("\(index)")
+            }
+        }
+        return current
+    }
+
     /// The layer at `index`.
     public subscript(index: Int) -> Module { layers[index] }
 }

@@ -42,6 +42,16 @@ public final class Flatten: Module, DescribableLayer {
         input.flattened(startAxis: startAxis, endAxis: endAxis)
     }
 
+    public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {
+        let rank = max(shape.count, 1)
+        let (start, end) = (startAxis < 0 ? startAxis + rank : startAxis, endAxis < 0 ? endAxis + rank : endAxis)
+        try LayerShapeError.require(
+            (0..<rank).contains(start) && (0..<rank).contains(end) && start <= end,
+            "\(layerDescription): axes \(startAxis) to \(endAxis) do not fit an input of shape \(shape)")
+        guard !shape.isEmpty else { return [1] }
+        return Array(shape[..<start]) + [shape[start...end].reduce(1, *)] + Array(shape[(end + 1)...])
+    }
+
     public override var layerDescription: String {
         startAxis == 1 && endAxis == -1 ? "Flatten()" : "Flatten(startAxis: \(startAxis), endAxis: \(endAxis))"
     }
@@ -51,4 +61,5 @@ public final class Flatten: Module, DescribableLayer {
 public final class Identity: Module, ParameterlessLayer {
     public override init() { super.init() }
     public override func forward(_ input: Tensor) -> Tensor { input }
+    public override func outputShape(forInput shape: [Int]) -> [Int]? { shape }
 }
