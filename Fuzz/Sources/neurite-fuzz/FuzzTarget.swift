@@ -1,0 +1,78 @@
+import Foundation
+import Neurite
+
+/// libFuzzer's entry point: one input, given to the reader `NEURITE_FUZZ_TARGET` names
+/// (safetensors, model, description, idx, npy, csv, png). A reader may throw — that is the
+/// point — but must never crash, hang or allocate past the limits.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    FuzzTarget.current.run(bytes)
+    return 0
+}
+
+enum FuzzTarget: String, CaseIterable {
+    case safetensors, model, description, idx, npy, csv, png
+
+    static let current: FuzzTarget = {
+        // Descriptions and headers may ask for big tensors; stay far below libFuzzer's memory limit.
+        SizeLimit.maximumElements = 1 << 22
+        let name = ProcessInfo.processInfo.environment["NEURITE_FUZZ_TARGET"] ?? ""
+        guard let target = FuzzTarget(rawValue: name) else {
+            FileHandle.standardError.write(
+                Data("set NEURITE_FUZZ_TARGET to one of \(allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
+            exit(2)
+        }
+        return target
+    }()
+
+    /// A scratch file for the readers that take a path.
+    private static let scratch = FileManager.default.temporaryDirectory
+        .appendingPathComponent("neurite-fuzz-\(ProcessInfo.processInfo.processIdentifier)").path
+
+    func run(_ bytes: [UInt8]) {
+        switch self {
+        case .safetensors:
+            _ = try? SafeTensors.parse(bytes, file: "input")
+        case .model:
+            guard write(bytes) else { return }
+            _ = try? ModelFile.read(Self.scratch)
+        case .description:
+            guard let description = try? JSONDecoder().decode(LayerDescription.self, from: Data(bytes)) else { return }
+            var generator = PhiloxGenerator(seed: 0)
+            guard let model = try? LayerRegistry.build(description, generator: &generator) else { return }
+            _ = try? model.checkedOutputShape(forInput: [1, 8])
+            if let sequential = model as? Sequential { try? sequential.checkLayersChain() }
+        case .idx:
+            _ = try? IDXReader.parse(bytes, file: "input")
+        case .npy:
+            _ = try? NPYReader.parse(bytes, file: "input")
+        case .csv:
+            for header in [CSVHeader.automatic, .present, .absent] {
+                _ = try? CSVReader.parse(bytes, file: "input", header: header)
+            }
+        case .png:
+            guard write(bytes) else { return }
+            _ = try? PNGReader.readGrayscale(Self.scratch)
+        }
+    }
+
+    private func write(_ bytes: [UInt8]) -> Bool {
+        FileManager.default.createFile(atPath: Self.scratch, contents: Data(bytes))
+    }
+}
+
+/// libFuzzer's driver, called from the entry point below with the command line.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+) -> Int32
+
+/// The executable's entry point (SwiftPM links `main` to `<module>_main`): hands over to libFuzzer.
+@_cdecl("neurite_fuzz_main")
+func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments, fuzzOneInput)
+}
