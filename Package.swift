@@ -47,7 +47,9 @@ let package = Package(
         .testTarget(
             name: "NeuriteCoreTests", dependencies: ["NeuriteCore", "_NeuriteTestSupport"],
             exclude: ["Fixtures/make_numpy_fixtures.py"]),
-        .testTarget(name: "NeuriteNNTests", dependencies: ["NeuriteNN", "_NeuriteTestSupport"]),
+        .testTarget(
+            name: "NeuriteNNTests", dependencies: ["NeuriteNN", "NeuriteCheckpoint", "_NeuriteTestSupport"],
+            exclude: ["Fixtures/conv_text_golden.py"], resources: [.copy("Fixtures/conv_text")]),
         .testTarget(name: "NeuriteOptimizersTests", dependencies: ["NeuriteOptimizers", "_NeuriteTestSupport"]),
         .testTarget(name: "NeuriteDataTests", dependencies: ["NeuriteData", "CZlib", "_NeuriteTestSupport"]),
         .testTarget(

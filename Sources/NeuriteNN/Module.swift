@@ -157,7 +157,11 @@ open class Module: CustomStringConvertible {
     }
 
     /// The class name without module qualification.
-    public var typeName: String { String(describing: type(of: self)) }
+    public var typeName: String {
+        // A described layer's name in files (`Conv2D`, not the generic `Convolution<TwoAxes>`).
+        if let layer = self as? any DescribableLayer { return type(of: layer).layerType }
+        return String(describing: type(of: self))
+    }
 
     // MARK: Reflection
 

@@ -65,6 +65,8 @@ struct ModelFileTests {
         case "Tanh": (Tanh(), [2, 4])
         case "Softmax": (Softmax(axis: 1), [2, 4])
         case "LogSoftmax": (LogSoftmax(axis: 0), [2, 4])
+        case "Conv1D": (Conv1D(2, 4, kernelSize: 3, stride: 2, padding: 1, groups: 2, generator: &generator), [2, 2, 9])
+        case "Conv2D": (Conv2D(3, 4, kernelSize: [3, 2], padding: .same, paddingMode: .reflect, generator: &generator), [2, 3, 6, 5])
         default: nil
         }
     }
@@ -99,11 +101,14 @@ struct ModelFileTests {
         let layers = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/NeuriteNN/Layers")
         let files = try FileManager.default.contentsOfDirectory(at: layers, includingPropertiesForKeys: nil).filter { $0.pathExtension == "swift" }
         #expect(files.count >= 8)
-        let declared = try files.flatMap { file in
-            try String(contentsOf: file, encoding: .utf8).split(separator: "\n").compactMap { line -> String? in
-                guard line.hasPrefix("public final class "), line.contains(": Module") else { return nil }
-                return String(line.dropFirst("public final class ".count).prefix { $0.isLetter || $0.isNumber })
-            }
+        // A generic layer class counts through its public type aliases (`Conv2D = Convolution<TwoAxes>`).
+        let lines = try files.flatMap { try String(contentsOf: $0, encoding: .utf8).split(separator: "\n") }
+        let declared = lines.flatMap { line -> [String] in
+            guard line.hasPrefix("public final class "), line.contains(": Module") else { return [] }
+            let name = String(line.dropFirst("public final class ".count).prefix { $0.isLetter || $0.isNumber })
+            guard line.contains("\(name)<") else { return [name] }
+            let aliases = lines.filter { $0.hasPrefix("public typealias ") && $0.contains("= \(name)<") }
+            return aliases.isEmpty ? [name] : aliases.map { String($0.dropFirst("public typealias ".count).prefix { $0.isLetter || $0.isNumber }) }
         }
         let registered = Set(LayerRegistry.builtInTypes.map { $0.layerType })
         #expect(declared.count >= 15)

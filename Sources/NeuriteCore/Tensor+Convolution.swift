@@ -1,0 +1,202 @@
+import NeuriteKernels
+
+/// Cross-correlation over the last one or two axes, as PyTorch's `conv1d` / `conv2d`:
+/// `[N, C, L] ⋆ [O, C/groups, k] → [N, O, oL]` and `[N, C, H, W] ⋆ [O, C/groups, kh, kw] →
+/// [N, O, oh, ow]`, with
+///
+/// `out[n, o, y, x] = bias[o] + Σ_{c, i, j} input[n, g·C/groups + c, y·sy − pt + i·dy, x·sx − pl + j·dx] · weight[o, c, i, j]`
+///
+/// where `g = o / (O/groups)` is the output channel's group and reads outside the input are 0.
+/// Each output length is `⌊(L + before + after − d·(k − 1) − 1) / s⌋ + 1`. `strides` and
+/// `dilation` default to 1 and `padding` to none; each has one entry per spatial axis.
+///
+/// Computed as one matrix product per group over the whole batch (`Im2Col`): the weight
+/// `[O/groups, C/groups·kh·kw]` times the unfolded input `[C/groups·kh·kw, N·oh·ow]`.
+///
+/// Derivatives: `∂weight = G·colsᵀ`, `∂input = fold(weightᵀ·G)`, `∂bias = Σ G` over the batch
+/// and positions, each computed only when that operand needs it.
+/// - Precondition: `weight` has rank 3 or 4 and `input` the same rank; the channel counts
+///   divide by `groups` and agree; positive strides and dilation, non-negative padding; an output
+///   of at least one position; `bias` is `[O]`.
+public func convolution(
+    _ input: Tensor, weight: Tensor, bias: Tensor? = nil, strides: [Int]? = nil,
+    padding: [(before: Int, after: Int)]? = nil, dilation: [Int]? = nil, groups: Int = 1
+) -> Tensor {
+    let spatial = weight.rank - 2
+    let operation = "convolution: input \(input.shape), weight \(weight.shape)"
+    precondition(spatial == 1 || spatial == 2, "\(operation): the weight must be [out, in/groups, k] or [out, in/groups, kh, kw]")
+    precondition(input.rank == spatial + 2, "\(operation): the input must be \(spatial == 1 ? "[N, C, L]" : "[N, C, H, W]")")
+    let strides = strides ?? Array(repeating: 1, count: spatial)
+    let dilation = dilation ?? Array(repeating: 1, count: spatial)
+    let padding = padding ?? Array(repeating: (0, 0), count: spatial)
+    precondition(
+        strides.count == spatial && dilation.count == spatial && padding.count == spatial,
+        "\(operation): strides \(strides), dilation \(dilation) and padding need one entry per spatial axis (\(spatial))")
+    precondition(
+        (strides + dilation).allSatisfy { $0 > 0 } && padding.allSatisfy { $0.before >= 0 && $0.after >= 0 },
+        "\(operation): strides \(strides) and dilation \(dilation) must be positive and padding \(padding.map { [$0.before, $0.after] }) non-negative"
+    )
+    let (batch, channels, outChannels) = (input.shape[0], input.shape[1], weight.shape[0])
+    precondition(
+        groups >= 1 && channels % groups == 0 && outChannels % groups == 0,
+        "\(operation): \(channels) input and \(outChannels) output channels must both divide into \(groups) groups")
+    precondition(
+        weight.shape[1] * groups == channels,
+        "\(operation): the weight takes \(weight.shape[1]) channels per group × \(groups) groups, the input has \(channels)")
+    if let bias { precondition(bias.shape == [outChannels], "\(operation): the bias must be [\(outChannels)], got \(bias.shape)") }
+    let lengths = Array(input.shape.dropFirst(2)), kernel = Array(weight.shape.dropFirst(2))
+    let outputs = (0..<spatial).map { axis in
+        let span = dilation[axis] * (kernel[axis] - 1) + 1
+        let padded = lengths[axis] + padding[axis].before + padding[axis].after
+        return padded < span ? 0 : (padded - span) / strides[axis] + 1
+    }
+    precondition(
+        outputs.allSatisfy { $0 > 0 },
+        "\(operation): kernel \(kernel) with dilation \(dilation) does not fit the padded input \(lengths) (padding \(padding.map { [$0.before, $0.after] }))"
+    )
+
+    let first = spatial == 2 ? 0 : nil, last = spatial - 1
+    let geometry = WindowGeometry(
+        batch: batch, channels: channels, height: first.map { lengths[$0] } ?? 1, width: lengths[last],
+        kernelHeight: first.map { kernel[$0] } ?? 1, kernelWidth: kernel[last],
+        strideY: first.map { strides[$0] } ?? 1, strideX: strides[last],
+        dilationY: first.map { dilation[$0] } ?? 1, dilationX: dilation[last],
+        padTop: first.map { padding[$0].before } ?? 0, padLeft: padding[last].before,
+        outputHeight: first.map { outputs[$0] } ?? 1, outputWidth: outputs[last])
+    let plan = ConvolutionPlan(geometry: geometry, groups: groups, outChannels: outChannels)
+
+    let columns = Tensor(unsafeUninitializedShape: [groups * plan.depth, plan.positions]) { buffer in
+        for group in 0..<groups {
+            Im2Col.unfold(
+                input.storage.base, geometry, channels: plan.inputChannels(of: group),
+                into: buffer.baseAddress! + group * plan.depth * plan.positions)
+        }
+    }
+    let product = plan.forward(weight: weight.storage.base, columns: columns.storage.base)
+    let value = Tensor(unsafeUninitializedShape: [batch, outChannels] + outputs) { buffer in
+        ChannelMajor.toBatchMajor(
+            product.storage.base, into: buffer.baseAddress!, channels: outChannels, batch: batch,
+            plane: geometry.outputPlaneSize, bias: bias?.storage.base)
+    }
+    guard Tensor.isRecording(input, weight) || (bias.map { Tensor.isRecording($0) } ?? false) else { return value }
+    let needsInput = input.activeNode != nil, needsWeight = weight.activeNode != nil, needsBias = bias?.activeNode != nil
+    let (inputShape, weightValue) = (input.shape, weight.detached())
+    let inputs = [input, weight] + (bias.map { [$0] } ?? [])
+    return Tensor.recording("convolution", value: value, inputs: inputs) { g in
+        // The upstream gradient with the channels leading, as the products want it.
+        let gradient = Tensor(unsafeUninitializedShape: [outChannels, plan.positions]) { buffer in
+            ChannelMajor.fromBatchMajor(
+                g.storage.base, into: buffer.baseAddress!, channels: outChannels, batch: batch, plane: geometry.outputPlaneSize)
+        }
+        let gradientWeight =
+            needsWeight ? plan.weightGradient(gradient.storage.base, columns: columns.storage.base, shape: weightValue.shape) : nil
+        let gradientInput =
+            needsInput ? plan.inputGradient(gradient.storage.base, weight: weightValue.storage.base, shape: inputShape) : nil
+        let gradientBias = needsBias ? plan.biasGradient(gradient.storage.base) : nil
+        return [gradientInput, gradientWeight] + (bias == nil ? [] : [gradientBias])
+    }
+}
+
+/// The matrix products of a grouped convolution over the whole batch (see `convolution`).
+private struct ConvolutionPlan {
+    let geometry: WindowGeometry
+    let groups: Int
+    let outChannels: Int
+    /// Input channels per group.
+    var groupChannels: Int { geometry.channels / groups }
+    /// Output channels per group.
+    var groupOutChannels: Int { outChannels / groups }
+    /// Rows of a group's unfolded input (the products' depth): `C/groups · kh · kw`.
+    var depth: Int { groupChannels * geometry.kernelArea }
+    /// Output positions of the whole batch: `N · oh · ow`.
+    var positions: Int { geometry.batch * geometry.outputPlaneSize }
+
+    func inputChannels(of group: Int) -> Range<Int> { group * groupChannels..<(group + 1) * groupChannels }
+
+    /// `[O, N·oh·ow]`: each group's weight rows times its columns.
+    func forward(weight: UnsafePointer<Float>, columns: UnsafePointer<Float>) -> Tensor {
+        Tensor(unsafeUninitializedShape: [outChannels, positions]) { buffer in
+            for group in 0..<groups {
+                Gemm.multiply(
+                    transposeA: false, transposeB: false, m: groupOutChannels, n: positions, k: depth,
+                    alpha: 1, a: weight + group * groupOutChannels * depth, lda: depth,
+                    b: columns + group * depth * positions, ldb: positions,
+                    beta: 0, c: buffer.baseAddress! + group * groupOutChannels * positions, ldc: positions)
+            }
+        }
+    }
+
+    /// `∂weight = G·colsᵀ` per group, `G` being `[O, N·oh·ow]`.
+    func weightGradient(_ gradient: UnsafePointer<Float>, columns: UnsafePointer<Float>, shape: [Int]) -> Tensor {
+        Tensor(unsafeUninitializedShape: shape) { buffer in
+            for group in 0..<groups {
+                Gemm.multiply(
+                    transposeA: false, transposeB: true, m: groupOutChannels, n: depth, k: positions,
+                    alpha: 1, a: gradient + group * groupOutChannels * positions, lda: positions,
+                    b: columns + group * depth * positions, ldb: positions,
+                    beta: 0, c: buffer.baseAddress! + group * groupOutChannels * depth, ldc: depth)
+            }
+        }
+    }
+
+    /// `∂input = fold(weightᵀ·G)` per group.
+    func inputGradient(_ gradient: UnsafePointer<Float>, weight: UnsafePointer<Float>, shape: [Int]) -> Tensor {
+        var result = Tensor.zeros(shape)
+        let columns = Tensor(unsafeUninitializedShape: [depth, positions]) { _ in }
+        result.withUnsafeMutableBufferPointer { target in
+            for group in 0..<groups {
+                Gemm.multiply(
+                    transposeA: true, transposeB: false, m: depth, n: positions, k: groupOutChannels,
+                    alpha: 1, a: weight + group * groupOutChannels * depth, lda: depth,
+                    b: gradient + group * groupOutChannels * positions, ldb: positions,
+                    beta: 0, c: columns.storage.base, ldc: positions)
+                Im2Col.fold(columns.storage.base, geometry, channels: inputChannels(of: group), accumulatingInto: target.baseAddress!)
+            }
+        }
+        return result
+    }
+
+    /// `∂bias[o] = Σ G[o, ·]`, summed in order.
+    func biasGradient(_ gradient: UnsafePointer<Float>) -> Tensor {
+        Tensor(unsafeUninitializedShape: [outChannels]) { buffer in
+            for channel in 0..<outChannels {
+                let row = gradient + channel * positions
+                var total: Float = 0
+                for position in 0..<positions { total += row[position] }
+                buffer[channel] = total
+            }
+        }
+    }
+}
+
+/// Moving between `[N, C, P]` (the public layout) and `[C, N, P]` (the layout of the products).
+enum ChannelMajor {
+    /// `output[n, c, p] = source[c, n, p] + bias[c]`.
+    static func toBatchMajor(
+        _ source: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, channels: Int, batch: Int, plane: Int,
+        bias: UnsafePointer<Float>?
+    ) {
+        let (from, to) = (UncheckedSendable(source), UncheckedSendable(output))
+        Parallel.forEachRange(batch, threads: batch * channels * plane < 1 << 16 ? 1 : Threading.maximumThreads) { range in
+            for n in range {
+                for c in 0..<channels {
+                    let (read, write) = (from.value + (c * batch + n) * plane, to.value + (n * channels + c) * plane)
+                    let shift = bias?[c] ?? 0
+                    for p in 0..<plane { write[p] = read[p] + shift }
+                }
+            }
+        }
+    }
+
+    /// `output[c, n, p] = source[n, c, p]`.
+    static func fromBatchMajor(_ source: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, channels: Int, batch: Int, plane: Int) {
+        let (from, to) = (UncheckedSendable(source), UncheckedSendable(output))
+        Parallel.forEachRange(channels, threads: batch * channels * plane < 1 << 16 ? 1 : Threading.maximumThreads) { range in
+            for c in range {
+                for n in 0..<batch {
+                    (to.value + (c * batch + n) * plane).update(from: from.value + (n * channels + c) * plane, count: plane)
+                }
+            }
+        }
+    }
+}

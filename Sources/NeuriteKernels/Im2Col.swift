@@ -1,0 +1,90 @@
+/// Unfolding windows into the columns of a matrix product, and folding them back: the two halves
+/// of a convolution computed as a GEMM.
+///
+/// The column matrix of channels `c₀..<c₁` has one row per tap `(c, i, j)`, numbered
+/// `((c − c₀)·kh + i)·kw + j`, and one column per output position of the whole batch, numbered
+/// `n·oh·ow + y·ow + x`. Entry: `input[n, c, y·sy − pt + i·dy, x·sx − pl + j·dx]`, 0 in the
+/// padding. Laying the batch along the columns makes one product per group, as wide as
+/// `N·oh·ow`, which the GEMM splits across threads.
+public enum Im2Col {
+    /// Fills `columns` (`(c₁ − c₀)·kh·kw` rows of `N·oh·ow`) from `input` (`[N, C, H, W]`).
+    /// Rows are split across threads; every entry is a copy, so the result does not depend on
+    /// the thread count.
+    public static func unfold(
+        _ input: UnsafePointer<Float>, _ geometry: WindowGeometry, channels: Range<Int>,
+        into columns: UnsafeMutablePointer<Float>, threads: Int = Threading.maximumThreads
+    ) {
+        let g = geometry
+        let rows = channels.count * g.kernelArea
+        let width = g.batch * g.outputPlaneSize
+        let (source, target) = (UncheckedSendable(input), UncheckedSendable(columns))
+        Parallel.forEachRange(rows, threads: rows * width < 1 << 16 ? 1 : threads) { range in
+            for row in range {
+                let channel = channels.lowerBound + row / g.kernelArea
+                let (i, j) = ((row % g.kernelArea) / g.kernelWidth, row % g.kernelWidth)
+                let valid = g.validColumns(tap: j)
+                let columnOffset = j * g.dilationX - g.padLeft
+                var out = target.value + row * width
+                for n in 0..<g.batch {
+                    let plane = source.value + (n * g.channels + channel) * g.planeSize
+                    for y in 0..<g.outputHeight {
+                        let inputRow = y * g.strideY - g.padTop + i * g.dilationY
+                        if inputRow < 0 || inputRow >= g.height || valid.isEmpty {
+                            out.update(repeating: 0, count: g.outputWidth)
+                        } else {
+                            let line = plane + inputRow * g.width + columnOffset
+                            out.update(repeating: 0, count: valid.lowerBound)
+                            if g.strideX == 1 {
+                                (out + valid.lowerBound).update(from: line + valid.lowerBound, count: valid.count)
+                            } else {
+                                for x in valid { out[x] = line[x * g.strideX] }
+                            }
+                            (out + valid.upperBound).update(repeating: 0, count: g.outputWidth - valid.upperBound)
+                        }
+                        out += g.outputWidth
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds every entry of `columns` (laid out as `unfold` writes it) back to the input position
+    /// it was read from, into `input` (`[N, C, H, W]`); padding entries are dropped. Channels are
+    /// split across threads and each element sums its taps in one fixed order, so the result
+    /// does not depend on the thread count.
+    public static func fold(
+        _ columns: UnsafePointer<Float>, _ geometry: WindowGeometry, channels: Range<Int>,
+        accumulatingInto input: UnsafeMutablePointer<Float>, threads: Int = Threading.maximumThreads
+    ) {
+        let g = geometry
+        let width = g.batch * g.outputPlaneSize
+        let (source, target) = (UncheckedSendable(columns), UncheckedSendable(input))
+        let work = channels.count * g.kernelArea * width
+        Parallel.forEachRange(channels.count, threads: work < 1 << 16 ? 1 : threads) { range in
+            for local in range {
+                let channel = channels.lowerBound + local
+                for tap in 0..<g.kernelArea {
+                    let (i, j) = (tap / g.kernelWidth, tap % g.kernelWidth)
+                    let valid = g.validColumns(tap: j)
+                    let columnOffset = j * g.dilationX - g.padLeft
+                    var column = source.value + (local * g.kernelArea + tap) * width
+                    for n in 0..<g.batch {
+                        let plane = target.value + (n * g.channels + channel) * g.planeSize
+                        for y in 0..<g.outputHeight {
+                            let inputRow = y * g.strideY - g.padTop + i * g.dilationY
+                            if inputRow >= 0 && inputRow < g.height {
+                                let line = plane + inputRow * g.width + columnOffset
+                                if g.strideX == 1 {
+                                    for x in valid { line[x] += column[x] }
+                                } else {
+                                    for x in valid { line[x * g.strideX] += column[x] }
+                                }
+                            }
+                            column += g.outputWidth
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
