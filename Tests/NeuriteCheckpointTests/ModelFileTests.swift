@@ -67,6 +67,14 @@ struct ModelFileTests {
         case "LogSoftmax": (LogSoftmax(axis: 0), [2, 4])
         case "Conv1D": (Conv1D(2, 4, kernelSize: 3, stride: 2, padding: 1, groups: 2, generator: &generator), [2, 2, 9])
         case "Conv2D": (Conv2D(3, 4, kernelSize: [3, 2], padding: .same, paddingMode: .reflect, generator: &generator), [2, 3, 6, 5])
+        case "MaxPool1D": (MaxPool1D(kernelSize: 3, stride: 2, padding: 1, ceilMode: true), [2, 3, 8])
+        case "MaxPool2D": (MaxPool2D(kernelSize: [2, 3], dilation: [1, 2]), [2, 3, 6, 9])
+        case "AvgPool1D": (AvgPool1D(kernelSize: 3, padding: 1, countIncludePad: false), [2, 3, 8])
+        case "AvgPool2D": (AvgPool2D(kernelSize: 2, stride: 1, divisorOverride: 3), [2, 3, 5, 4])
+        case "AdaptiveAvgPool1D": (AdaptiveAvgPool1D(outputSize: 3), [2, 3, 8])
+        case "AdaptiveAvgPool2D": (AdaptiveAvgPool2D(outputSize: [2, 3]), [2, 3, 5, 7])
+        case "AdaptiveMaxPool1D": (AdaptiveMaxPool1D(outputSize: 3), [2, 3, 8])
+        case "AdaptiveMaxPool2D": (AdaptiveMaxPool2D(outputSize: 1), [2, 3, 5, 7])
         default: nil
         }
     }

@@ -1,0 +1,94 @@
+import Foundation
+import NeuriteCore
+import NeuriteNN
+import Testing
+import _NeuriteTestSupport
+
+@Suite("Pooling layers")
+struct PoolingTests {
+    let fixtures = ConvTextFixtures.shared
+
+    /// The layer PyTorch's settings describe, built from a model description.
+    func layer(type: String, _ config: [String: Any]) throws -> Module {
+        let json = try JSONSerialization.data(withJSONObject: ["type": type, "config": config])
+        var generator = PhiloxGenerator(seed: 0)
+        return try LayerRegistry.build(JSONDecoder().decode(LayerDescription.self, from: json), generator: &generator)
+    }
+
+    func layer(for item: ConvTextFixtures.Case, family: String) throws -> Module {
+        let r = item.resolved
+        let axes = item["input"].rank - 2
+        switch family {
+        case "maxpool":
+            return try layer(
+                type: "MaxPool\(axes)D",
+                [
+                    "kernel": item.axisValues("kernel_size").values, "stride": item.axisValues("stride").values,
+                    "padding": item.axisValues("padding").values, "dilation": item.axisValues("dilation").values,
+                    "ceil_mode": r["ceil_mode"]!,
+                ])
+        case "avgpool":
+            var config: [String: Any] = [
+                "kernel": item.axisValues("kernel_size").values, "stride": item.axisValues("stride").values,
+                "padding": item.axisValues("padding").values, "ceil_mode": r["ceil_mode"]!, "count_include_pad": r["count_include_pad"]!,
+            ]
+            if let divisor = r["divisor_override"] as? Int { config["divisor_override"] = divisor }
+            return try layer(type: "AvgPool\(axes)D", config)
+        default:
+            let kind = item.id.contains("/avg") ? "AdaptiveAvgPool" : "AdaptiveMaxPool"
+            return try layer(type: "\(kind)\(axes)D", ["output_size": item.axisValues("output_size").values])
+        }
+    }
+
+    /// Values and input gradients for every case; most inputs hold ties, so the gradient shows
+    /// which of equal inputs each maximum was taken from.
+    @Test(arguments: ["maxpool", "avgpool", "adaptivepool"])
+    func valuesAndGradientsMatchPyTorch(family: String) throws {
+        let ids = fixtures.caseIDs(family: family)
+        #expect(ids.count >= 5)
+        for id in ids {
+            let item = try fixtures.load(id)
+            let module = try layer(for: item, family: family)
+            let input = item["input"].requiringGradient()
+            let output = module(input)
+            expectClose(output, item["output"], absoluteTolerance: item.tolerance("output"), relativeTolerance: 0, "\(id) output")
+            #expect(try module.outputShape(forInput: input.shape) == output.shape, "\(id): inferred shape")
+            output.backward(item["grad_output"])
+            expectClose(
+                input.gradient!, item["grad_input"], absoluteTolerance: item.tolerance("grad_input"), relativeTolerance: 0, "\(id) input gradient")
+        }
+    }
+
+    @Test func gradientsMatchFiniteDifferences() {
+        // Distinct values, so that no finite step changes which input is the maximum.
+        let distinct = Tensor((0..<(2 * 2 * 7 * 6)).map { Float(($0 * 37) % 167) / 40 }, shape: [2, 2, 7, 6])
+        expectGradientsMatch([distinct]) { maxPool($0[0], kernel: [3, 2], stride: [2, 1], padding: [1, 1], ceilMode: true) }
+        expectGradientsMatch([fixture([2, 2, 7, 6])]) {
+            averagePool($0[0], kernel: [3, 3], stride: [2, 2], padding: [1, 1], ceilMode: true, countIncludePad: false)
+        }
+        expectGradientsMatch([fixture([2, 3, 9])]) { adaptiveAveragePool($0[0], outputSize: [4]) }
+    }
+
+    @Test func nanPropagatesAndTiesGoToTheFirst() {
+        let input = Tensor([1, Float.nan, 3, 3, 2, 2], shape: [1, 1, 6]).requiringGradient()
+        let output = maxPool(input, kernel: [2])
+        #expect(output.scalars[0].isNaN && output.scalars[1] == 3 && output.scalars[2] == 2)
+        output.sum().backward()
+        #expect(input.gradient!.scalars == [0, 1, 1, 0, 1, 0])
+    }
+
+    @Test func describesItselfAndRefusesBadSettings() throws {
+        #expect(MaxPool2D(kernelSize: 2).layerDescription == "MaxPool2D(kernelSize: 2)")
+        #expect(AvgPool1D(kernelSize: 3, stride: 1, padding: 1).layerDescription == "AvgPool1D(kernelSize: 3, stride: 1, padding: 1)")
+        #expect(AdaptiveAvgPool2D(outputSize: 1).layerDescription == "AdaptiveAvgPool2D(outputSize: 1)")
+        #expect(try MaxPool2D(kernelSize: 2).outputShape(forInput: [4, 32, 28, 28]) == [4, 32, 14, 14])
+        #expect(throws: LayerShapeError.self) { try MaxPool2D(kernelSize: 5).outputShape(forInput: [1, 1, 4, 4]) }
+        #expect(throws: LayerShapeError.self) { try MaxPool2D(kernelSize: 2).outputShape(forInput: [1, 4, 4]) }
+        for (type, config) in [
+            ("MaxPool2D", ["kernel": 0]), ("MaxPool2D", ["kernel": 2, "padding": 2]), ("AvgPool1D", ["kernel": [2, 2]]),
+            ("AvgPool2D", ["kernel": 2, "divisor_override": 0]), ("AdaptiveAvgPool2D", ["output_size": 0]),
+        ] as [(String, [String: Any])] {
+            #expect(throws: (any Error).self, "\(type) \(config)") { try layer(type: type, config) }
+        }
+    }
+}
