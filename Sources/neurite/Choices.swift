@@ -25,6 +25,17 @@ enum ActivationChoice: String, CaseIterable, ExpressibleByArgument {
     }
 }
 
+/// `--architecture`: the network `neurite train` builds when no `--model` is given.
+enum ArchitectureChoice: String, CaseIterable, ExpressibleByArgument {
+    /// Dense layers of `--hidden` widths.
+    case mlp
+    /// conv(32, 3×3)-ReLU-maxpool-conv(64, 3×3)-ReLU-maxpool-Dense(128)-ReLU-Dense(classes).
+    case cnn
+    /// A small residual network: a 3×3 stem, three basic blocks (32, 64 and 128 channels, the last
+    /// two halving the size), global average pooling and one Dense layer.
+    case resnet
+}
+
 /// `--initializer`.
 enum InitializerChoice: String, CaseIterable, ExpressibleByArgument {
     case pytorch

@@ -1,9 +1,62 @@
 import Neurite
 
-/// The MLP described by `neurite train`'s options: Flatten, then per hidden width Dense →
-/// [BatchNorm] → activation → [Dropout], then residual blocks, then the output layer.
+/// The network `neurite train`'s options describe (`--architecture`).
 struct ModelBuilder {
     let options: Train
+
+    /// The network for samples of `sampleShape` and `classes` outputs.
+    func build(sampleShape: [Int], classes: Int, dataset: String) throws -> Sequential {
+        switch options.architecture {
+        case .mlp:
+            guard let features = SizeLimit.elementCount(sampleShape) else { throw CommandError("\(dataset): samples too large") }
+            return try build(inputFeatures: features, classes: classes)
+        case .cnn, .resnet:
+            guard sampleShape.count == 3, sampleShape[1] >= 4, sampleShape[2] >= 4 else {
+                throw CommandError(
+                    "--architecture \(options.architecture.rawValue) needs images [C, H, W] of at least 4×4; \(dataset) has samples of shape \(sampleShape)"
+                )
+            }
+            return options.architecture == .cnn ? convolutional(sampleShape, classes: classes) : residual(sampleShape, classes: classes)
+        }
+    }
+
+    /// The 2-conv network: conv(C→32, 3×3, pad 1) → [BatchNorm] → activation → maxpool 2 →
+    /// conv(32→64) → [BatchNorm] → activation → maxpool 2 → Flatten → Dense(64·H/4·W/4 → 128) →
+    /// activation → [Dropout] → Dense(128 → classes).
+    func convolutional(_ shape: [Int], classes: Int) -> Sequential {
+        var generator = PhiloxGenerator(seed: options.seed)
+        let initializer = options.initializer.initializer
+        var layers: [Module] = []
+        var channels = shape[0]
+        for width in [32, 64] {
+            layers.append(Conv2D(channels, width, kernelSize: 3, padding: 1, initializer: initializer, generator: &generator))
+            if options.batchNorm { layers.append(BatchNorm(width)) }
+            layers += [options.activation.makeLayer(), MaxPool2D(kernelSize: 2)]
+            channels = width
+        }
+        let features = channels * (shape[1] / 4) * (shape[2] / 4)
+        layers += [Flatten(), Dense(features, 128, initializer: initializer, generator: &generator), options.activation.makeLayer()]
+        if options.dropout > 0 { layers.append(Dropout(options.dropout, generator: PhiloxGenerator(seed: options.seed, stream: 1))) }
+        layers.append(Dense(128, classes, initializer: initializer, generator: &generator))
+        return Sequential(layers)
+    }
+
+    /// A small ResNet: conv(C→32, 3×3) → BatchNorm → activation, basic blocks 32 → 32, 32 → 64
+    /// (stride 2) and 64 → 128 (stride 2), global average pooling, [Dropout], Dense(128 → classes).
+    func residual(_ shape: [Int], classes: Int) -> Sequential {
+        var generator = PhiloxGenerator(seed: options.seed)
+        var layers: [Module] = [
+            Conv2D(shape[0], 32, kernelSize: 3, padding: 1, bias: false, generator: &generator), BatchNorm(32),
+            options.activation.makeLayer(),
+        ]
+        for (input, output, stride) in [(32, 32, 1), (32, 64, 2), (64, 128, 2)] {
+            layers.append(BasicBlock(input, output, stride: stride, generator: &generator))
+        }
+        layers += [AdaptiveAvgPool2D(outputSize: 1), Flatten()]
+        if options.dropout > 0 { layers.append(Dropout(options.dropout, generator: PhiloxGenerator(seed: options.seed, stream: 1))) }
+        layers.append(Dense(128, classes, generator: &generator))
+        return Sequential(layers)
+    }
 
     /// - Throws: before allocating anything, when a layer would exceed `SizeLimit` (a typo such
     ///   as `--hidden 1000000000`), saying how much memory it would need.

@@ -20,7 +20,9 @@ struct Train: ParsableCommand {
             """)
 
     @OptionGroup var data: DatasetOptions
-    @Option(help: "Hidden layer widths, comma-separated (default: 256).", transform: PositiveIntegers.parse)
+    @Option(help: "The network: mlp (dense layers of --hidden widths), cnn (two convolutions, for images) or resnet (residual blocks, for images).")
+    var architecture = ArchitectureChoice.mlp
+    @Option(help: "Hidden layer widths of the mlp, comma-separated (default: 256).", transform: PositiveIntegers.parse)
     var hidden = PositiveIntegers([256])
     @Option(help: "A model description (JSON, as `neurite import` reads) to train instead of the MLP the options describe.")
     var model: String?
@@ -183,8 +185,7 @@ struct Train: ParsableCommand {
     /// The network `--model` describes, checked against the data, or the MLP the options describe.
     private func buildModel(sampleShape: [Int], classes: Int) throws -> Sequential {
         guard let description = model else {
-            guard let features = SizeLimit.elementCount(sampleShape) else { throw CommandError("\(data.dataset): samples too large") }
-            return try ModelBuilder(options: self).build(inputFeatures: features, classes: classes)
+            return try ModelBuilder(options: self).build(sampleShape: sampleShape, classes: classes, dataset: "\(data.dataset)")
         }
         var generator = PhiloxGenerator(seed: seed)
         guard let sequential = try DescriptionFile.build(description, generator: &generator) as? Sequential else {

@@ -75,6 +75,7 @@ struct ModelFileTests {
         case "AdaptiveAvgPool2D": (AdaptiveAvgPool2D(outputSize: [2, 3]), [2, 3, 5, 7])
         case "AdaptiveMaxPool1D": (AdaptiveMaxPool1D(outputSize: 3), [2, 3, 8])
         case "AdaptiveMaxPool2D": (AdaptiveMaxPool2D(outputSize: 1), [2, 3, 5, 7])
+        case "BasicBlock": (BasicBlock(3, 4, stride: 2, generator: &generator), [2, 3, 7, 6])
         default: nil
         }
     }
