@@ -116,7 +116,7 @@ private func planeLayout(_ input: Tensor, _ axes: [PoolingAxis]) -> (planes: Int
 
 private func pooledMaximum(_ input: Tensor, axes: [PoolingAxis], operation: String) -> Tensor {
     let layout = planeLayout(input, axes)
-    let outputShape = Array(input.shape.prefix(2)) + axes.map(\.count)
+    let outputShape = Array(input.shape.prefix(2)) + axes.map(\.outputs)
     var indices = [Int32](repeating: 0, count: outputShape.reduce(1, *))
     let value = Tensor(unsafeUninitializedShape: outputShape) { output in
         indices.withUnsafeMutableBufferPointer { positions in
@@ -132,7 +132,7 @@ private func pooledMaximum(_ input: Tensor, axes: [PoolingAxis], operation: Stri
             captured.withUnsafeBufferPointer { positions in
                 Pooling.maxBackward(
                     g.storage.base, indices: positions.baseAddress!, planes: layout.planes, planeSize: layout.height * layout.width,
-                    outputPlane: layout.rows.count * layout.columns.count, into: target.baseAddress!)
+                    outputPlane: layout.rows.outputs * layout.columns.outputs, into: target.baseAddress!)
             }
         }
         return [gradient]
@@ -141,7 +141,7 @@ private func pooledMaximum(_ input: Tensor, axes: [PoolingAxis], operation: Stri
 
 private func pooledAverage(_ input: Tensor, axes: [PoolingAxis], divisorOverride: Int?, operation: String) -> Tensor {
     let layout = planeLayout(input, axes)
-    let outputShape = Array(input.shape.prefix(2)) + axes.map(\.count)
+    let outputShape = Array(input.shape.prefix(2)) + axes.map(\.outputs)
     let value = Tensor(unsafeUninitializedShape: outputShape) { output in
         Pooling.averageForward(
             input.storage.base, planes: layout.planes, height: layout.height, width: layout.width, rows: layout.rows,

@@ -1,18 +1,25 @@
 /// Where the pooling windows along one axis fall: for each output index, the input indices its
-/// window reads (taps in the padding left out, in increasing order) and the count an average
-/// divides by. A 2-D window is the product of a row window and a column window, scanned row by
-/// row, the order PyTorch scans in (which decides ties).
+/// window reads — `first + t·step` for `t ∈ 0..<count`, taps in the padding left out — and the
+/// count an average divides by. A 2-D window is the product of a row window and a column window,
+/// scanned row by row, the order PyTorch scans in (which decides ties).
 public struct PoolingAxis: Sendable, Equatable {
-    public var taps: [[Int]]
+    public var first: [Int]
+    public var count: [Int]
+    public var step: Int
     public var divisors: [Int]
 
-    public init(taps: [[Int]], divisors: [Int]) {
-        self.taps = taps
+    public init(first: [Int], count: [Int], step: Int, divisors: [Int]) {
+        self.first = first
+        self.count = count
+        self.step = step
         self.divisors = divisors
     }
 
     /// Output positions along the axis.
-    public var count: Int { taps.count }
+    public var outputs: Int { first.count }
+
+    /// The input indices output `index` reads.
+    public func taps(_ index: Int) -> [Int] { (0..<count[index]).map { first[index] + $0 * step } }
 
     /// Windows of `kernel` taps `dilation` apart, moved by `stride`, over `length` elements padded
     /// by `padding` on both sides, `outputs` of them. The divisor is PyTorch's: the window clipped
@@ -20,24 +27,29 @@ public struct PoolingAxis: Sendable, Equatable {
     public static func sliding(
         length: Int, kernel: Int, stride: Int, padding: Int, dilation: Int, outputs: Int, countingPadding: Bool
     ) -> PoolingAxis {
-        var taps: [[Int]] = [], divisors: [Int] = []
+        var first: [Int] = [], count: [Int] = [], divisors: [Int] = []
         for output in 0..<outputs {
             let start = output * stride - padding
-            taps.append((0..<kernel).map { start + $0 * dilation }.filter { (0..<length).contains($0) })
+            let skipped = start >= 0 ? 0 : (-start + dilation - 1) / dilation
+            let inside = start + skipped * dilation
+            let remaining = inside >= length ? 0 : (length - 1 - inside) / dilation + 1
+            first.append(inside)
+            count.append(max(0, min(kernel - skipped, remaining)))
             let end = min(start + kernel, length + padding)
             divisors.append(countingPadding ? end - start : min(end, length) - max(start, 0))
         }
-        return PoolingAxis(taps: taps, divisors: divisors)
+        return PoolingAxis(first: first, count: count, step: dilation, divisors: divisors)
     }
 
     /// Adaptive windows: output `o` of `outputs` covers `⌊o·L/O⌋ ..< ⌈(o + 1)·L/O⌉`.
     public static func adaptive(length: Int, outputs: Int) -> PoolingAxis {
-        let taps = (0..<outputs).map { o in Array((o * length / outputs)..<(((o + 1) * length + outputs - 1) / outputs)) }
-        return PoolingAxis(taps: taps, divisors: taps.map(\.count))
+        let first = (0..<outputs).map { $0 * length / outputs }
+        let count = (0..<outputs).map { ((($0 + 1) * length + outputs - 1) / outputs) - first[$0] }
+        return PoolingAxis(first: first, count: count, step: 1, divisors: count)
     }
 
     /// One output that reads the single element of a length-1 axis (the row axis of 1-D pooling).
-    public static let single = PoolingAxis(taps: [[0]], divisors: [1])
+    public static let single = PoolingAxis(first: [0], count: [1], step: 1, divisors: [1])
 }
 
 /// Max and average pooling over `planes` planes of `height × width` (`[N·C, H, W]`), with
@@ -52,22 +64,28 @@ public enum Pooling {
         _ input: UnsafePointer<Float>, planes: Int, height: Int, width: Int, rows: PoolingAxis, columns: PoolingAxis,
         output: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>
     ) {
-        let outputPlane = rows.count * columns.count
+        let outputPlane = rows.outputs * columns.outputs
         let (source, values, positions) = (UncheckedSendable(input), UncheckedSendable(output), UncheckedSendable(indices))
         Parallel.forEachRange(planes, threads: threads(for: planes * height * width)) { range in
             for plane in range {
                 let read = source.value + plane * height * width
                 var out = plane * outputPlane
-                for rowTaps in rows.taps {
-                    for columnTaps in columns.taps {
+                for r in 0..<rows.outputs {
+                    let (rowFirst, rowCount) = (rows.first[r], rows.count[r])
+                    for c in 0..<columns.outputs {
+                        let (columnFirst, columnCount) = (columns.first[c], columns.count[c])
                         var best = -Float.infinity, index = -1
-                        for y in rowTaps {
-                            for x in columnTaps {
-                                let value = read[y * width + x]
-                                if value > best || value.isNaN {
-                                    best = value
-                                    index = y * width + x
-                                }
+                        for y in 0..<rowCount {
+                            let line = (rowFirst &+ y &* rows.step) &* width &+ columnFirst
+                            for x in 0..<columnCount {
+                                let offset = line &+ x &* columns.step
+                                let value = read[offset]
+                                // `value > best || value.isNaN` without branches: maxima in
+                                // random data are unpredictable, and a missed branch costs more
+                                // than the comparison.
+                                let take = (value > best) != value.isNaN
+                                best = take ? value : best
+                                index = take ? offset : index
                             }
                         }
                         values.value[out] = best
@@ -103,11 +121,11 @@ public enum Pooling {
     ) {
         let (source, target) = (UncheckedSendable(input), UncheckedSendable(output))
         forEachWindow(planes: planes, height: height, width: width, rows: rows, columns: columns, divisorOverride: divisorOverride) {
-            plane, out, rowTaps, columnTaps, divisor in
+            plane, out, window in
             let values = source.value + plane * height * width
             var total: Float = 0
-            for y in rowTaps { for x in columnTaps { total += values[y * width + x] } }
-            target.value[out] = total / divisor
+            for y in window.rows { for x in window.columns { total += values[y * width + x] } }
+            target.value[out] = total / window.divisor
         }
     }
 
@@ -119,26 +137,37 @@ public enum Pooling {
     ) {
         let (upstream, target) = (UncheckedSendable(gradient), UncheckedSendable(input))
         forEachWindow(planes: planes, height: height, width: width, rows: rows, columns: columns, divisorOverride: divisorOverride) {
-            plane, out, rowTaps, columnTaps, divisor in
+            plane, out, window in
             let values = target.value + plane * height * width
-            let share = upstream.value[out] / divisor
-            for y in rowTaps { for x in columnTaps { values[y * width + x] += share } }
+            let share = upstream.value[out] / window.divisor
+            for y in window.rows { for x in window.columns { values[y * width + x] += share } }
         }
     }
 
-    /// Calls `body(plane, output index, row taps, column taps, divisor)` for every window, planes
-    /// split across threads.
+    /// One averaging window: the rows and columns it reads (step 1: average pooling has no
+    /// dilation) and its divisor.
+    struct AverageWindow {
+        let rows: Range<Int>
+        let columns: Range<Int>
+        let divisor: Float
+    }
+
+    /// Calls `body(plane, output index, window)` for every window, planes split across threads.
     private static func forEachWindow(
         planes: Int, height: Int, width: Int, rows: PoolingAxis, columns: PoolingAxis, divisorOverride: Int?,
-        _ body: (Int, Int, [Int], [Int], Float) -> Void
+        _ body: (Int, Int, AverageWindow) -> Void
     ) {
-        let outputPlane = rows.count * columns.count
+        precondition(rows.step == 1 && columns.step == 1, "average pooling: windows must be contiguous")
+        let outputPlane = rows.outputs * columns.outputs
         Parallel.forEachRange(planes, threads: threads(for: planes * height * width)) { range in
             for plane in range {
                 var out = plane * outputPlane
-                for (rowTaps, rowDivisor) in zip(rows.taps, rows.divisors) {
-                    for (columnTaps, columnDivisor) in zip(columns.taps, columns.divisors) {
-                        body(plane, out, rowTaps, columnTaps, Float(divisorOverride ?? rowDivisor * columnDivisor))
+                for r in 0..<rows.outputs {
+                    for c in 0..<columns.outputs {
+                        let window = AverageWindow(
+                            rows: rows.first[r]..<rows.first[r] + rows.count[r], columns: columns.first[c]..<columns.first[c] + columns.count[c],
+                            divisor: Float(divisorOverride ?? rows.divisors[r] * columns.divisors[c]))
+                        body(plane, out, window)
                         out += 1
                     }
                 }

@@ -8,7 +8,23 @@ import NeuriteKernels
 /// `max(0, x)`. Derivative 1 for x > 0, else 0 (0 at 0).
 public func relu(_ x: Tensor) -> Tensor {
     let input = x.detached()
-    return Tensor.recording("relu", value: clamp(input, min: 0), inputs: [x]) { g in [g * (input .> 0)] }
+    // One pass each way: ReLU sits after every convolution, on the largest activations.
+    let value = Tensor(unsafeUninitializedShape: x.shape) { output in
+        input.withUnsafeBufferPointer { source in
+            for i in source.indices { output[i] = source[i] > 0 || source[i].isNaN ? source[i] : 0 }
+        }
+    }
+    return Tensor.recording("relu", value: value, inputs: [x]) { g in
+        [
+            Tensor(unsafeUninitializedShape: g.shape) { output in
+                input.withUnsafeBufferPointer { source in
+                    g.withUnsafeBufferPointer { upstream in
+                        for i in source.indices { output[i] = source[i] > 0 ? upstream[i] : 0 }
+                    }
+                }
+            }
+        ]
+    }
 }
 
 /// `x` for x > 0, `negativeSlope · x` otherwise. PyTorch's default slope 0.01 (Keras's layer uses
