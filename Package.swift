@@ -42,14 +42,14 @@ let package = Package(
         .executableTarget(name: "train-check", dependencies: ["Neurite"], path: "Examples/train-check"),
         .executableTarget(name: "neurite-bench", dependencies: ["Neurite", "NeuriteKernels"], path: "Benchmarks/neurite-bench"),
 
-        .target(name: "_NeuriteTestSupport", dependencies: ["NeuriteCore"], path: "Tests/_NeuriteTestSupport"),
+        .target(
+            name: "_NeuriteTestSupport", dependencies: ["NeuriteCore", "NeuriteCheckpoint"], path: "Tests/_NeuriteTestSupport",
+            exclude: ["Fixtures/conv_text_golden.py"], resources: [.copy("Fixtures/conv_text")]),
         .testTarget(name: "NeuriteKernelsTests", dependencies: ["NeuriteKernels"]),
         .testTarget(
             name: "NeuriteCoreTests", dependencies: ["NeuriteCore", "_NeuriteTestSupport"],
             exclude: ["Fixtures/make_numpy_fixtures.py"]),
-        .testTarget(
-            name: "NeuriteNNTests", dependencies: ["NeuriteNN", "NeuriteCheckpoint", "_NeuriteTestSupport"],
-            exclude: ["Fixtures/conv_text_golden.py"], resources: [.copy("Fixtures/conv_text")]),
+        .testTarget(name: "NeuriteNNTests", dependencies: ["NeuriteNN", "NeuriteCheckpoint", "_NeuriteTestSupport"]),
         .testTarget(name: "NeuriteOptimizersTests", dependencies: ["NeuriteOptimizers", "_NeuriteTestSupport"]),
         .testTarget(name: "NeuriteDataTests", dependencies: ["NeuriteData", "CZlib", "_NeuriteTestSupport"]),
         .testTarget(

@@ -28,11 +28,11 @@ open class Module: CustomStringConvertible {
     /// - Throws: `LayerShapeError` when the input does not fit the layer (or one of its children).
     open func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? { nil }
 
-    /// Runs `forward(_:)` and reports the output to any observer (see `ModuleObservation`).
+    /// Runs `forward(_:)` and reports the output to any observer, which may replace it (see
+    /// `ModuleObservation`).
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let output = forward(input)
-        ModuleObservation.current?.record(self, input: input, output: output)
-        return output
+        return ModuleObservation.current?.record(self, input: input, output: output) ?? output
     }
 
     // MARK: Structure

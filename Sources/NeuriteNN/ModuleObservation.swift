@@ -16,10 +16,20 @@ public final class ModuleObservation: @unchecked Sendable {
     /// The calls seen so far, in the order they finished (children before their parents).
     public private(set) var records: [Record] = []
 
-    public init() {}
+    /// Called with each module and its output; what it returns becomes the output the rest of
+    /// the model sees. Grad-CAM swaps a layer's output for a leaf that requires gradients, to get
+    /// the gradient with respect to that output. Nil: outputs pass unchanged.
+    public let replacing: ((Module, Tensor) -> Tensor)?
 
-    func record(_ module: Module, input: Tensor, output: Tensor) {
-        records.append(Record(module: module, inputShape: input.shape, output: output))
+    public init(replacing: ((Module, Tensor) -> Tensor)? = nil) {
+        self.replacing = replacing
+    }
+
+    /// Records one call and returns the output the caller should see.
+    func record(_ module: Module, input: Tensor, output: Tensor) -> Tensor {
+        let seen = replacing?(module, output) ?? output
+        records.append(Record(module: module, inputShape: input.shape, output: seen))
+        return seen
     }
 
     /// Runs `body` with this observation recording every module call on this task or thread.

@@ -76,6 +76,7 @@ struct ModelFileTests {
         case "AdaptiveMaxPool1D": (AdaptiveMaxPool1D(outputSize: 3), [2, 3, 8])
         case "AdaptiveMaxPool2D": (AdaptiveMaxPool2D(outputSize: 1), [2, 3, 5, 7])
         case "BasicBlock": (BasicBlock(3, 4, stride: 2, generator: &generator), [2, 3, 7, 6])
+        case "Dropout2D": (Dropout2D(0.3, generator: PhiloxGenerator(seed: 2)), [2, 3, 4, 4])
         default: nil
         }
     }

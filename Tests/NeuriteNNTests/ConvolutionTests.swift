@@ -13,11 +13,11 @@ struct ConvolutionTests {
     func layer(_ item: ConvTextFixtures.Case, axes: Int) throws -> Module {
         let r = item.resolved
         var config: [String: Any] = [
-            "in": r["in_channels"]!, "out": r["out_channels"]!, "kernel": item.axisValues("kernel_size").values,
-            "stride": item.axisValues("stride").values, "dilation": item.axisValues("dilation").values,
+            "in": r["in_channels"]!, "out": r["out_channels"]!, "kernel": item.axisValues("kernel_size"),
+            "stride": item.axisValues("stride"), "dilation": item.axisValues("dilation"),
             "groups": r["groups"]!, "bias": r["bias"]!, "padding_mode": r["padding_mode"]!,
         ]
-        config["padding"] = (r["padding"] as? String) ?? item.axisValues("padding").values
+        config["padding"] = (r["padding"] as? String) ?? item.axisValues("padding")
         let json = try JSONSerialization.data(withJSONObject: ["type": "Conv\(axes)D", "config": config])
         var generator = PhiloxGenerator(seed: 0)
         let module = try LayerRegistry.build(JSONDecoder().decode(LayerDescription.self, from: json), generator: &generator)

@@ -23,20 +23,20 @@ struct PoolingTests {
             return try layer(
                 type: "MaxPool\(axes)D",
                 [
-                    "kernel": item.axisValues("kernel_size").values, "stride": item.axisValues("stride").values,
-                    "padding": item.axisValues("padding").values, "dilation": item.axisValues("dilation").values,
+                    "kernel": item.axisValues("kernel_size"), "stride": item.axisValues("stride"),
+                    "padding": item.axisValues("padding"), "dilation": item.axisValues("dilation"),
                     "ceil_mode": r["ceil_mode"]!,
                 ])
         case "avgpool":
             var config: [String: Any] = [
-                "kernel": item.axisValues("kernel_size").values, "stride": item.axisValues("stride").values,
-                "padding": item.axisValues("padding").values, "ceil_mode": r["ceil_mode"]!, "count_include_pad": r["count_include_pad"]!,
+                "kernel": item.axisValues("kernel_size"), "stride": item.axisValues("stride"),
+                "padding": item.axisValues("padding"), "ceil_mode": r["ceil_mode"]!, "count_include_pad": r["count_include_pad"]!,
             ]
             if let divisor = r["divisor_override"] as? Int { config["divisor_override"] = divisor }
             return try layer(type: "AvgPool\(axes)D", config)
         default:
             let kind = item.id.contains("/avg") ? "AdaptiveAvgPool" : "AdaptiveMaxPool"
-            return try layer(type: "\(kind)\(axes)D", ["output_size": item.axisValues("output_size").values])
+            return try layer(type: "\(kind)\(axes)D", ["output_size": item.axisValues("output_size")])
         }
     }
 
@@ -90,5 +90,30 @@ struct PoolingTests {
         ] as [(String, [String: Any])] {
             #expect(throws: (any Error).self, "\(type) \(config)") { try layer(type: type, config) }
         }
+    }
+}
+
+@Suite("Channel dropout")
+struct Dropout2DTests {
+    /// PyTorch's rules (index.json, families.dropout2d): whole maps zeroed with probability p, the
+    /// rest scaled by 1/(1 − p), the same mask backwards, identity in evaluation.
+    @Test func dropsWholeMapsAndScalesTheRest() {
+        let layer = Dropout2D(0.3, generator: PhiloxGenerator(seed: 5))
+        let input = Tensor.ones([16, 64, 3, 3]).requiringGradient()
+        let output = layer(input)
+        let scale: Float = 1 / 0.7
+        var dropped = 0
+        for map in 0..<(16 * 64) {
+            let values = Set(output.scalars[(map * 9)..<(map * 9 + 9)])
+            #expect(values == [0] || values == [scale], "map \(map): \(values)")
+            if values == [0] { dropped += 1 }
+        }
+        // 1,024 maps: the dropped fraction within 4 standard deviations (0.057) of 0.3.
+        #expect(abs(Double(dropped) / 1024 - 0.3) < 0.06)
+        output.sum().backward()
+        #expect(input.gradient!.scalars == output.scalars)
+        layer.eval()
+        #expect(layer(input) == input)
+        #expect(Dropout2D(1)(input).scalars.allSatisfy { $0 == 0 })
     }
 }

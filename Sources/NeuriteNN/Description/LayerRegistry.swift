@@ -11,7 +11,7 @@ public enum LayerRegistry {
         Sequential.self, Residual.self, Dense.self, Flatten.self, Identity.self, Dropout.self, BatchNorm.self, LayerNorm.self,
         ReLU.self, LeakyReLU.self, PReLU.self, ELU.self, GELU.self, SiLU.self, Hardswish.self, Softplus.self, Sigmoid.self, Tanh.self,
         Softmax.self, LogSoftmax.self, Conv1D.self, Conv2D.self, MaxPool1D.self, MaxPool2D.self, AvgPool1D.self, AvgPool2D.self,
-        AdaptiveAvgPool1D.self, AdaptiveAvgPool2D.self, AdaptiveMaxPool1D.self, AdaptiveMaxPool2D.self, BasicBlock.self,
+        AdaptiveAvgPool1D.self, AdaptiveAvgPool2D.self, AdaptiveMaxPool1D.self, AdaptiveMaxPool2D.self, BasicBlock.self, Dropout2D.self,
     ]
 
     private static let types = Mutex<[String: any DescribableLayer.Type]>(
