@@ -78,6 +78,28 @@ public enum ExplanationPicture {
         return Charts.signedImageGrid(maps, height: height, width: width, captions: (0..<shown).map { "unit \($0)" })
     }
 
+    /// The kernels of a convolution (`[out, in, kh, kw]`), the first `count` output channels, each
+    /// averaged over its input channels and drawn blue–white–red scaled to its own largest
+    /// weight: in a trained first layer, the edge and blob detectors the network learned.
+    public static func filters(_ layer: Conv2D, count: Int = 32) -> Canvas {
+        let weight = layer.weight.value
+        let shown = min(count, layer.outChannels)
+        let (height, width) = (weight.shape[2], weight.shape[3])
+        let averaged = weight.mean(axis: 1).scalars
+        let maps = (0..<shown).map { Array(averaged[($0 * height * width)..<(($0 + 1) * height * width)]) }
+        return Charts.signedImageGrid(maps, height: height, width: width, captions: (0..<shown).map { "filter \($0)" })
+    }
+
+    /// One example's feature maps (`[C, h, w]`, a layer's output for it), the first `count`
+    /// channels, each scaled to its own largest magnitude.
+    public static func featureMaps(_ maps: Tensor, count: Int = 64) -> Canvas {
+        precondition(maps.rank == 3, "featureMaps: expected one example's maps [C, h, w], got \(maps.shape)")
+        let (shown, height, width) = (min(count, maps.shape[0]), maps.shape[1], maps.shape[2])
+        let values = maps.scalars
+        let planes = (0..<shown).map { Array(values[($0 * height * width)..<(($0 + 1) * height * width)]) }
+        return Charts.signedImageGrid(planes, height: height, width: width, captions: (0..<shown).map { "channel \($0)" })
+    }
+
     /// One example as a grayscale plane: `(height, width, values)`.
     static func plane(_ example: Tensor) -> (height: Int, width: Int, values: [Float]) {
         switch example.rank {

@@ -183,10 +183,16 @@ enum AttributionChoice: String, CaseIterable, ExpressibleByArgument {
     case saliency
     case gradientInput = "gradient-input"
     case integratedGradients = "integrated-gradients"
-    case smoothgrad, occlusion, all
+    case smoothgrad, occlusion
+    /// Grad-CAM on the last layer that gives feature maps (convolutional networks only).
+    case gradcam
+    case all
 
-    /// The methods this choice runs, in the order the picture shows them.
-    var methods: [AttributionChoice] { self == .all ? [.saliency, .gradientInput, .integratedGradients, .smoothgrad, .occlusion] : [self] }
+    /// The methods this choice runs, in the order the picture shows them (`all` includes Grad-CAM
+    /// when the model has feature maps).
+    var methods: [AttributionChoice] {
+        self == .all ? [.saliency, .gradientInput, .integratedGradients, .smoothgrad, .occlusion, .gradcam] : [self]
+    }
 }
 
 /// `neurite explain --integration`.

@@ -92,7 +92,7 @@ struct Explain: ParsableCommand {
                 "top \(min(top, classes)): " + ranked.prefix(top).map { String(format: "%d (%.4f)", $0, probabilities[$0]) }.joined(separator: "  "))
             print(String(format: "explaining class %d (logit %.4f)", explained, logits.scalars[explained]))
 
-            let panels = explanations(of: network, input: input, target: explained, mean: mean)
+            let panels = try explanations(of: network, input: input, target: explained, mean: mean)
             let picture = ExplanationPicture.render(
                 input: input[0], caption: String(format: "class %d  p %.3f", explained, probabilities[explained]), panels: panels,
                 title: "Why class \(explained)")
@@ -102,10 +102,27 @@ struct Explain: ParsableCommand {
     }
 
     /// The requested attributions, one panel each; integrated gradients also prints its check.
-    private func explanations(of network: Module, input: Tensor, target: Int, mean: Tensor?) -> [ExplanationPanel] {
+    private func explanations(of network: Module, input: Tensor, target: Int, mean: Tensor?) throws -> [ExplanationPanel] {
         let explainer = Explainer(network)
-        return method.methods.map { method in
+        // Grad-CAM's layer: the last one that gives feature maps [1, C, h, w] and is not a pooling
+        // (the finest maps that have seen the most: the last convolution's activation).
+        let modules = Dictionary(network.namedModules.map { ($0.name, $0.module) }, uniquingKeysWith: { first, _ in first })
+        let activations = network.activations(for: input, layers: network.leafLayerNames).activations
+        let mapLayer =
+            input.rank == 4
+            ? activations.names.last { activations[$0]?.rank == 4 && !(modules[$0]?.typeName.contains("Pool") ?? true) } : nil
+        if method == .gradcam && mapLayer == nil {
+            throw CommandError("--method gradcam needs a model with convolutional feature maps; \(saved.model) has none")
+        }
+        let methods = method.methods.filter { $0 != .gradcam || mapLayer != nil }
+        return methods.map { method in
             switch method {
+            case .gradcam:
+                let gradCAM = GradCAM(model: network, layer: mapLayer!, inputs: input, target: .index(target))
+                let size = Array(input.shape.suffix(2))
+                print("grad-cam on layer \(mapLayer!) (\(gradCAM.map.shape[2])x\(gradCAM.map.shape[3]) maps, upsampled bilinearly)")
+                return ExplanationPanel(
+                    title: "grad-cam", attribution: gradCAM.upsampled(to: size, mode: .bilinear)[0], signed: true, note: "layer \(mapLayer!)")
             case .saliency:
                 return ExplanationPanel(title: "saliency", attribution: explainer.saliency(input, target: .index(target))[0], signed: false)
             case .gradientInput:

@@ -20,7 +20,12 @@ enum Pictures {
         let captions = zip(predicted, truth).map { "P\(Int($0)) T\(Int($1))" }
         let wrong = Set(zip(predicted, truth).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset))
         try Charts.imageGrid(images, captions: captions, highlighted: wrong).writePNG(to: "\(directory)/samples.png")
-        // What the first hidden units respond to: their weights as images (red positive, blue negative).
+        // What the first layer looks for: a convolution's filters, or a dense layer's weights as
+        // images (red positive, blue negative).
+        if let convolution = model.layers.first(where: { $0 is Conv2D || $0 is Dense }) as? Conv2D {
+            try ExplanationPicture.filters(convolution).writePNG(to: "\(directory)/first-layer-weights.png")
+            return
+        }
         guard let first = model.layers.first(where: { $0 is Dense }) as? Dense else { return }
         let (height, width) = (test.inputs.shape[2], test.inputs.shape[3])
         guard first.inFeatures == height * width else { return }

@@ -66,7 +66,9 @@ extension BatteryFixtures {
         ]
         for (arguments, expected) in explain { cases.append(usage(["explain"] + model + arguments, expected)) }
         let activations: [([String], String)] = [
-            (["--count", "0"], "--count"), (["--count", "\(Int.max)"], "--count"), (["--layer", "1"], "--layer and --unit"),
+            (["--count", "0"], "--count"), (["--count", "\(Int.max)"], "--count"), (["--layer", "1"], "--layer goes with --unit or --index"),
+            (["--layer", "1", "--unit", "0", "--index", "0"], "--unit and --index"),
+            (["--layer", "1", "--index", "-1"], "--index"),
             (["--layer", "1", "--unit=-1"], "--unit"), (["--output", path("top.txt")], "--output"),
         ]
         for (arguments, expected) in activations { cases.append(usage(["activations"] + model + arguments, expected)) }

@@ -136,7 +136,7 @@ struct NeuriteToolTests {
         (["explain", "--model", "/nonexistent/model.safetensors"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
         (
             ["explain", "--model", "m", "--method", "magic"], 64,
-            "neurite: The value 'magic' is invalid for '--method <method>'. Please provide one of the following: saliency, gradient-input, integrated-gradients, smoothgrad, occlusion, all"
+            "neurite: The value 'magic' is invalid for '--method <method>'. Please provide one of the following: saliency, gradient-input, integrated-gradients, smoothgrad, occlusion, gradcam, all"
         ),
         (["explain", "--model", "m", "--steps", "0"], 64, "neurite: --steps must be at least 1, got 0"),
         (
@@ -149,7 +149,7 @@ struct NeuriteToolTests {
             ["explain", "--model", "m", "--baseline", "blur"], 64,
             "neurite: The value 'blur' is invalid for '--baseline <baseline>'. Please provide one of 'zeros', 'mean' or 'NUMBER'."
         ),
-        (["activations", "--model", "m", "--layer", "2"], 64, "neurite: --layer and --unit go together"),
+        (["activations", "--model", "m", "--layer", "2"], 64, "neurite: --layer goes with --unit or --index"),
         (["activations", "--model", "/nonexistent/model.safetensors"], 1, "neurite: /nonexistent/model.safetensors: no such file"),
     ])
     func mistakesGetOneLineAndAFailingStatus(arguments: [String], status: Int32, message: String) throws {
@@ -266,5 +266,42 @@ struct NeuriteToolTests {
         #expect(unknown.status == 1 && unknown.error == "neurite: --layer '9' is not a layer of \(model) (layers: 0, 1, 2, 3)\n")
         let outOfRange = try examples.run("neurite", ["activations", "--model", model, "--layer", "3", "--unit", "10"])
         #expect(outOfRange.status == 1 && outOfRange.error == "neurite: --unit 10 is out of range: layer 3 has 10 units\n")
+    }
+
+    /// The convolutional network end to end on the digits: it learns, draws its filters, and
+    /// explain, activations and summary work on it.
+    @Test func aConvolutionalNetworkTrainsAndIsExplained() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let trained = try examples.run("neurite", ["train", "--architecture", "cnn", "--epochs", "3", "--quiet", "--output", directory])
+        #expect(trained.status == 0, "\(trained.error)")
+        let accuracy = Double(trained.output.split(separator: " ").dropFirst(2).first ?? "") ?? 0
+        #expect(accuracy > 0.9, "\(trained.output)")
+        #expect(FileManager.default.fileExists(atPath: "\(directory)/first-layer-weights.png"))
+        let model = "\(directory)/model.safetensors"
+        let summary = try examples.run("neurite", ["summary", "--model", model])
+        #expect(summary.output.contains("0 (Conv2D)") && summary.output.contains("(None, 32, 8, 8)") && summary.output.contains("(None, 64, 2, 2)"))
+
+        let explained = try examples.run(
+            "neurite", ["explain", "--model", model, "--index", "3", "--method", "gradcam", "--output", "\(directory)/why.png"])
+        #expect(explained.status == 0, "\(explained.error)")
+        #expect(explained.output.contains("grad-cam on layer 4 (4x4 maps"))
+        let maps = try examples.run(
+            "neurite", ["activations", "--model", model, "--layer", "1", "--index", "0", "--output", "\(directory)/maps.png"])
+        #expect(maps.status == 0 && maps.output.contains("32 of the 32 feature maps of layer 1"), "\(maps.error)")
+        let flat = try examples.run("neurite", ["activations", "--model", model, "--layer", "7", "--index", "0", "--output", "\(directory)/x.png"])
+        #expect(flat.status == 1 && flat.error.contains("not feature maps"))
+
+        // An MLP has no feature maps for Grad-CAM.
+        let mlp = "\(directory)/mlp"
+        _ = try examples.run("neurite", ["train", "--epochs", "1", "--quiet", "--output", mlp])
+        let refused = try examples.run(
+            "neurite", ["explain", "--model", "\(mlp)/model.safetensors", "--method", "gradcam", "--output", "\(mlp)/w.png"])
+        #expect(refused.status == 1 && refused.error.contains("--method gradcam needs a model with convolutional feature maps"))
+        // Convolutions need images.
+        let csv = "\(directory)/table.csv"
+        try "a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let table = try examples.run("neurite", ["train", "--architecture", "cnn", "--dataset", "csv:\(csv)", "--output", "\(directory)/t"])
+        #expect(table.status == 1 && table.error.contains("--architecture cnn needs images"), "\(table.error)")
     }
 }
