@@ -1,3 +1,5 @@
+import CNeuriteSIMD
+
 /// Where the pooling windows along one axis fall: for each output index, the input indices its
 /// window reads — `first + t·step` for `t ∈ 0..<count`, taps in the padding left out — and the
 /// count an average divides by. A 2-D window is the product of a row window and a column window,
@@ -62,35 +64,26 @@ public enum Pooling {
     /// and NaN wins over numbers (PyTorch's rule); an empty window gives −∞ and index −1.
     public static func maxForward(
         _ input: UnsafePointer<Float>, planes: Int, height: Int, width: Int, rows: PoolingAxis, columns: PoolingAxis,
-        output: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>
+        output: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>, simd: SIMDLevel = .detected
     ) {
+        let scan = simd == .avx2 ? neurite_max_pool_plane_avx2 : neurite_max_pool_plane_portable
         let outputPlane = rows.outputs * columns.outputs
         let (source, values, positions) = (UncheckedSendable(input), UncheckedSendable(output), UncheckedSendable(indices))
-        Parallel.forEachRange(planes, threads: threads(for: planes * height * width)) { range in
-            for plane in range {
-                let read = source.value + plane * height * width
-                var out = plane * outputPlane
-                for r in 0..<rows.outputs {
-                    let (rowFirst, rowCount) = (rows.first[r], rows.count[r])
-                    for c in 0..<columns.outputs {
-                        let (columnFirst, columnCount) = (columns.first[c], columns.count[c])
-                        var best = -Float.infinity, index = -1
-                        for y in 0..<rowCount {
-                            let line = (rowFirst &+ y &* rows.step) &* width &+ columnFirst
-                            for x in 0..<columnCount {
-                                let offset = line &+ x &* columns.step
-                                let value = read[offset]
-                                // `value > best || value.isNaN` without branches: maxima in
-                                // random data are unpredictable, and a missed branch costs more
-                                // than the comparison.
-                                let take = (value > best) != value.isNaN
-                                best = take ? value : best
-                                index = take ? offset : index
+        rows.first.withUnsafeBufferPointer { rowFirst in
+            rows.count.withUnsafeBufferPointer { rowCount in
+                columns.first.withUnsafeBufferPointer { columnFirst in
+                    columns.count.withUnsafeBufferPointer { columnCount in
+                        let windows = UncheckedSendable(
+                            (rowFirst.baseAddress!, rowCount.baseAddress!, columnFirst.baseAddress!, columnCount.baseAddress!))
+                        Parallel.forEachRange(planes, threads: threads(for: planes * height * width)) { range in
+                            let (rowFirst, rowCount, columnFirst, columnCount) = windows.value
+                            for plane in range {
+                                scan(
+                                    source.value + plane * height * width, width, rows.outputs, rowFirst, rowCount, rows.step,
+                                    columns.outputs, columnFirst, columnCount, columns.step,
+                                    values.value + plane * outputPlane, positions.value + plane * outputPlane)
                             }
                         }
-                        values.value[out] = best
-                        positions.value[out] = Int32(index)
-                        out += 1
                     }
                 }
             }

@@ -8,10 +8,11 @@ import NeuriteKernels
 /// `max(0, x)`. Derivative 1 for x > 0, else 0 (0 at 0).
 public func relu(_ x: Tensor) -> Tensor {
     let input = x.detached()
-    // One pass each way: ReLU sits after every convolution, on the largest activations.
+    // One vectorised pass each way: ReLU sits after every convolution, on the largest
+    // activations, and a scalar `x > 0 ? x : 0` compiles to a branch that random signs defeat.
     let value = Tensor(unsafeUninitializedShape: x.shape) { output in
         input.withUnsafeBufferPointer { source in
-            for i in source.indices { output[i] = source[i] > 0 || source[i].isNaN ? source[i] : 0 }
+            ReLUKernel.forward(source.baseAddress!, into: output.baseAddress!, count: source.count)
         }
     }
     return Tensor.recording("relu", value: value, inputs: [x]) { g in
@@ -19,11 +20,59 @@ public func relu(_ x: Tensor) -> Tensor {
             Tensor(unsafeUninitializedShape: g.shape) { output in
                 input.withUnsafeBufferPointer { source in
                     g.withUnsafeBufferPointer { upstream in
-                        for i in source.indices { output[i] = source[i] > 0 ? upstream[i] : 0 }
+                        ReLUKernel.backward(upstream.baseAddress!, input: source.baseAddress!, into: output.baseAddress!, count: source.count)
                     }
                 }
             }
         ]
+    }
+}
+
+/// ReLU over buffers, eight lanes at a time with masks instead of branches, split across threads
+/// for large tensors (each element is computed alone, so the split does not change results).
+enum ReLUKernel {
+    /// `output = x` where `x > 0` or `x` is NaN, else 0.
+    static func forward(_ x: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int) {
+        let (source, target) = (UncheckedSendable(x), UncheckedSendable(output))
+        chunks(count) { range in
+            var i = range.lowerBound
+            while i + 8 <= range.upperBound {
+                let v = UnsafeRawPointer(source.value + i).loadUnaligned(as: SIMD8<Float>.self)
+                let kept = v.replacing(with: 0, where: .!((v .> 0) .| (v .!= v)))
+                UnsafeMutableRawPointer(target.value + i).storeBytes(of: kept, as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < range.upperBound {
+                let v = source.value[i]
+                target.value[i] = v > 0 || v.isNaN ? v : 0
+                i += 1
+            }
+        }
+    }
+
+    /// `output = g` where `x > 0`, else 0.
+    static func backward(_ g: UnsafePointer<Float>, input x: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int) {
+        let (upstream, source, target) = (UncheckedSendable(g), UncheckedSendable(x), UncheckedSendable(output))
+        chunks(count) { range in
+            var i = range.lowerBound
+            while i + 8 <= range.upperBound {
+                let v = UnsafeRawPointer(source.value + i).loadUnaligned(as: SIMD8<Float>.self)
+                let gradient = UnsafeRawPointer(upstream.value + i).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(target.value + i).storeBytes(of: gradient.replacing(with: 0, where: .!(v .> 0)), as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < range.upperBound {
+                target.value[i] = source.value[i] > 0 ? upstream.value[i] : 0
+                i += 1
+            }
+        }
+    }
+
+    private static func chunks(_ count: Int, _ body: (Range<Int>) -> Void) {
+        let threads = count < 1 << 18 ? 1 : Threading.maximumThreads
+        Parallel.forEachRange((count + 4095) / 4096, threads: threads) { blocks in
+            body(blocks.lowerBound * 4096..<min(blocks.upperBound * 4096, count))
+        }
     }
 }
 

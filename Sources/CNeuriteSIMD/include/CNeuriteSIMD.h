@@ -94,4 +94,14 @@ void neurite_extremum_rows_portable(const float *x, long rows, long columns, lon
 float neurite_extremum_avx2(const float *x, long n, int maximum);
 float neurite_extremum_portable(const float *x, long n, int maximum);
 
+
+/// Max pooling over one plane of `width` columns: output (r, c) scans rows
+/// `first_y[r] + i·step_y` (i < count_y[r]) and columns `first_x[c] + j·step_x` (j < count_x[c])
+/// row by row, keeping the first maximum (NaN wins), and writes it and its offset in the plane.
+void neurite_max_pool_plane_avx2(const float *plane, long width, long outputs_y, const long *first_y,
+                                 const long *count_y, long step_y, long outputs_x, const long *first_x,
+                                 const long *count_x, long step_x, float *out, int *indices);
+void neurite_max_pool_plane_portable(const float *plane, long width, long outputs_y, const long *first_y, const long *count_y,
+                                     long step_y, long outputs_x, const long *first_x, const long *count_x, long step_x,
+                                     float *out, int *indices);
 #endif

@@ -1,0 +1,128 @@
+// The window scan of max pooling, in C for two reasons: `__builtin_unpredictable`, which keeps
+// the compiler from turning the data-dependent selection into a branch (Swift's optimiser does,
+// and in random data that branch misses about half the time), and the AVX2 build, whose blend
+// instructions make a float selection without one (SSE2 has none, so the compiler branches).
+#include "CNeuriteSIMD.h"
+
+#ifndef __has_builtin
+#define __has_builtin(x) 0
+#endif
+#if __has_builtin(__builtin_unpredictable)
+#define NEURITE_UNPREDICTABLE(x) __builtin_unpredictable(x)
+#else
+#define NEURITE_UNPREDICTABLE(x) (x)
+#endif
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define NEURITE_AVX2 __attribute__((target("avx2,fma")))
+#endif
+
+static inline void max_pool_plane(const float *plane, long width, long outputs_y, const long *first_y, const long *count_y,
+                                  long step_y, long outputs_x, const long *first_x, const long *count_x, long step_x,
+                                  float *out, int *indices) {
+    for (long r = 0; r < outputs_y; r++) {
+        for (long c = 0; c < outputs_x; c++) {
+            float best = -__builtin_inff();
+            long index = -1;
+            long line = first_y[r] * width + first_x[c];
+            for (long i = 0; i < count_y[r]; i++, line += step_y * width) {
+                long offset = line;
+                for (long j = 0; j < count_x[c]; j++, offset += step_x) {
+                    float value = plane[offset];
+                    // PyTorch's rule: a larger value, or NaN, replaces the maximum.
+                    int take = (value > best) | (value != value);
+                    best = NEURITE_UNPREDICTABLE(take) ? value : best;
+                    index = NEURITE_UNPREDICTABLE(take) ? offset : index;
+                }
+            }
+            *out++ = best;
+            *indices++ = (int)index;
+        }
+    }
+}
+
+#if defined(__x86_64__)
+/// Eight outputs of one row at a time: the taps gathered, and the maximum and its offset chosen
+/// with blends (no branch). Blocks whose windows differ in width (clipped by padding) go through
+/// the scalar scan, which keeps the same rule.
+NEURITE_AVX2 void neurite_max_pool_plane_avx2(const float *plane, long width, long outputs_y, const long *first_y,
+                                              const long *count_y, long step_y, long outputs_x, const long *first_x,
+                                              const long *count_x, long step_x, float *out, int *indices) {
+    const long lanes = outputs_x < 8 ? outputs_x : 8;
+    for (long r = 0; r < outputs_y; r++) {
+        float *row_out = out + r * outputs_x;
+        int *row_indices = indices + r * outputs_x;
+        for (long c = 0; c < outputs_x; c += 8) {
+            // The last block overlaps the one before it rather than running short; a row of
+            // fewer than eight outputs repeats its last window in the unused lanes.
+            const long b = c + 8 <= outputs_x ? c : outputs_x - lanes;
+            int first[8], uniform = 1;
+            for (int t = 0; t < 8; t++) {
+                const long lane = b + (t < lanes ? t : lanes - 1);
+                first[t] = (int)first_x[lane];
+                uniform &= count_x[lane] == count_x[b];
+            }
+            if (!uniform) {
+                max_pool_plane(plane, width, 1, first_y + r, count_y + r, step_y, lanes, first_x + b, count_x + b, step_x,
+                               row_out + b, row_indices + b);
+                continue;
+            }
+            const __m256i firsts = _mm256_loadu_si256((const __m256i *)first);
+            __m256 best = _mm256_set1_ps(-__builtin_inff());
+            __m256 index = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+            long line = first_y[r] * width;
+            // The common 2-wide, stride-2 window: two loads and a shuffle instead of gathers.
+            const int pairs = lanes == 8 && count_x[b] == 2 && step_x == 1 && first[7] - first[0] == 14;
+            for (long i = 0; i < count_y[r]; i++, line += step_y * width) {
+                if (pairs) {
+                    const float *source = plane + line + first[0];
+                    const __m256 low = _mm256_loadu_ps(source), high = _mm256_loadu_ps(source + 8);
+                    // [a0 a2 b0 b2 | a4 a6 b4 b6] → [a0 a2 a4 a6 b0 b2 b4 b6], and the odd ones alike.
+                    const __m256 even = _mm256_castpd_ps(
+                        _mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(low, high, _MM_SHUFFLE(2, 0, 2, 0))), 0xD8));
+                    const __m256 odd = _mm256_castpd_ps(
+                        _mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(low, high, _MM_SHUFFLE(3, 1, 3, 1))), 0xD8));
+                    const __m256i at = _mm256_add_epi32(firsts, _mm256_set1_epi32((int)line));
+                    __m256 take = _mm256_or_ps(_mm256_cmp_ps(even, best, _CMP_GT_OQ), _mm256_cmp_ps(even, even, _CMP_UNORD_Q));
+                    best = _mm256_blendv_ps(best, even, take);
+                    index = _mm256_blendv_ps(index, _mm256_castsi256_ps(at), take);
+                    take = _mm256_or_ps(_mm256_cmp_ps(odd, best, _CMP_GT_OQ), _mm256_cmp_ps(odd, odd, _CMP_UNORD_Q));
+                    best = _mm256_blendv_ps(best, odd, take);
+                    index = _mm256_blendv_ps(index, _mm256_castsi256_ps(_mm256_add_epi32(at, _mm256_set1_epi32(1))), take);
+                    continue;
+                }
+                for (long j = 0; j < count_x[b]; j++) {
+                    const __m256i offsets = _mm256_add_epi32(firsts, _mm256_set1_epi32((int)(line + j * step_x)));
+                    const __m256 value = _mm256_i32gather_ps(plane, offsets, 4);
+                    // PyTorch's rule: a larger value, or NaN, replaces the maximum.
+                    const __m256 take =
+                        _mm256_or_ps(_mm256_cmp_ps(value, best, _CMP_GT_OQ), _mm256_cmp_ps(value, value, _CMP_UNORD_Q));
+                    best = _mm256_blendv_ps(best, value, take);
+                    index = _mm256_blendv_ps(index, _mm256_castsi256_ps(offsets), take);
+                }
+            }
+            float values[8];
+            int offsets[8];
+            _mm256_storeu_ps(values, best);
+            _mm256_storeu_si256((__m256i *)offsets, _mm256_castps_si256(index));
+            for (long t = 0; t < lanes; t++) {
+                row_out[b + t] = values[t];
+                row_indices[b + t] = offsets[t];
+            }
+        }
+    }
+}
+#else
+void neurite_max_pool_plane_avx2(const float *plane, long width, long outputs_y, const long *first_y, const long *count_y,
+                                 long step_y, long outputs_x, const long *first_x, const long *count_x, long step_x,
+                                 float *out, int *indices) {
+    max_pool_plane(plane, width, outputs_y, first_y, count_y, step_y, outputs_x, first_x, count_x, step_x, out, indices);
+}
+#endif
+
+void neurite_max_pool_plane_portable(const float *plane, long width, long outputs_y, const long *first_y, const long *count_y,
+                                     long step_y, long outputs_x, const long *first_x, const long *count_x, long step_x,
+                                     float *out, int *indices) {
+    max_pool_plane(plane, width, outputs_y, first_y, count_y, step_y, outputs_x, first_x, count_x, step_x, out, indices);
+}

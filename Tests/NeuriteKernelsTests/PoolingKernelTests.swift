@@ -1,0 +1,46 @@
+import NeuriteKernels
+import Testing
+
+/// The vectorised max-pooling scan (gathers, and two loads and a shuffle for 2-wide stride-2
+/// windows) against the scalar scan: the same maxima and the same positions, ties and NaN
+/// included, for windows that fit, windows clipped by padding, and rows shorter than a vector.
+@Suite("Max-pooling kernels")
+struct PoolingKernelTests {
+    @Test(arguments: [
+        (kernel: 2, stride: 2, padding: 0, dilation: 1, width: 28), (kernel: 2, stride: 2, padding: 0, dilation: 1, width: 14),
+        (kernel: 3, stride: 2, padding: 1, dilation: 1, width: 29), (kernel: 2, stride: 1, padding: 0, dilation: 2, width: 21),
+        (kernel: 3, stride: 3, padding: 0, dilation: 1, width: 40),
+    ])
+    func vectorisedScanMatchesScalarScan(kernel: Int, stride: Int, padding: Int, dilation: Int, width: Int) throws {
+        try #require(SIMDLevel.available.contains(.avx2), "the vectorised scan needs AVX2")
+        let (planes, height) = (3, 9)
+        // Few distinct values, so that most windows hold ties, and a NaN in each plane.
+        var input = (0..<(planes * height * width)).map { Float(($0 &* 2_654_435_761) % 5) }
+        for plane in 0..<planes { input[plane * height * width + 7 + plane] = .nan }
+        let outputs = (height + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1
+        let columnOutputs = (width + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1
+        let rows = PoolingAxis.sliding(
+            length: height, kernel: kernel, stride: stride, padding: padding, dilation: dilation, outputs: outputs, countingPadding: true)
+        let columns = PoolingAxis.sliding(
+            length: width, kernel: kernel, stride: stride, padding: padding, dilation: dilation, outputs: columnOutputs,
+            countingPadding: true)
+        func run(_ simd: SIMDLevel) -> ([UInt32], [Int32]) {
+            var values = [Float](repeating: 0, count: planes * outputs * columnOutputs)
+            var indices = [Int32](repeating: 0, count: values.count)
+            input.withUnsafeBufferPointer { source in
+                values.withUnsafeMutableBufferPointer { out in
+                    indices.withUnsafeMutableBufferPointer { positions in
+                        Pooling.maxForward(
+                            source.baseAddress!, planes: planes, height: height, width: width, rows: rows, columns: columns,
+                            output: out.baseAddress!, indices: positions.baseAddress!, simd: simd)
+                    }
+                }
+            }
+            return (values.map(\.bitPattern), indices)
+        }
+        let (scalar, vector) = (run(.portable), run(.avx2))
+        #expect(scalar.0 == vector.0)
+        #expect(scalar.1 == vector.1)
+        #expect(scalar.1.allSatisfy { $0 >= 0 })
+    }
+}
