@@ -64,6 +64,9 @@ public func convolution(
         padTop: first.map { padding[$0].before } ?? 0, padLeft: padding[last].before,
         outputHeight: first.map { outputs[$0] } ?? 1, outputWidth: outputs[last])
     let plan = ConvolutionPlan(geometry: geometry, groups: groups, outChannels: outChannels)
+    if groups == 1 && strides.allSatisfy({ $0 == 1 }) && dilation.allSatisfy({ $0 == 1 }) && plan.depth <= DirectConvolution.maximumDepth {
+        return directConvolution(input, weight: weight, bias: bias, padding: padding, plan: plan, outputShape: [batch, outChannels] + outputs)
+    }
 
     let columns = Tensor(unsafeUninitializedShape: [groups * plan.depth, plan.positions]) { buffer in
         for group in 0..<groups {
@@ -93,6 +96,54 @@ public func convolution(
         let gradientInput =
             needsInput ? plan.inputGradient(gradient.storage.base, weight: weightValue.storage.base, shape: inputShape) : nil
         let gradientBias = needsBias ? plan.biasGradient(gradient.storage.base) : nil
+        return [gradientInput, gradientWeight] + (bias == nil ? [] : [gradientBias])
+    }
+}
+
+/// A shallow convolution (stride 1, dilation 1, one group, unfolded depth at most
+/// `DirectConvolution.maximumDepth`) computed tap by tap on a zero-padded copy of the input, which
+/// the backward pass reuses for the weight gradient. The input gradient goes through the product
+/// path, which needs no unfolded input.
+private func directConvolution(
+    _ input: Tensor, weight: Tensor, bias: Tensor?, padding: [(before: Int, after: Int)], plan: ConvolutionPlan, outputShape: [Int]
+) -> Tensor {
+    let geometry = plan.geometry
+    // One spatial axis is a height of 1.
+    let padded = withoutGradients { input.detached().padded(padding) }
+    let (paddedHeight, paddedWidth) = (padded.rank == 4 ? padded.shape[2] : 1, padded.shape[padded.rank - 1])
+    let value = Tensor(unsafeUninitializedShape: outputShape) { buffer in
+        DirectConvolution.forward(
+            padded.storage.base, batch: geometry.batch, channels: geometry.channels, paddedHeight: paddedHeight,
+            paddedWidth: paddedWidth, weight: weight.storage.base, outChannels: plan.outChannels,
+            kernelHeight: geometry.kernelHeight, kernelWidth: geometry.kernelWidth, bias: bias?.storage.base,
+            into: buffer.baseAddress!)
+    }
+    guard Tensor.isRecording(input, weight) || (bias.map { Tensor.isRecording($0) } ?? false) else { return value }
+    let needsInput = input.activeNode != nil, needsWeight = weight.activeNode != nil, needsBias = bias?.activeNode != nil
+    let (inputShape, weightValue) = (input.shape, weight.detached())
+    let inputs = [input, weight] + (bias.map { [$0] } ?? [])
+    return Tensor.recording("convolution", value: value, inputs: inputs) { g in
+        let gradientWeight =
+            !needsWeight
+            ? nil
+            : Tensor(unsafeUninitializedShape: weightValue.shape) { buffer in
+                DirectConvolution.weightGradient(
+                    padded.storage.base, batch: geometry.batch, channels: geometry.channels, paddedHeight: paddedHeight,
+                    paddedWidth: paddedWidth, gradient: g.storage.base, outChannels: plan.outChannels,
+                    kernelHeight: geometry.kernelHeight, kernelWidth: geometry.kernelWidth, into: buffer.baseAddress!)
+            }
+        var gradientInput: Tensor?
+        if needsInput {
+            let channelMajor = Tensor(unsafeUninitializedShape: [plan.outChannels, plan.positions]) { buffer in
+                ChannelMajor.fromBatchMajor(
+                    g.storage.base, into: buffer.baseAddress!, channels: plan.outChannels, batch: geometry.batch,
+                    plane: geometry.outputPlaneSize)
+            }
+            gradientInput = plan.inputGradient(channelMajor.storage.base, weight: weightValue.storage.base, shape: inputShape)
+        }
+        let gradientBias =
+            needsBias
+            ? ChannelMajor.channelSums(g.storage.base, channels: plan.outChannels, batch: geometry.batch, plane: geometry.outputPlaneSize) : nil
         return [gradientInput, gradientWeight] + (bias == nil ? [] : [gradientBias])
     }
 }
@@ -210,6 +261,31 @@ enum ChannelMajor {
                     let (read, write) = (from.value + (c * batch + n) * plane, to.value + (n * channels + c) * plane)
                     let shift = bias?[c] ?? 0
                     for p in 0..<plane { write[p] = read[p] + shift }
+                }
+            }
+        }
+    }
+
+    /// `Σ_{n, p} source[n, c, p]` per channel `c`, each channel summed in order by one thread.
+    static func channelSums(_ source: UnsafePointer<Float>, channels: Int, batch: Int, plane: Int) -> Tensor {
+        Tensor(unsafeUninitializedShape: [channels]) { buffer in
+            let (from, to) = (UncheckedSendable(source), UncheckedSendable(buffer.baseAddress!))
+            Parallel.forEachRange(channels, threads: batch * channels * plane < 1 << 16 ? 1 : Threading.maximumThreads) { range in
+                for c in range {
+                    var lanes = SIMD8<Float>(), total: Float = 0
+                    for n in 0..<batch {
+                        let row = from.value + (n * channels + c) * plane
+                        var p = 0
+                        while p + 8 <= plane {
+                            lanes += UnsafeRawPointer(row + p).loadUnaligned(as: SIMD8<Float>.self)
+                            p += 8
+                        }
+                        while p < plane {
+                            total += row[p]
+                            p += 1
+                        }
+                    }
+                    to.value[c] = lanes.sum() + total
                 }
             }
         }

@@ -55,10 +55,21 @@ struct ConvolutionTests {
         expectGradientsMatch([fixture([2, 3, 9], seed: 4), fixture([4, 3, 3], seed: 5)]) { t in
             convolution(t[0], weight: t[1], strides: [3], padding: [(2, 0)], dilation: [2])
         }
+        // The direct path of shallow inputs (depth 2·3·2 = 12), asymmetric padding, with a bias.
+        expectGradientsMatch([fixture([2, 2, 5, 6], seed: 6), fixture([3, 2, 3, 2], seed: 7), fixture([3], seed: 8)]) { t in
+            convolution(t[0], weight: t[1], bias: t[2], padding: [(1, 0), (0, 1)])
+        }
+        // Rows of eleven: one vector block and an overlapping one, whose repeated lanes the weight
+        // gradient must not count twice.
+        expectGradientsMatch([fixture([2, 1, 3, 11], seed: 9), fixture([2, 1, 3, 3], seed: 10), fixture([2], seed: 11)]) { t in
+            convolution(t[0], weight: t[1], bias: t[2], padding: [(1, 1), (1, 1)])
+        }
     }
 
-    @Test func sameResultOnAnyThreadCount() {
-        let input = fixture([3, 5, 17, 13], seed: 7), weight = fixture([8, 5, 3, 3], seed: 8)
+    /// Both paths: the product (depth 5·3·3 = 45) and the direct one for shallow inputs (3·3·3).
+    @Test(arguments: [5, 3])
+    func sameResultOnAnyThreadCount(channels: Int) {
+        let input = fixture([3, channels, 17, 13], seed: 7), weight = fixture([8, channels, 3, 3], seed: 8)
         func run(_ threads: Int) -> [Float] {
             let previous = Threading.maximumThreads
             Threading.maximumThreads = threads

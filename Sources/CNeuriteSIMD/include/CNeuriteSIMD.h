@@ -104,4 +104,19 @@ void neurite_max_pool_plane_avx2(const float *plane, long width, long outputs_y,
 void neurite_max_pool_plane_portable(const float *plane, long width, long outputs_y, const long *first_y, const long *count_y,
                                      long step_y, long outputs_x, const long *first_x, const long *count_x, long step_x,
                                      float *out, int *indices);
+
+/// Direct convolution of one zero-padded sample `[channels][ph][pw]` (stride 1, dilation 1, one
+/// group) into `[out_channels][oh][ow]`, plus `bias` (may be NULL). See direct_convolution.c.
+void neurite_conv_direct_forward_avx2(const float *padded, long channels, long ph, long pw, const float *weight,
+                                      long out_channels, long kh, long kw, const float *bias, long oh, long ow, float *out);
+void neurite_conv_direct_forward_portable(const float *padded, long channels, long ph, long pw, const float *weight,
+                                          long out_channels, long kh, long kw, const float *bias, long oh, long ow, float *out);
+/// The weight gradient of output channels first_out ..< end_out over a batch of padded samples
+/// and upstream gradients `g` `[batch][out_channels][oh][ow]`; at most 64 taps (channels·kh·kw).
+void neurite_conv_direct_weight_gradient_avx2(const float *padded, long batch, long channels, long ph, long pw,
+                                              const float *g, long out_channels, long first_out, long end_out, long kh,
+                                              long kw, long oh, long ow, float *weight_gradient);
+void neurite_conv_direct_weight_gradient_portable(const float *padded, long batch, long channels, long ph, long pw,
+                                                  const float *g, long out_channels, long first_out, long end_out, long kh,
+                                                  long kw, long oh, long ow, float *weight_gradient);
 #endif

@@ -1,0 +1,53 @@
+import CNeuriteSIMD
+
+/// Convolution computed tap by tap instead of as a matrix product, for shallow inputs: a first
+/// layer's unfolded depth `C·kh·kw` is 9 (a grayscale 3×3) or 27 (RGB), too little for a GEMM to
+/// earn back its packing, and the unfolded copy would be nine times the input. Stride 1,
+/// dilation 1, one group, on inputs already zero-padded (`[N, C, ph, pw]`,
+/// `ph = oh + kh − 1`, `pw = ow + kw − 1`). Results do not depend on the thread count.
+public enum DirectConvolution {
+    /// The deepest unfold (`C·kh·kw`) this path takes.
+    public static let maximumDepth = 32
+
+    /// `out[n, o, y, x] = bias[o] + Σ weight[o, c, i, j] · padded[n, c, y + i, x + j]`; samples are
+    /// split across threads.
+    public static func forward(
+        _ padded: UnsafePointer<Float>, batch: Int, channels: Int, paddedHeight: Int, paddedWidth: Int,
+        weight: UnsafePointer<Float>, outChannels: Int, kernelHeight: Int, kernelWidth: Int, bias: UnsafePointer<Float>?,
+        into output: UnsafeMutablePointer<Float>, threads: Int = Threading.maximumThreads, simd: SIMDLevel = .detected
+    ) {
+        let (oh, ow) = (paddedHeight - kernelHeight + 1, paddedWidth - kernelWidth + 1)
+        let kernel = simd == .avx2 ? neurite_conv_direct_forward_avx2 : neurite_conv_direct_forward_portable
+        let pointers = UncheckedSendable((padded, weight, bias, output))
+        let work = batch * outChannels * oh * ow * channels * kernelHeight * kernelWidth
+        Parallel.forEachRange(batch, threads: work < 1 << 18 ? 1 : threads) { samples in
+            let (padded, weight, bias, output) = pointers.value
+            for n in samples {
+                kernel(
+                    padded + n * channels * paddedHeight * paddedWidth, channels, paddedHeight, paddedWidth, weight, outChannels,
+                    kernelHeight, kernelWidth, bias, oh, ow, output + n * outChannels * oh * ow)
+            }
+        }
+    }
+
+    /// `weightGradient[o, c, i, j] = Σ_{n, y, x} g[n, o, y, x] · padded[n, c, y + i, x + j]`, with
+    /// `g` in the public layout `[N, O, oh, ow]`; output channels are split across threads, and
+    /// each sums the batch in order.
+    public static func weightGradient(
+        _ padded: UnsafePointer<Float>, batch: Int, channels: Int, paddedHeight: Int, paddedWidth: Int,
+        gradient: UnsafePointer<Float>, outChannels: Int, kernelHeight: Int, kernelWidth: Int,
+        into weightGradient: UnsafeMutablePointer<Float>, threads: Int = Threading.maximumThreads, simd: SIMDLevel = .detected
+    ) {
+        precondition(channels * kernelHeight * kernelWidth <= 64, "DirectConvolution: at most 64 taps")
+        let (oh, ow) = (paddedHeight - kernelHeight + 1, paddedWidth - kernelWidth + 1)
+        let kernel = simd == .avx2 ? neurite_conv_direct_weight_gradient_avx2 : neurite_conv_direct_weight_gradient_portable
+        let pointers = UncheckedSendable((padded, gradient, weightGradient))
+        let work = batch * outChannels * oh * ow * channels * kernelHeight * kernelWidth
+        Parallel.forEachRange(outChannels, threads: work < 1 << 18 ? 1 : threads) { range in
+            let (padded, gradient, weightGradient) = pointers.value
+            kernel(
+                padded, batch, channels, paddedHeight, paddedWidth, gradient, outChannels, range.lowerBound, range.upperBound,
+                kernelHeight, kernelWidth, oh, ow, weightGradient)
+        }
+    }
+}
