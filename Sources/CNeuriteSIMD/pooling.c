@@ -73,11 +73,16 @@ NEURITE_AVX2 void neurite_max_pool_plane_avx2(const float *plane, long width, lo
             __m256 index = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
             long line = first_y[r] * width;
             // The common 2-wide, stride-2 window: two loads and a shuffle instead of gathers.
-            const int pairs = lanes == 8 && count_x[b] == 2 && step_x == 1 && first[7] - first[0] == 14;
+            const int pairs = count_x[b] == 2 && step_x == 1 && first[lanes - 1] - first[0] == 2 * (lanes - 1);
+            // A row of fewer than eight outputs loads only its 2·lanes inputs (masked), never past them.
+            const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+            const __m256i low_mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(2 * lanes < 8 ? 2 * lanes : 8)), iota);
+            const __m256i high_mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(2 * lanes - 8)), iota);
             for (long i = 0; i < count_y[r]; i++, line += step_y * width) {
                 if (pairs) {
                     const float *source = plane + line + first[0];
-                    const __m256 low = _mm256_loadu_ps(source), high = _mm256_loadu_ps(source + 8);
+                    const __m256 low = lanes == 8 ? _mm256_loadu_ps(source) : _mm256_maskload_ps(source, low_mask);
+                    const __m256 high = lanes == 8 ? _mm256_loadu_ps(source + 8) : _mm256_maskload_ps(source + 8, high_mask);
                     // [a0 a2 b0 b2 | a4 a6 b4 b6] → [a0 a2 a4 a6 b0 b2 b4 b6], and the odd ones alike.
                     const __m256 even = _mm256_castpd_ps(
                         _mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(low, high, _MM_SHUFFLE(2, 0, 2, 0))), 0xD8));
