@@ -35,13 +35,20 @@ static inline void direct_forward(const float *padded, long channels, long ph, l
 /// channels first_out ..< end_out, over the whole batch in order. At most 64 taps (C·kh·kw).
 static inline void direct_weight_gradient(const float *padded, long batch, long channels, long ph, long pw, const float *g,
                                           long out_channels, long first_out, long end_out, long kh, long kw, long oh, long ow,
-                                          float *weight_gradient) {
+                                          float *weight_gradient, float *bias_gradient) {
     const long taps = channels * kh * kw;
     for (long o = first_out; o < end_out; o++) {
         float lanes[64][8] = {{0}};
+        float bias_lanes[8] = {0};
         for (long n = 0; n < batch; n++)
             for (long y = 0; y < oh; y++) {
                 const float *gradient = g + ((n * out_channels + o) * oh + y) * ow;
+                {
+                    long x = 0;
+                    for (; x + 8 <= ow; x += 8)
+                        for (int t = 0; t < 8; t++) bias_lanes[t] += gradient[x + t];
+                    for (int t = 0; x < ow; x++, t++) bias_lanes[t] += gradient[x];
+                }
                 for (long c = 0; c < channels; c++)
                     for (long i = 0; i < kh; i++)
                         for (long j = 0; j < kw; j++) {
@@ -57,6 +64,9 @@ static inline void direct_weight_gradient(const float *padded, long batch, long 
             const float *lane = lanes[tap];
             weight_gradient[o * taps + tap] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
         }
+        if (bias_gradient)
+            bias_gradient[o] = ((bias_lanes[0] + bias_lanes[1]) + (bias_lanes[2] + bias_lanes[3])) +
+                               ((bias_lanes[4] + bias_lanes[5]) + (bias_lanes[6] + bias_lanes[7]));
     }
 }
 
@@ -104,15 +114,17 @@ void neurite_conv_direct_forward_portable(const float *padded, long channels, lo
 /// last block overlaps the one before, its repeated lanes masked out so nothing counts twice.
 NEURITE_AVX2 void neurite_conv_direct_weight_gradient_avx2(const float *padded, long batch, long channels, long ph, long pw,
                                                            const float *g, long out_channels, long first_out, long end_out,
-                                                           long kh, long kw, long oh, long ow, float *weight_gradient) {
+                                                           long kh, long kw, long oh, long ow, float *weight_gradient,
+                                                           float *bias_gradient) {
     const long taps = channels * kh * kw;
     if (ow < 8 || taps > 64) {
-        direct_weight_gradient(padded, batch, channels, ph, pw, g, out_channels, first_out, end_out, kh, kw, oh, ow, weight_gradient);
+        direct_weight_gradient(padded, batch, channels, ph, pw, g, out_channels, first_out, end_out, kh, kw, oh, ow, weight_gradient,
+                               bias_gradient);
         return;
     }
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     for (long o = first_out; o < end_out; o++) {
-        __m256 sums[64];
+        __m256 sums[64], bias_sum = _mm256_setzero_ps();
         for (long t = 0; t < taps; t++) sums[t] = _mm256_setzero_ps();
         for (long n = 0; n < batch; n++)
             for (long y = 0; y < oh; y++) {
@@ -122,6 +134,7 @@ NEURITE_AVX2 void neurite_conv_direct_weight_gradient_avx2(const float *padded, 
                     // Lanes below x - b were counted by the previous block.
                     const __m256 fresh = _mm256_castsi256_ps(_mm256_cmpgt_epi32(lane, _mm256_set1_epi32((int)(x - b) - 1)));
                     const __m256 upstream = _mm256_and_ps(_mm256_loadu_ps(gradient + b), fresh);
+                    bias_sum = _mm256_add_ps(bias_sum, upstream);
                     const float *sample = padded + n * channels * ph * pw;
                     for (long c = 0, t = 0; c < channels; c++)
                         for (long i = 0; i < kh; i++)
@@ -133,6 +146,11 @@ NEURITE_AVX2 void neurite_conv_direct_weight_gradient_avx2(const float *padded, 
             float lanes[8];
             _mm256_storeu_ps(lanes, sums[t]);
             weight_gradient[o * taps + t] = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+        }
+        if (bias_gradient) {
+            float lanes[8];
+            _mm256_storeu_ps(lanes, bias_sum);
+            bias_gradient[o] = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
         }
     }
 }
@@ -146,6 +164,7 @@ void neurite_conv_direct_weight_gradient_avx2(const float *padded, long batch, l
 
 void neurite_conv_direct_weight_gradient_portable(const float *padded, long batch, long channels, long ph, long pw,
                                                   const float *g, long out_channels, long first_out, long end_out, long kh,
-                                                  long kw, long oh, long ow, float *weight_gradient) {
-    direct_weight_gradient(padded, batch, channels, ph, pw, g, out_channels, first_out, end_out, kh, kw, oh, ow, weight_gradient);
+                                                  long kw, long oh, long ow, float *weight_gradient, float *bias_gradient) {
+    direct_weight_gradient(padded, batch, channels, ph, pw, g, out_channels, first_out, end_out, kh, kw, oh, ow, weight_gradient,
+                           bias_gradient);
 }

@@ -123,15 +123,28 @@ private func directConvolution(
     let (inputShape, weightValue) = (input.shape, weight.detached())
     let inputs = [input, weight] + (bias.map { [$0] } ?? [])
     return Tensor.recording("convolution", value: value, inputs: inputs) { g in
-        let gradientWeight =
-            !needsWeight
-            ? nil
-            : Tensor(unsafeUninitializedShape: weightValue.shape) { buffer in
-                DirectConvolution.weightGradient(
-                    padded.storage.base, batch: geometry.batch, channels: geometry.channels, paddedHeight: paddedHeight,
-                    paddedWidth: paddedWidth, gradient: g.storage.base, outChannels: plan.outChannels,
-                    kernelHeight: geometry.kernelHeight, kernelWidth: geometry.kernelWidth, into: buffer.baseAddress!)
+        // The weight and bias gradients in one pass over the upstream gradient (the bias alone
+        // when the weight is frozen).
+        var gradientBias: Tensor?, gradientWeight: Tensor?
+        if needsWeight {
+            gradientWeight = Tensor(unsafeUninitializedShape: weightValue.shape) { weightBuffer in
+                func weightGradient(bias: UnsafeMutablePointer<Float>?) {
+                    DirectConvolution.weightGradient(
+                        padded.storage.base, batch: geometry.batch, channels: geometry.channels, paddedHeight: paddedHeight,
+                        paddedWidth: paddedWidth, gradient: g.storage.base, outChannels: plan.outChannels,
+                        kernelHeight: geometry.kernelHeight, kernelWidth: geometry.kernelWidth, into: weightBuffer.baseAddress!,
+                        biasGradient: bias)
+                }
+                if needsBias {
+                    gradientBias = Tensor(unsafeUninitializedShape: [plan.outChannels]) { weightGradient(bias: $0.baseAddress!) }
+                } else {
+                    weightGradient(bias: nil)
+                }
             }
+        } else if needsBias {
+            gradientBias = ChannelMajor.channelSums(
+                g.storage.base, channels: plan.outChannels, batch: geometry.batch, plane: geometry.outputPlaneSize)
+        }
         var gradientInput: Tensor?
         if needsInput {
             let channelMajor = Tensor(unsafeUninitializedShape: [plan.outChannels, plan.positions]) { buffer in
@@ -141,9 +154,6 @@ private func directConvolution(
             }
             gradientInput = plan.inputGradient(channelMajor.storage.base, weight: weightValue.storage.base, shape: inputShape)
         }
-        let gradientBias =
-            needsBias
-            ? ChannelMajor.channelSums(g.storage.base, channels: plan.outChannels, batch: geometry.batch, plane: geometry.outputPlaneSize) : nil
         return [gradientInput, gradientWeight] + (bias == nil ? [] : [gradientBias])
     }
 }

@@ -31,23 +31,24 @@ public enum DirectConvolution {
     }
 
     /// `weightGradient[o, c, i, j] = Σ_{n, y, x} g[n, o, y, x] · padded[n, c, y + i, x + j]`, with
-    /// `g` in the public layout `[N, O, oh, ow]`; output channels are split across threads, and
-    /// each sums the batch in order.
+    /// `g` in the public layout `[N, O, oh, ow]`, and `biasGradient[o] = Σ g[n, o, y, x]` in the same
+    /// pass when asked; output channels are split across threads, and each sums the batch in order.
     public static func weightGradient(
         _ padded: UnsafePointer<Float>, batch: Int, channels: Int, paddedHeight: Int, paddedWidth: Int,
         gradient: UnsafePointer<Float>, outChannels: Int, kernelHeight: Int, kernelWidth: Int,
-        into weightGradient: UnsafeMutablePointer<Float>, threads: Int = Threading.maximumThreads, simd: SIMDLevel = .detected
+        into weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>? = nil,
+        threads: Int = Threading.maximumThreads, simd: SIMDLevel = .detected
     ) {
         precondition(channels * kernelHeight * kernelWidth <= 64, "DirectConvolution: at most 64 taps")
         let (oh, ow) = (paddedHeight - kernelHeight + 1, paddedWidth - kernelWidth + 1)
         let kernel = simd == .avx2 ? neurite_conv_direct_weight_gradient_avx2 : neurite_conv_direct_weight_gradient_portable
-        let pointers = UncheckedSendable((padded, gradient, weightGradient))
+        let pointers = UncheckedSendable((padded, gradient, weightGradient, biasGradient))
         let work = batch * outChannels * oh * ow * channels * kernelHeight * kernelWidth
         Parallel.forEachRange(outChannels, threads: work < 1 << 18 ? 1 : threads) { range in
-            let (padded, gradient, weightGradient) = pointers.value
+            let (padded, gradient, weightGradient, biasGradient) = pointers.value
             kernel(
                 padded, batch, channels, paddedHeight, paddedWidth, gradient, outChannels, range.lowerBound, range.upperBound,
-                kernelHeight, kernelWidth, oh, ow, weightGradient)
+                kernelHeight, kernelWidth, oh, ow, weightGradient, biasGradient)
         }
     }
 }

@@ -66,6 +66,18 @@ struct ConvolutionTests {
         }
     }
 
+    /// With the weight frozen, the bias still gets the upstream gradient summed over the batch and
+    /// the positions (both paths).
+    @Test(arguments: [1, 6])
+    func aFrozenWeightStillTrainsTheBias(channels: Int) {
+        let bias = fixture([4], seed: 12).requiringGradient()
+        let output = convolution(
+            fixture([2, channels, 9, 10], seed: 13), weight: fixture([4, channels, 3, 3], seed: 14), bias: bias, padding: [(1, 1), (1, 1)])
+        let upstream = fixture(output.shape, seed: 15)
+        output.backward(upstream)
+        expectClose(bias.gradient!, upstream.sum(axes: [0, 2, 3]), absoluteTolerance: 1e-4)
+    }
+
     /// Both paths: the product (depth 5·3·3 = 45) and the direct one for shallow inputs (3·3·3).
     @Test(arguments: [5, 3])
     func sameResultOnAnyThreadCount(channels: Int) {

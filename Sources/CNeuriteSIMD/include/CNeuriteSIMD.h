@@ -111,12 +111,13 @@ void neurite_conv_direct_forward_avx2(const float *padded, long channels, long p
                                       long out_channels, long kh, long kw, const float *bias, long oh, long ow, float *out);
 void neurite_conv_direct_forward_portable(const float *padded, long channels, long ph, long pw, const float *weight,
                                           long out_channels, long kh, long kw, const float *bias, long oh, long ow, float *out);
-/// The weight gradient of output channels first_out ..< end_out over a batch of padded samples
-/// and upstream gradients `g` `[batch][out_channels][oh][ow]`; at most 64 taps (channels·kh·kw).
+/// The weight gradient (and, unless NULL, the bias gradient) of output channels
+/// first_out ..< end_out over a batch of padded samples and upstream gradients `g`
+/// `[batch][out_channels][oh][ow]`; at most 64 taps (channels·kh·kw).
 void neurite_conv_direct_weight_gradient_avx2(const float *padded, long batch, long channels, long ph, long pw,
                                               const float *g, long out_channels, long first_out, long end_out, long kh,
-                                              long kw, long oh, long ow, float *weight_gradient);
+                                              long kw, long oh, long ow, float *weight_gradient, float *bias_gradient);
 void neurite_conv_direct_weight_gradient_portable(const float *padded, long batch, long channels, long ph, long pw,
                                                   const float *g, long out_channels, long first_out, long end_out, long kh,
-                                                  long kw, long oh, long ow, float *weight_gradient);
+                                                  long kw, long oh, long ow, float *weight_gradient, float *bias_gradient);
 #endif
