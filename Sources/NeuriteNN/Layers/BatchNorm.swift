@@ -83,23 +83,21 @@ public final class BatchNorm: Module, DescribableLayer {
         precondition(
             input.rank >= 2 && input.shape[1] == features,
             "\(layerDescription): expected input [N, \(features), …], got \(input.shape)")
-        // Statistics over the batch and every position; shaped [1, C, 1, …] to broadcast.
-        let axes = [0] + Array(2..<input.rank)
+        // Running statistics shaped [1, C, 1, …] to broadcast over the batch and positions.
         let channelShape = [1, features] + Array(repeating: 1, count: input.rank - 2)
         let normalized: Tensor
         if isTraining {
             let count = input.scalarCount / features
             precondition(count > 1, "\(layerDescription): expected more than 1 value per channel when training, got input of shape \(input.shape)")
-            let mean = input.mean(axes: axes, keepDims: true)
-            let variance = input.variance(axes: axes, correction: 0, keepDims: true)
-            normalized = (input - mean) / sqrt(variance + epsilon)
+            let batch = batchNormalizedForTraining(input, weight: weight?.value, bias: bias?.value, epsilon: epsilon)
             withoutGradients {
                 numBatchesTracked.value += 1
                 let factor = momentum ?? 1 / numBatchesTracked.value.scalar
-                let unbiased = variance.reshaped([features]) * (Float(count) / Float(count - 1))
-                runningMean.value = runningMean.value * (1 - factor) + mean.reshaped([features]) * factor
+                let unbiased = Tensor(batch.variance) * (Float(count) / Float(count - 1))
+                runningMean.value = runningMean.value * (1 - factor) + Tensor(batch.mean) * factor
                 runningVar.value = runningVar.value * (1 - factor) + unbiased * factor
             }
+            return batch.output
         } else {
             normalized = (input - runningMean.value.reshaped(channelShape)) / sqrt(runningVar.value.reshaped(channelShape) + epsilon)
         }
