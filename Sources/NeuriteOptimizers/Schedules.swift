@@ -182,7 +182,10 @@ public struct OneCycle: LearningRateSchedule {
     }
 
     private func value(at step: Int, _ pick: ((Double, Double), (Double, Double)) -> (Double, Double)) -> Double {
-        precondition(step < totalSteps, "OneCycle: tried to step \(step + 1) times; the specified number of total steps is \(totalSteps)")
+        // PyTorch's bound: the rate after the last of `totalSteps` steps (which no update uses) is
+        // still defined — extrapolated past the last phase, as PyTorch does — and one more step
+        // is an error.
+        precondition(step <= totalSteps, "OneCycle: tried to step \(step) times; the specified number of total steps is \(totalSteps)")
         var start = 0.0
         let phases = self.phases
         for (index, phase) in phases.enumerated() {

@@ -180,6 +180,13 @@ struct NeuriteToolTests {
         let summary = try examples.run("neurite", ["summary", "--model", "\(directory)/model.safetensors"])
         #expect(summary.output.contains("(Hardswish)") && summary.output.contains("(None, 16)"), "\(summary.output)")
 
+        // Every schedule runs to the end of training (one-cycle once trapped after its last step).
+        for schedule in ["one-cycle", "cosine"] {
+            let scheduled = try examples.run(
+                "neurite", ["train", "--epochs", "2", "--quiet", "--schedule", schedule, "--hidden", "16", "--output", "\(directory)/\(schedule)"])
+            #expect(scheduled.status == 0, "\(schedule): \(scheduled.error)")
+        }
+
         let csv = "\(directory)/three.csv"
         try (0..<20).map { "\($0 % 3),\($0 % 5),\($0 % 7),\($0 % 2)" }.joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
         let mismatched = try examples.run("neurite", ["evaluate", "--model", "\(directory)/model.safetensors", "--dataset", "csv:\(csv)"])

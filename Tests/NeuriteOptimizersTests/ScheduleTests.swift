@@ -49,9 +49,15 @@ struct ScheduleTests {
             [0.04, 0.52, 1, 0.8571434286, 0.7142868571, 0.5714302857, 0.4285737143, 0.2857171429, 0.1428605714, 4e-06], absoluteTolerance: 1e-6)
     }
 
-    @Test func steppingOneCyclePastItsEndIsAPrecondition() async {
+    /// A scheduler stepped after each of the `totalSteps` optimiser steps (as `fit` does) reaches
+    /// step `totalSteps`, which PyTorch allows; the step after that is an error, as in PyTorch.
+    @Test func steppingOneCyclePastItsEndIsAPrecondition() async throws {
+        let optimizer = try SGD([Parameter(Tensor([1]))], learningRate: 1)
+        let scheduler = LearningRateScheduler(optimizer, schedule: OneCycle(maxRate: 1, totalSteps: 10))
+        for _ in 0..<10 { scheduler.step() }
+        #expect(scheduler.stepCount == 10 && scheduler.learningRates[0].isFinite)
         await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = OneCycle(maxRate: 1, totalSteps: 10).learningRate(at: 10, base: 1)
+            _ = OneCycle(maxRate: 1, totalSteps: 10).learningRate(at: 11, base: 1)
         }.map { result in
             #expect(
                 String(decoding: result.standardErrorContent, as: UTF8.self).contains(
