@@ -20,9 +20,6 @@ public struct PoolingAxis: Sendable, Equatable {
     /// Output positions along the axis.
     public var outputs: Int { first.count }
 
-    /// The input indices output `index` reads.
-    public func taps(_ index: Int) -> [Int] { (0..<count[index]).map { first[index] + $0 * step } }
-
     /// Windows of `kernel` taps `dilation` apart, moved by `stride`, over `length` elements padded
     /// by `padding` on both sides, `outputs` of them. The divisor is PyTorch's: the window clipped
     /// to the padded axis when `countingPadding`, else to the input.

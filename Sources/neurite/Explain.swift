@@ -101,16 +101,20 @@ struct Explain: ParsableCommand {
         }
     }
 
+    /// Grad-CAM's layer: the last one that gives feature maps `[1, C, h, w]` and is not a pooling
+    /// (the finest maps that have seen the most: the last convolution's activation); nil when the
+    /// input is not an image or no layer gives maps. Costs one forward pass.
+    private func gradCAMLayer(of network: Module, input: Tensor) -> String? {
+        guard input.rank == 4 else { return nil }
+        let modules = Dictionary(network.namedModules.map { ($0.name, $0.module) }, uniquingKeysWith: { first, _ in first })
+        let activations = network.activations(for: input, layers: network.leafLayerNames).activations
+        return activations.names.last { activations[$0]?.rank == 4 && !(modules[$0]?.typeName.contains("Pool") ?? true) }
+    }
+
     /// The requested attributions, one panel each; integrated gradients also prints its check.
     private func explanations(of network: Module, input: Tensor, target: Int, mean: Tensor?) throws -> [ExplanationPanel] {
         let explainer = Explainer(network)
-        // Grad-CAM's layer: the last one that gives feature maps [1, C, h, w] and is not a pooling
-        // (the finest maps that have seen the most: the last convolution's activation).
-        let modules = Dictionary(network.namedModules.map { ($0.name, $0.module) }, uniquingKeysWith: { first, _ in first })
-        let activations = network.activations(for: input, layers: network.leafLayerNames).activations
-        let mapLayer =
-            input.rank == 4
-            ? activations.names.last { activations[$0]?.rank == 4 && !(modules[$0]?.typeName.contains("Pool") ?? true) } : nil
+        let mapLayer = method.methods.contains(.gradcam) ? gradCAMLayer(of: network, input: input) : nil
         if method == .gradcam && mapLayer == nil {
             throw CommandError("--method gradcam needs a model with convolutional feature maps; \(saved.model) has none")
         }

@@ -16,14 +16,22 @@ struct ModelBuilder {
                     "--architecture \(options.architecture.rawValue) needs images [C, H, W] of at least 4×4; \(dataset) has samples of shape \(sampleShape)"
                 )
             }
-            return options.architecture == .cnn ? convolutional(sampleShape, classes: classes) : residual(sampleShape, classes: classes)
+            return options.architecture == .cnn ? try convolutional(sampleShape, classes: classes) : residual(sampleShape, classes: classes)
         }
     }
 
     /// The 2-conv network: conv(C→32, 3×3, pad 1) → [BatchNorm] → activation → maxpool 2 →
     /// conv(32→64) → [BatchNorm] → activation → maxpool 2 → Flatten → Dense(64·H/4·W/4 → 128) →
     /// activation → [Dropout] → Dense(128 → classes).
-    func convolutional(_ shape: [Int], classes: Int) -> Sequential {
+    /// - Throws: before allocating anything, when the dense head for these images would exceed
+    ///   `SizeLimit` (the flattened maps grow with the image).
+    func convolutional(_ shape: [Int], classes: Int) throws -> Sequential {
+        let flattened = 64 * (shape[1] / 4) * (shape[2] / 4)
+        do {
+            try Dense.Configuration(inFeatures: flattened, outFeatures: 128).validate()
+        } catch {
+            throw CommandError("--architecture cnn: images of \(shape[1])×\(shape[2]) need a Dense layer \(flattened) => 128: \(error)")
+        }
         var generator = PhiloxGenerator(seed: options.seed)
         let initializer = options.initializer.initializer
         var layers: [Module] = []
@@ -34,8 +42,7 @@ struct ModelBuilder {
             layers += [options.activation.makeLayer(), MaxPool2D(kernelSize: 2)]
             channels = width
         }
-        let features = channels * (shape[1] / 4) * (shape[2] / 4)
-        layers += [Flatten(), Dense(features, 128, initializer: initializer, generator: &generator), options.activation.makeLayer()]
+        layers += [Flatten(), Dense(flattened, 128, initializer: initializer, generator: &generator), options.activation.makeLayer()]
         if options.dropout > 0 { layers.append(Dropout(options.dropout, generator: PhiloxGenerator(seed: options.seed, stream: 1))) }
         layers.append(Dense(128, classes, initializer: initializer, generator: &generator))
         return Sequential(layers)
