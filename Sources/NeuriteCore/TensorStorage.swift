@@ -1,5 +1,8 @@
+import NeuriteKernels
+
 /// The reference-counted buffer behind a `Tensor`: `count` floats, 64-byte aligned (one cache
-/// line, and the widest vector loads), freed when the last tensor that shares it goes away.
+/// line, and the widest vector loads), freed when the last tensor that shares it goes away
+/// (large buffers go back to `BufferCache.shared` for the next step of a training loop to reuse).
 ///
 /// A storage is never mutated while it is shared: `Tensor` copies it first (copy-on-write).
 @usableFromInline
@@ -11,8 +14,7 @@ final class TensorStorage: @unchecked Sendable {
     @usableFromInline
     init(count: Int) {
         precondition(count >= 0, "Tensor: negative element count \(count)")
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-        self.base = raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
+        self.base = BufferCache.shared.allocate(count: count)
         self.count = count
     }
 
@@ -23,5 +25,5 @@ final class TensorStorage: @unchecked Sendable {
         base.update(from: other.base, count: count)
     }
 
-    deinit { UnsafeMutableRawPointer(base).deallocate() }
+    deinit { BufferCache.shared.deallocate(base, count: count) }
 }
