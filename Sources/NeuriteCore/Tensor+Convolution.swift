@@ -11,7 +11,8 @@ import NeuriteKernels
 /// `dilation` default to 1 and `padding` to none; each has one entry per spatial axis.
 ///
 /// Computed as one matrix product per group over the whole batch (`Im2Col`): the weight
-/// `[O/groups, C/groups·kh·kw]` times the unfolded input `[C/groups·kh·kw, N·oh·ow]`.
+/// `[O/groups, C/groups·kh·kw]` times the unfolded input `[C/groups·kh·kw, N·oh·ow]`, which is
+/// unfolded straight into the GEMM's panel layout (`PanelMajor`).
 ///
 /// Derivatives: `∂weight = G·colsᵀ`, `∂input = fold(weightᵀ·G)`, `∂bias = Σ G` over the batch
 /// and positions, each computed only when that operand needs it.
@@ -68,11 +69,14 @@ public func convolution(
         return directConvolution(input, weight: weight, bias: bias, padding: padding, plan: plan, outputShape: [batch, outChannels] + outputs)
     }
 
-    let columns = Tensor(unsafeUninitializedShape: [groups * plan.depth, plan.positions]) { buffer in
+    let columns = Tensor(unsafeUninitializedShape: [groups * plan.columnsCount]) { buffer in
         for group in 0..<groups {
-            Im2Col.unfold(
-                input.storage.base, geometry, channels: plan.inputChannels(of: group),
-                into: buffer.baseAddress! + group * plan.depth * plan.positions)
+            let target = buffer.baseAddress! + group * plan.columnsCount
+            if plan.panelMajor {
+                Im2Col.unfoldPanels(input.storage.base, geometry, channels: plan.inputChannels(of: group), into: target)
+            } else {
+                Im2Col.unfold(input.storage.base, geometry, channels: plan.inputChannels(of: group), into: target)
+            }
         }
     }
     let product = plan.forward(weight: weight.storage.base, columns: columns.storage.base)
@@ -172,17 +176,31 @@ private struct ConvolutionPlan {
     /// Output positions of the whole batch: `N · oh · ow`.
     var positions: Int { geometry.batch * geometry.outputPlaneSize }
 
+    /// Whether each group's unfolded input is stored `PanelMajor` (used by the forward product in
+    /// place) rather than by rows. A shallow unfold (see `weightGradient`) keeps rows, as its
+    /// weight gradient reads the columns as the A operand.
+    var panelMajor: Bool { !shallow }
+    /// The weight gradient of a shallow unfold is computed transposed (see `weightGradient`).
+    var shallow: Bool { depth <= 16 && groupOutChannels > 16 }
+    /// Floats of one group's unfolded input.
+    var columnsCount: Int { panelMajor ? PanelMajor.count(rows: depth, columns: positions) : depth * positions }
+
     func inputChannels(of group: Int) -> Range<Int> { group * groupChannels..<(group + 1) * groupChannels }
 
     /// `[O, N·oh·ow]`: each group's weight rows times its columns.
     func forward(weight: UnsafePointer<Float>, columns: UnsafePointer<Float>) -> Tensor {
         Tensor(unsafeUninitializedShape: [outChannels, positions]) { buffer in
             for group in 0..<groups {
-                Gemm.multiply(
-                    transposeA: false, transposeB: false, m: groupOutChannels, n: positions, k: depth,
-                    alpha: 1, a: weight + group * groupOutChannels * depth, lda: depth,
-                    b: columns + group * depth * positions, ldb: positions,
-                    beta: 0, c: buffer.baseAddress! + group * groupOutChannels * positions, ldc: positions)
+                let (a, c) = (weight + group * groupOutChannels * depth, buffer.baseAddress! + group * groupOutChannels * positions)
+                if panelMajor {
+                    Gemm.multiply(
+                        transposeA: false, transposeB: false, m: groupOutChannels, n: positions, k: depth, alpha: 1, a: a, lda: depth,
+                        panelMajorB: columns + group * columnsCount, beta: 0, c: c, ldc: positions)
+                } else {
+                    Gemm.multiply(
+                        transposeA: false, transposeB: false, m: groupOutChannels, n: positions, k: depth, alpha: 1, a: a, lda: depth,
+                        b: columns + group * columnsCount, ldb: positions, beta: 0, c: c, ldc: positions)
+                }
             }
         }
     }
@@ -192,16 +210,15 @@ private struct ConvolutionPlan {
     /// the GEMM runs as long dot products; its transpose `cols·Gᵀ` is a packed product, so that
     /// is computed and transposed back.
     func weightGradient(_ gradient: UnsafePointer<Float>, columns: UnsafePointer<Float>, shape: [Int]) -> Tensor {
-        let shallow = depth <= 16 && groupOutChannels > 16
         let transposed = shallow ? Tensor(unsafeUninitializedShape: [depth, groupOutChannels]) { _ in } : nil
         return Tensor(unsafeUninitializedShape: shape) { buffer in
             for group in 0..<groups {
-                let g = gradient + group * groupOutChannels * positions, cols = columns + group * depth * positions
+                let g = gradient + group * groupOutChannels * positions, cols = columns + group * columnsCount
                 let target = buffer.baseAddress! + group * groupOutChannels * depth
                 guard let transposed else {
                     Gemm.multiply(
                         transposeA: false, transposeB: true, m: groupOutChannels, n: depth, k: positions,
-                        alpha: 1, a: g, lda: positions, b: cols, ldb: positions, beta: 0, c: target, ldc: depth)
+                        alpha: 1, a: g, lda: positions, panelMajorB: cols, beta: 0, c: target, ldc: depth)
                     continue
                 }
                 Gemm.multiply(

@@ -45,9 +45,52 @@ public enum Gemm {
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
         threads: Int = Threading.maximumThreads, simd: SIMDLevel = .detected
     ) {
+        multiply(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+            b: b, storage: .rowMajor(ldb), beta: beta, c: c, ldc: ldc, threads: threads, simd: simd)
+    }
+
+    /// `C ← alpha · op(A) · op(B) + beta · C` with B stored in `PanelMajor` layout: `k × n` when
+    /// not transposed (then its panels are the micro-kernel's and are used in place, without
+    /// packing), `n × k` when transposed. Same arithmetic, threads and determinism as the
+    /// row-major version, but always through the packed path.
+    public static func multiply(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        panelMajorB b: UnsafePointer<Float>,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+        threads: Int = Threading.maximumThreads, simd: SIMDLevel = .detected
+    ) {
+        multiply(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+            b: b, storage: .panelMajor(rows: transposeB ? n : k), beta: beta, c: c, ldc: ldc, threads: threads, simd: simd)
+    }
+
+    /// How B is laid out in memory.
+    enum BStorage {
+        /// Rows `ldb` floats apart.
+        case rowMajor(Int)
+        /// `PanelMajor` with this many rows.
+        case panelMajor(rows: Int)
+    }
+
+    private static func multiply(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, storage: BStorage,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int, simd: SIMDLevel
+    ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size m \(m) n \(n) k \(k)")
         guard m > 0, n > 0 else { return }
-        scale(c, rows: m, columns: n, stride: ldc, by: beta)
+        var ldb = 0
+        var packed = k > 0 && alpha != 0
+        if case .rowMajor(let stride) = storage {
+            ldb = stride
+            packed = packed && m > skinnyRows && !(n <= skinnyColumns && transposeB)
+        }
+        // The packed path stores its first depth block when beta is 0 instead of adding to a
+        // zeroed C: one pass over C fewer.
+        let overwrite = packed && beta == 0
+        if !overwrite { scale(c, rows: m, columns: n, stride: ldc, by: beta) }
         guard k > 0, alpha != 0 else { return }
         // Skinny products read each element of B once: worth splitting sooner, so each core
         // streams (and keeps in its own cache) half of B.
@@ -55,13 +98,13 @@ public enum Gemm {
         let threads = m * n * k < threshold ? 1 : max(threads, 1)
         let problem = Problem(
             transposeA: transposeA, transposeB: transposeB, k: k, alpha: alpha,
-            a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, simd: simd)
-        if m <= skinnyRows {
+            a: a, lda: lda, b: b, ldb: ldb, storage: storage, c: c, ldc: ldc, overwrite: overwrite, simd: simd)
+        if !packed && m <= skinnyRows {
             // Few rows: split the columns.
             forEachPart(of: n, parts: threads, multiple: 8) { columns in
                 problem.multiplyRowsWithoutPacking(0..<m, columns: columns)
             }
-        } else if n <= skinnyColumns && transposeB {
+        } else if !packed {
             // Few columns of a transposed B (a small output layer): dot products, rows split.
             forEachPart(of: m, parts: threads, multiple: 1) { rows in
                 problem.multiplyRowsWithoutPacking(rows, columns: 0..<n)
@@ -94,7 +137,10 @@ public enum Gemm {
         let transposeA: Bool, transposeB: Bool, k: Int, alpha: Float
         let a: UnsafePointer<Float>, lda: Int
         let b: UnsafePointer<Float>, ldb: Int
+        let storage: BStorage
         let c: UnsafeMutablePointer<Float>, ldc: Int
+        /// The first depth block stores into C instead of adding (beta = 0).
+        let overwrite: Bool
         let simd: SIMDLevel
 
         /// `C[rows, columns] += alpha · op(A)[rows, :] · op(B)[:, columns]` by packed panels and
@@ -113,12 +159,27 @@ public enum Gemm {
                     let panels = (width + columnTile - 1) / columnTile
                     for depthStart in stride(from: 0, to: k, by: depthBlock) {
                         let depth = min(depthBlock, k - depthStart)
+                        let store: Int32 = overwrite && depthStart == 0 ? 1 : 0
                         for panel in 0..<panels {
                             let column = columnStart + panel * columnTile
-                            let origin = transposeB ? b + column * ldb + depthStart : b + depthStart * ldb + column
-                            packB(
-                                origin, ldb, transposeB ? 1 : 0, depth, min(columnTile, width - panel * columnTile),
-                                packedB + panel * depth * columnTile)
+                            let panelColumns = min(columnTile, width - panel * columnTile)
+                            let target = packedB + panel * depth * columnTile
+                            switch storage {
+                            case .rowMajor:
+                                let origin = transposeB ? b + column * ldb + depthStart : b + depthStart * ldb + column
+                                packB(origin, ldb, transposeB ? 1 : 0, depth, panelColumns, target)
+                            case .panelMajor(let storedRows) where transposeB:
+                                // op(B)[p, j] is the stored [j, p]: transpose 16-column pieces of its panels.
+                                var p = depthStart
+                                while p < depthStart + depth {
+                                    let within = p % columnTile, length = min(columnTile - within, depthStart + depth - p)
+                                    let origin = b + (p / columnTile) * columnTile * storedRows + column * columnTile + within
+                                    packB(origin, columnTile, 1, length, panelColumns, target + (p - depthStart) * columnTile)
+                                    p += length
+                                }
+                            case .panelMajor:
+                                break  // used in place
+                            }
                         }
                         for rowStart in stride(from: rows.lowerBound, to: rows.upperBound, by: rowBlock) {
                             let blockRows = min(rowBlock, rows.upperBound - rowStart)
@@ -127,21 +188,26 @@ public enum Gemm {
                             for panel in 0..<panels {
                                 let column = columnStart + panel * columnTile
                                 let panelColumns = min(columnTile, columnStart + width - column)
-                                let bPanel = packedB + panel * depth * columnTile
+                                var bPanel = UnsafePointer(packedB + panel * depth * columnTile)
+                                if case .panelMajor(let storedRows) = storage, !transposeB {
+                                    bPanel = b + (column / columnTile) * columnTile * storedRows + depthStart * columnTile
+                                }
                                 for rowPanel in 0..<(blockRows + rowTile - 1) / rowTile {
                                     let row = rowStart + rowPanel * rowTile
                                     let panelRows = min(rowTile, rowStart + blockRows - row)
                                     let aPanel = packedA + rowPanel * depth * rowTile
                                     let target = c + row * ldc + column
                                     if panelRows == rowTile && panelColumns == columnTile {
-                                        kernel(depth, aPanel, bPanel, target, ldc)
+                                        kernel(depth, aPanel, bPanel, target, ldc, store)
                                     } else {
-                                        // Edge tile: the same arithmetic into a scratch tile, then added,
-                                        // so results do not depend on where a tile falls.
-                                        edge.update(repeating: 0, count: rowTile * columnTile)
-                                        kernel(depth, aPanel, bPanel, edge, columnTile)
+                                        // Edge tile: the same arithmetic into a scratch tile, then stored or
+                                        // added, so results do not depend on where a tile falls.
+                                        kernel(depth, aPanel, bPanel, edge, columnTile, 1)
                                         for i in 0..<panelRows {
-                                            for j in 0..<panelColumns { target[i * ldc + j] += edge[i * columnTile + j] }
+                                            for j in 0..<panelColumns {
+                                                target[i * ldc + j] =
+                                                    store == 1 ? edge[i * columnTile + j] : target[i * ldc + j] + edge[i * columnTile + j]
+                                            }
                                         }
                                     }
                                 }
@@ -187,4 +253,24 @@ public enum Gemm {
     }
 
     static func roundUp(_ value: Int, _ multiple: Int) -> Int { (value + multiple - 1) / multiple * multiple }
+}
+
+/// A matrix stored as the GEMM's packed B panels: the columns in groups of 16, each group's
+/// rows consecutive. Element `(r, c)` of an `R × C` matrix is at
+/// `(c / 16) · 16R + 16r + c % 16`; the last group is padded with zeros to 16 columns.
+///
+/// A convolution unfolds its input straight into this layout, so the forward product uses the
+/// panels in place instead of copying a row-major matrix into them.
+public enum PanelMajor {
+    /// Columns per panel.
+    public static let width = Gemm.columnTile
+
+    /// Floats needed for an `rows × columns` matrix.
+    public static func count(rows: Int, columns: Int) -> Int { Gemm.roundUp(columns, width) * rows }
+
+    /// Where element `(row, column)` of a matrix with `rows` rows is stored.
+    @inlinable
+    public static func offset(row: Int, column: Int, rows: Int) -> Int {
+        (column / 16) * 16 * rows + 16 * row + column % 16
+    }
 }

@@ -19,31 +19,65 @@ public enum Im2Col {
         let width = g.batch * g.outputPlaneSize
         let (source, target) = (UncheckedSendable(input), UncheckedSendable(columns))
         Parallel.forEachRange(rows, threads: rows * width < 1 << 16 ? 1 : threads) { range in
-            for row in range {
-                let channel = channels.lowerBound + row / g.kernelArea
-                let (i, j) = ((row % g.kernelArea) / g.kernelWidth, row % g.kernelWidth)
-                let valid = g.validColumns(tap: j)
-                let columnOffset = j * g.dilationX - g.padLeft
-                var out = target.value + row * width
-                for n in 0..<g.batch {
-                    let plane = source.value + (n * g.channels + channel) * g.planeSize
-                    for y in 0..<g.outputHeight {
-                        let inputRow = y * g.strideY - g.padTop + i * g.dilationY
-                        if inputRow < 0 || inputRow >= g.height || valid.isEmpty {
-                            out.update(repeating: 0, count: g.outputWidth)
-                        } else {
-                            let line = plane + inputRow * g.width + columnOffset
-                            out.update(repeating: 0, count: valid.lowerBound)
-                            if g.strideX == 1 {
-                                (out + valid.lowerBound).update(from: line + valid.lowerBound, count: valid.count)
-                            } else {
-                                for x in valid { out[x] = line[x * g.strideX] }
-                            }
-                            (out + valid.upperBound).update(repeating: 0, count: g.outputWidth - valid.upperBound)
-                        }
-                        out += g.outputWidth
+            for row in range { unfoldRow(row, source.value, g, channels: channels, into: target.value + row * width) }
+        }
+    }
+
+    /// The same matrix as `unfold`, stored in `PanelMajor` layout (`PanelMajor.count(rows:
+    /// columns:)` floats, padding columns zero): the B operand of the forward product as the GEMM
+    /// reads it, so that product needs no packing. Each row is unfolded into a buffer that stays
+    /// in cache and then copied out in 16-column pieces.
+    public static func unfoldPanels(
+        _ input: UnsafePointer<Float>, _ geometry: WindowGeometry, channels: Range<Int>,
+        into panels: UnsafeMutablePointer<Float>, threads: Int = Threading.maximumThreads
+    ) {
+        let g = geometry
+        let rows = channels.count * g.kernelArea
+        let width = g.batch * g.outputPlaneSize
+        let panelWidth = PanelMajor.width
+        let (source, target) = (UncheckedSendable(input), UncheckedSendable(panels))
+        Parallel.forEachRange(rows, threads: rows * width < 1 << 16 ? 1 : threads) { range in
+            ScratchBuffers.with(count: Gemm.roundUp(width, panelWidth)) { line in
+                // The padding columns of the last panel stay zero.
+                (line + width).update(repeating: 0, count: Gemm.roundUp(width, panelWidth) - width)
+                for row in range {
+                    unfoldRow(row, source.value, g, channels: channels, into: line)
+                    var out = target.value + panelWidth * row
+                    for start in stride(from: 0, to: width, by: panelWidth) {
+                        out.update(from: line + start, count: panelWidth)
+                        out += panelWidth * rows
                     }
                 }
+            }
+        }
+    }
+
+    /// Writes row `row` of the unfolded matrix (`N·oh·ow` floats) to `out`.
+    private static func unfoldRow(
+        _ row: Int, _ input: UnsafePointer<Float>, _ g: WindowGeometry, channels: Range<Int>, into out: UnsafeMutablePointer<Float>
+    ) {
+        let channel = channels.lowerBound + row / g.kernelArea
+        let (i, j) = ((row % g.kernelArea) / g.kernelWidth, row % g.kernelWidth)
+        let valid = g.validColumns(tap: j)
+        let columnOffset = j * g.dilationX - g.padLeft
+        var out = out
+        for n in 0..<g.batch {
+            let plane = input + (n * g.channels + channel) * g.planeSize
+            for y in 0..<g.outputHeight {
+                let inputRow = y * g.strideY - g.padTop + i * g.dilationY
+                if inputRow < 0 || inputRow >= g.height || valid.isEmpty {
+                    out.update(repeating: 0, count: g.outputWidth)
+                } else {
+                    let line = plane + inputRow * g.width + columnOffset
+                    out.update(repeating: 0, count: valid.lowerBound)
+                    if g.strideX == 1 {
+                        (out + valid.lowerBound).update(from: line + valid.lowerBound, count: valid.count)
+                    } else {
+                        for x in valid { out[x] = line[x * g.strideX] }
+                    }
+                    (out + valid.upperBound).update(repeating: 0, count: g.outputWidth - valid.upperBound)
+                }
+                out += g.outputWidth
             }
         }
     }

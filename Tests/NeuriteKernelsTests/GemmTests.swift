@@ -115,6 +115,64 @@ struct GemmTests {
         #expect(c == [3, 6])
     }
 
+    @Test func betaZeroOnThePackedPathIgnoresNaNInTheOutput() {
+        // Large enough for the packed path, which stores its first depth block instead of adding.
+        let operands = Operands(transposeA: false, transposeB: false, m: 13, n: 40, k: 300)
+        var c = [Float](repeating: .nan, count: operands.m * operands.ldc)
+        let (a, b) = (operands.a, operands.b)
+        c.withUnsafeMutableBufferPointer { buffer in
+            Gemm.multiply(
+                transposeA: false, transposeB: false, m: 13, n: 40, k: 300, alpha: 1, a: a, lda: operands.lda,
+                b: b, ldb: operands.ldb, beta: 0, c: buffer.baseAddress!, ldc: operands.ldc)
+        }
+        let expected = operands.run(alpha: 1, beta: 0, threads: 1, simd: .detected)
+        for row in 0..<13 {
+            let range = row * operands.ldc..<(row * operands.ldc + 40)
+            #expect(Array(c[range]) == Array(expected[range]), "row \(row)")
+        }
+    }
+
+    /// B stored as `PanelMajor` (used in place, or transposed while packing) gives the same bits
+    /// as the same B stored by rows, on any thread count.
+    @Test(arguments: SIMDLevel.available)
+    func panelMajorBMatchesRowMajorB(simd: SIMDLevel) {
+        var generator = SplitMix(seed: 77)
+        let shapes =
+            [(64, 300, 288), (13, 40, 300), (5, 17, 9), (150, 33, 520)]
+            + (0..<12).map { _ in
+                (generator.next(in: 5...80), generator.next(in: 17...90), generator.next(in: 1...600))
+            }
+        for (m, n, k) in shapes {
+            for transposeB in [false, true] {
+                let operands = Operands(transposeA: false, transposeB: transposeB, m: m, n: n, k: k)
+                // The stored matrix: op(B) = B (k × n) or Bᵀ with B n × k.
+                let (rows, columns) = transposeB ? (n, k) : (k, n)
+                let rowMajor = operands.b
+                var panels = [Float](repeating: 0, count: PanelMajor.count(rows: rows, columns: columns))
+                for r in 0..<rows {
+                    for column in 0..<columns {
+                        panels[PanelMajor.offset(row: r, column: column, rows: rows)] = rowMajor[r * operands.ldb + column]
+                    }
+                }
+                let expected = operands.run(alpha: 0.5, beta: 0, threads: 1, simd: simd)
+                for threads in [1, 2, 3] {
+                    var c = operands.c
+                    let a = operands.a
+                    c.withUnsafeMutableBufferPointer { buffer in
+                        Gemm.multiply(
+                            transposeA: false, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5, a: a, lda: operands.lda,
+                            panelMajorB: panels, beta: 0, c: buffer.baseAddress!, ldc: operands.ldc, threads: threads, simd: simd)
+                    }
+                    let same = (0..<m).allSatisfy { row in
+                        let range = row * operands.ldc..<(row * operands.ldc + n)
+                        return Array(c[range]) == Array(expected[range])
+                    }
+                    #expect(same, "\(m)×\(k) · \(k)×\(n), transposeB \(transposeB), \(threads) threads")
+                }
+            }
+        }
+    }
+
     @Test func zeroDepthOnlyScalesC() {
         var c: [Float] = [1, 2, 3, 4]
         let empty: [Float] = [0]
