@@ -24,13 +24,16 @@ public struct Evaluation: Sendable {
     public let meanAbsoluteError: Double?
     /// Regression only.
     public let meanSquaredError: Double?
+
+    /// Samples per batch of `evaluate` by default.
+    public static let batchSize = 512
 }
 
 /// Runs `model` over `dataset` in evaluation mode without gradients, in batches, and reports the
 /// mean loss and the metrics of the task. The model's mode is restored.
 public func evaluate(
     _ model: Module, on dataset: TensorDataset, loss: (Tensor, Tensor) -> Tensor, task: PredictionTask = .classification,
-    batchSize: Int = 512
+    batchSize: Int = Evaluation.batchSize
 ) -> Evaluation {
     let wasTraining = model.isTraining
     model.eval()

@@ -42,7 +42,8 @@ struct Predict: ParsableCommand {
             let model = try saved.load()
             let inputs = try model.shaped(try readInputs(), from: input)
             guard inputs.shape[0] > 0 else { throw CommandError("\(input): no inputs") }
-            let outputShape = try model.checkedOutputShape(forSample: Array(inputs.shape.dropFirst()), from: input)
+            let outputShape = try model.checkedOutputShape(
+                forSample: Array(inputs.shape.dropFirst()), batch: inputs.shape.first ?? 1, from: input)
             guard outputShape.count == 2 else {
                 throw CommandError("\(saved.model): the model gives outputs of shape \(outputShape) for one input; predict needs [1, C]")
             }

@@ -58,10 +58,12 @@ struct SavedModel {
 
     /// The model's output shape for one input of shape `sample` (`[1, C]` for a classifier),
     /// inferred layer by layer without running the model; nil when a layer cannot say.
+    /// - Parameter batch: the most samples the command runs at once: every layer's output (and
+    ///   a convolution's unfolded input) for that many is checked against `SizeLimit`.
     /// - Throws: naming the layer that cannot take the input, and `source`.
-    func outputShape(forSample sample: [Int], from source: String) throws -> [Int]? {
+    func outputShape(forSample sample: [Int], batch: Int = 1, from source: String) throws -> [Int]? {
         do {
-            return try network.checkedOutputShape(forInput: [1] + sample)
+            return try network.checkedOutputShape(forInput: [max(batch, 1)] + sample).map { [1] + $0.dropFirst() }
         } catch {
             throw CommandError("\(path): the model cannot take \(source) (samples of shape \(sample)): \(error)")
         }
@@ -69,8 +71,8 @@ struct SavedModel {
 
     /// The model's output shape for one sample, inferred or (for layers that cannot infer it)
     /// from a forward pass, after the check of `outputShape(forSample:from:)`.
-    func checkedOutputShape(forSample sample: [Int], from source: String) throws -> [Int] {
-        if let shape = try outputShape(forSample: sample, from: source) { return shape }
+    func checkedOutputShape(forSample sample: [Int], batch: Int = 1, from source: String) throws -> [Int] {
+        if let shape = try outputShape(forSample: sample, batch: batch, from: source) { return shape }
         return withoutGradients { network(Tensor.zeros([1] + sample)).shape }
     }
 
@@ -100,7 +102,8 @@ struct SavedModel {
     /// Checks that the model gives class logits `[N, classes]` for `data`'s samples.
     func checkClassifies(_ data: TensorDataset, classes: Int, dataset: DatasetSpec) throws {
         guard data.count > 0 else { throw CommandError("\(dataset): the test split is empty") }
-        let outputs = try checkedOutputShape(forSample: Array(data.inputs.shape.dropFirst()), from: "the \(dataset) data set")
+        let outputs = try checkedOutputShape(
+            forSample: Array(data.inputs.shape.dropFirst()), batch: Evaluation.batchSize, from: "the \(dataset) data set")
         guard outputs == [1, classes] else {
             throw CommandError("\(path): the model gives outputs of shape \(outputs) for one input; the \(dataset) data set has \(classes) classes")
         }

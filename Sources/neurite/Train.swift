@@ -192,7 +192,8 @@ struct Train: ParsableCommand {
             throw CommandError("\(description): the top-level layer must be a Sequential")
         }
         let saved = SavedModel(path: description, network: sequential, inputShape: nil)
-        let outputs = try saved.checkedOutputShape(forSample: sampleShape, from: "the \(data.dataset) data set")
+        let outputs = try saved.checkedOutputShape(
+            forSample: sampleShape, batch: max(batchSize, Evaluation.batchSize), from: "the \(data.dataset) data set")
         guard outputs == [1, classes] else {
             throw CommandError(
                 "\(description): the model gives outputs of shape \(outputs) for one sample; the \(data.dataset) data set needs [1, \(classes)]")

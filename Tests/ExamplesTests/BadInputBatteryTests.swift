@@ -142,6 +142,17 @@ struct BatteryFixtures {
             "layernorm-shape.json", Self.sequential([flatten, Self.dense(64, 16), Self.layer("LayerNorm", #"{"shape":[15]}"#), Self.dense(16, 10)]))
         try write(
             "batchnorm-width.json", Self.sequential([flatten, Self.dense(64, 16), Self.layer("BatchNorm", #"{"features":12}"#), Self.dense(16, 10)]))
+        // Convolutional ones, on the digits' [1, 8, 8] images (checked at evaluation's batch of 512).
+        let pool = Self.layer("AdaptiveAvgPool2D", #"{"output_size":1}"#)
+        func conv(_ input: Int, _ output: Int, kernel: Int, padding: Int) -> String {
+            Self.layer("Conv2D", #"{"in":\#(input),"out":\#(output),"kernel":\#(kernel),"padding":\#(padding)}"#)
+        }
+        try write("conv-output.json", Self.sequential([conv(1, 200_000, kernel: 3, padding: 1), pool, flatten, Self.dense(200_000, 10)]))
+        try write(
+            "conv-unfold.json",
+            Self.sequential([conv(1, 40_000, kernel: 3, padding: 1), conv(40_000, 8, kernel: 7, padding: 3), pool, flatten, Self.dense(8, 10)]))
+        try write("conv-channels.json", Self.sequential([conv(3, 8, kernel: 3, padding: 1), pool, flatten, Self.dense(8, 10)]))
+        try write("conv-kernel.json", Self.sequential([conv(1, 8, kernel: 9, padding: 0), pool, flatten, Self.dense(8, 10)]))
         try write("missing-field.json", Self.sequential([flatten, #"{"type":"Dense","config":{"in":64}}"#]))
         try write("wrong-type.json", Self.sequential([flatten, #"{"type":"Dense","config":{"in":"sixty-four","out":10}}"#]))
 

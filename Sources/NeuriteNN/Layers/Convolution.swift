@@ -161,6 +161,11 @@ public final class Convolution<Axes: SpatialAxes>: Module, DescribableLayer {
                 length >= span, "\(layerDescription): the kernel spans \(span) but the padded input is \(length) long (input \(shape))")
             output.append((length - span) / stride[axis] + 1)
         }
+        // The product unfolds the whole batch: [in · k…, N · positions] floats.
+        let unfolded = [inChannels * kernelSize.reduce(1, *)] + [shape[0]] + output.dropFirst(2)
+        if let problem = SizeLimit.problem(allocating: unfolded, for: "its unfolded input") {
+            throw LayerShapeError("\(layerDescription): \(problem)")
+        }
         return output
     }
 

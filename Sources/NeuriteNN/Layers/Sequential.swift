@@ -41,8 +41,11 @@ public final class Sequential: Module, DescribableLayer {
     public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {
         var current = shape
         for (index, layer) in layers.enumerated() {
-            do {
+            do throws(LayerShapeError) {
                 guard let next = try layer.outputShape(forInput: current) else { return nil }
+                if let problem = SizeLimit.problem(allocating: next, for: "its output") {
+                    throw LayerShapeError("\(layer.layerDescription): \(problem)")
+                }
                 current = next
             } catch {
                 throw error.inside("\(index)")
