@@ -36,5 +36,13 @@ struct RunDirectory {
         return nil
     }
 
+    /// Removes the directory if it holds nothing (a run that failed before writing a file).
+    func removeIfEmpty() {
+        let manager = FileManager.default
+        if let contents = try? manager.contentsOfDirectory(atPath: directory), contents.isEmpty {
+            try? manager.removeItem(atPath: directory)
+        }
+    }
+
     private func file(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
 }

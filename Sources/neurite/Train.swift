@@ -117,16 +117,31 @@ struct Train: ParsableCommand {
         try NeuriteCommand.reportingErrors {
             if let threads { Threading.maximumThreads = threads }
             let paths = RunDirectory(output)
+            let existed = FileManager.default.fileExists(atPath: output)
             let resumeFrom = try paths.prepare(resume: resume, overwrite: overwrite)
+            // A run refused before it wrote anything leaves no directory behind.
+            var finished = false
+            defer { if !finished && !existed { paths.removeIfEmpty() } }
             let (fullTrain, test, classes) = try data.dataset.load()
             let (train, validation) = try split(fullTrain)
             guard test.count > 0 else { throw CommandError("\(data.dataset): the test split is empty") }
             let sampleShape = Array(train.inputs.shape.dropFirst())
             let model = try buildModel(sampleShape: sampleShape, classes: classes)
             let optimizer = try optimizerConfiguration.make(model.parameters)
-            let batches = (train.count + batchSize - 1) / batchSize
+            // Batch normalisation cannot normalise one sample in training (PyTorch raises): refuse
+            // batches of one, and drop a last batch of one sample (a different one each epoch).
+            let normalisesBatches = model.namedModules.contains { $0.module is BatchNorm }
+            if normalisesBatches && train.count < 2 {
+                throw CommandError("\(data.dataset): the training split has 1 sample; batch normalisation needs at least 2 per batch")
+            }
+            if normalisesBatches && batchSize < 2 {
+                throw CommandError("--batch-size 1: the model has batch normalisation, which needs at least 2 samples per batch in training")
+            }
+            let dropLast = normalisesBatches && train.count % batchSize == 1
+            let batches = dropLast ? train.count / batchSize : (train.count + batchSize - 1) / batchSize
             let scheduler = schedule.makeScheduler(optimizer, epochs: epochs, batchesPerEpoch: batches, maximumRate: learningRate)
-            let loader = DataLoader(train, batchSize: batchSize, shuffle: true, seed: seed, transform: try augmentation(sampleShape))
+            let loader = DataLoader(
+                train, batchSize: batchSize, shuffle: true, dropLast: dropLast, seed: seed, transform: try augmentation(sampleShape))
 
             var callbacks: [any Callback] = []
             if let clipNorm { callbacks.append(GradientClipping(maxNorm: clipNorm)) }
@@ -163,6 +178,7 @@ struct Train: ParsableCommand {
                     "neurite.dataset": "\(data.dataset)",
                 ])
             print(String(format: "test accuracy %.4f  loss %.4f", result.accuracy ?? .nan, result.loss))
+            finished = true
         }
     }
 

@@ -129,6 +129,18 @@ extension BatteryFixtures {
         cases.append(failure(["train", "--hidden", "1000000000", "--epochs", "1", "--output", path("never-huge")], "GiB"))
         cases.append(
             failure(
+                ["train", "--batch-norm", "--batch-size", "1", "--epochs", "1", "--output", path("never-bn-batch")],
+                "--batch-size 1: the model has batch normalisation"))
+        cases.append(
+            failure(
+                ["train", "--architecture", "resnet", "--batch-size", "1", "--epochs", "1", "--output", path("never-resnet-batch")],
+                "batch normalisation"))
+        cases.append(
+            failure(
+                ["train", "--architecture", "cnn", "--dataset", "csv:\(path("good.csv"))", "--epochs", "1", "--output", path("never-cnn-csv")],
+                "--architecture cnn needs images"))
+        cases.append(
+            failure(
                 ["import", "--description", path("mlp.json"), "--weights", model, "--output", path("never.safetensors"), "--input-shape", "1,9,9"],
                 "[1, 9, 9]"))
         return cases

@@ -35,6 +35,25 @@ struct BadInputBatteryTests {
         return (process.terminationStatus, process.terminationReason == .uncaughtSignal, String(decoding: data, as: UTF8.self))
     }
 
+    /// Batch normalisation cannot train on one sample: an epoch whose last batch would hold one
+    /// sample drops it instead of stopping the run (40 samples: 32 for training, batches of 31).
+    @Test func aLastBatchOfOneSampleIsDroppedWithBatchNormalisation() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-bn-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let inputs = (0..<160).map { Float($0 % 7) / 7 }, labels = (0..<40).map { Float($0 % 2) }
+        FileManager.default.createFile(
+            atPath: "\(directory)/x.npy", contents: Data(BatteryFixtures.npy("<f4", shape: [40, 4], payload: BatteryFixtures.floats(inputs))))
+        FileManager.default.createFile(
+            atPath: "\(directory)/y.npy", contents: Data(BatteryFixtures.npy("<f4", shape: [40], payload: BatteryFixtures.floats(labels))))
+        let result = try run([
+            "train", "--dataset", "npy:\(directory)/x.npy,\(directory)/y.npy", "--validation-split", "0", "--hidden", "8", "--batch-norm",
+            "--batch-size", "31", "--epochs", "2", "--quiet", "--output", "\(directory)/run",
+        ])
+        #expect(result.status == 0 && !result.signalled, "\(result.error)")
+        #expect(FileManager.default.fileExists(atPath: "\(directory)/run/model.safetensors"))
+    }
+
     @Test func everyBadInputGetsOneLineAndLeavesAGoodRunAlone() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-battery-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -51,6 +70,9 @@ struct BadInputBatteryTests {
             #expect(lines.count == 1, "\(item): \(lines.count) lines: \(result.error)")
             #expect(result.error.hasPrefix("neurite: ") && result.error.contains(item.expected), "\(item): \(result.error)")
         }
+        // Every failing case writes (if at all) to a path named never…: nothing may be left there.
+        let leftBehind = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("never") }
+        #expect(leftBehind.isEmpty, "failed runs left \(leftBehind.sorted())")
         #expect(try fixtures.goodRunContents() == before, "a failing run changed the good run's files")
         #expect(FileManager.default.contents(atPath: "\(fixtures.copy)/model.safetensors") == copiedModel, "a failed run replaced a model")
     }

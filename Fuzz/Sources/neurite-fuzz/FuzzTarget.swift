@@ -41,8 +41,18 @@ enum FuzzTarget: String, CaseIterable {
             guard let description = try? JSONDecoder().decode(LayerDescription.self, from: Data(bytes)) else { return }
             var generator = PhiloxGenerator(seed: 0)
             guard let model = try? LayerRegistry.build(description, generator: &generator) else { return }
-            _ = try? model.checkedOutputShape(forInput: [1, 8])
             if let sequential = model as? Sequential { try? sequential.checkLayersChain() }
+            // Vectors, images and sequences. Where the layers accept the shape and the model is
+            // small, the forward pass must run and give the shape they inferred: a layer whose
+            // shape check passes an input its forward pass then traps on is a crash found here.
+            let small = model.parameters.reduce(0) { $0 + $1.value.scalarCount } <= 1 << 16
+            for shape in [[1, 8], [2, 1, 8, 8], [2, 3, 8]] {
+                guard let inferred = try? model.checkedOutputShape(forInput: shape), small else { continue }
+                let output = withoutGradients { model(Tensor.zeros(shape)) }
+                if output.shape != inferred {
+                    fatalError("\(model.typeName): inferred \(inferred) for input \(shape), the forward pass gave \(output.shape)")
+                }
+            }
         case .idx:
             _ = try? IDXReader.parse(bytes, file: "input")
         case .npy:
