@@ -34,8 +34,9 @@ public enum PaddingMode: Sendable, Equatable {
         }
     }
 
-    /// Why `before`/`after` cannot pad an axis of `length` in this mode, or nil if they can.
-    func problem(before: Int, after: Int, length: Int) -> String? {
+    /// Why `before`/`after` cannot pad an axis of `length` in this mode, or nil if they can (the
+    /// check `padded` makes, for layers that infer shapes before running).
+    public func problem(before: Int, after: Int, length: Int) -> String? {
         let widest = Swift.max(before, after)
         guard widest > 0 else { return nil }
         switch self {

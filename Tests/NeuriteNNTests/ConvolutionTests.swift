@@ -108,6 +108,13 @@ struct ConvolutionTests {
         #expect(try conv1.outputShape(forInput: [1, 2, 11]) == [1, 4, 4])
         #expect(throws: LayerShapeError.self) { try conv1.outputShape(forInput: [1, 3, 11]) }
         #expect(throws: LayerShapeError.self) { try conv1.outputShape(forInput: [1, 2, 4]) }
+        // Padding that reads the input (reflect, circular) is bounded by the input's length, as
+        // the forward pass is (found by the description fuzzer: inference had passed it).
+        let reflect = Conv1D(3, 3, kernelSize: 1, padding: 24, paddingMode: .reflect, generator: &generator)
+        #expect(throws: LayerShapeError.self) { try reflect.outputShape(forInput: [2, 3, 8]) }
+        #expect(throws: LayerShapeError.self) { try reflect.outputShape(forInput: [2, 3, 24]) }
+        #expect(try reflect.outputShape(forInput: [2, 3, 25]) == [2, 3, 73])
+        #expect(reflect(Tensor.zeros([2, 3, 25])).shape == [2, 3, 73])
         // PyTorch's default initialisation bounds: 1/√fanIn with fanIn = in/groups · k.
         let bound = 1 / Float(2 * 5).squareRoot()
         #expect(conv1.weight.value.scalars.allSatisfy { abs($0) <= bound } && conv1.bias!.value.scalars.allSatisfy { abs($0) <= bound })

@@ -155,6 +155,13 @@ public final class Convolution<Axes: SpatialAxes>: Module, DescribableLayer {
             "\(layerDescription) takes inputs [N, \(inChannels)\(Axes.count == 1 ? ", L" : ", H, W")], got \(shape)")
         var output = [shape[0], outChannels]
         for axis in 0..<Axes.count {
+            // Reflect, replicate and circular padding read the input, so its length bounds them.
+            if configuration.paddingMode != .zeros,
+                let problem = configuration.paddingMode.paddingMode.problem(
+                    before: padding[axis].before, after: padding[axis].after, length: shape[axis + 2])
+            {
+                throw LayerShapeError("\(layerDescription): \(problem) (input \(shape))")
+            }
             let length = shape[axis + 2] + padding[axis].before + padding[axis].after
             let span = dilation[axis] * (kernelSize[axis] - 1) + 1
             try LayerShapeError.require(
