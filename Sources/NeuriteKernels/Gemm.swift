@@ -21,21 +21,11 @@ import CNeuriteSIMD
 public enum Gemm {
     static let rowTile = NEURITE_GEMM_MR  // 6
     static let columnTile = NEURITE_GEMM_NR  // 16
-    /// Most depth of a packed block: a `KC × 16` panel of B is then 20 KiB, within the 32 KiB L1
-    /// cache beside a 6-row panel of A.
-    static let depthBlock = 320
-
-    /// The depth of each block for a product of depth `k`: as few blocks as `depthBlock` allows,
-    /// of equal depth (the last one shorter by less than one block count). Equal blocks keep a
-    /// 3×3 convolution over 32 channels (k = 288) in one block instead of 256 + 32, so C is
-    /// read and written once, and no block is a short, inefficient tail.
-    static func depthBlockLength(_ k: Int) -> Int {
-        let blocks = (k + depthBlock - 1) / depthBlock
-        return (k + blocks - 1) / max(blocks, 1)
-    }
-    /// Rows of A per packed block (a multiple of 6): 144 × 320 floats = 180 KiB, within L2.
+    /// Depth of a packed block: a `KC × 16` panel of B is 16 KiB, half the L1 cache.
+    static let depthBlock = 256
+    /// Rows of A per packed block (a multiple of 6): 144 × 256 floats = 144 KiB, within L2.
     static let rowBlock = 144
-    /// Columns of B per packed block: 320 × 4096 floats = 5 MiB, within L3.
+    /// Columns of B per packed block: 256 × 4096 floats = 4 MiB, within L3.
     static let columnBlock = 4096
     /// Products with at most this many rows skip packing.
     static let skinnyRows = 4
@@ -167,9 +157,8 @@ public enum Gemm {
                 for columnStart in stride(from: columns.lowerBound, to: columns.upperBound, by: columnBlock) {
                     let width = min(columnBlock, columns.upperBound - columnStart)
                     let panels = (width + columnTile - 1) / columnTile
-                    let blockLength = depthBlockLength(k)
-                    for depthStart in stride(from: 0, to: k, by: blockLength) {
-                        let depth = min(blockLength, k - depthStart)
+                    for depthStart in stride(from: 0, to: k, by: depthBlock) {
+                        let depth = min(depthBlock, k - depthStart)
                         let store: Int32 = overwrite && depthStart == 0 ? 1 : 0
                         for panel in 0..<panels {
                             let column = columnStart + panel * columnTile
