@@ -85,29 +85,17 @@ void neurite_gemm_kernel_6x16_avx2(long k, const float *a, const float *b, float
         x = _mm256_broadcast_ss(ap + 4); c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
         x = _mm256_broadcast_ss(ap + 5); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
     }
-    if (overwrite) {
-#define NEURITE_STORE_ROW(row, lo, hi)          \
-    _mm256_storeu_ps(c + row * ldc, lo); \
-    _mm256_storeu_ps(c + row * ldc + 8, hi);
-        NEURITE_STORE_ROW(0, c00, c01)
-        NEURITE_STORE_ROW(1, c10, c11)
-        NEURITE_STORE_ROW(2, c20, c21)
-        NEURITE_STORE_ROW(3, c30, c31)
-        NEURITE_STORE_ROW(4, c40, c41)
-        NEURITE_STORE_ROW(5, c50, c51)
-#undef NEURITE_STORE_ROW
-        return;
-    }
-#define NEURITE_ADD_ROW(row, lo, hi)                                                   \
-    _mm256_storeu_ps(c + row * ldc, _mm256_add_ps(_mm256_loadu_ps(c + row * ldc), lo));         \
-    _mm256_storeu_ps(c + row * ldc + 8, _mm256_add_ps(_mm256_loadu_ps(c + row * ldc + 8), hi));
-    NEURITE_ADD_ROW(0, c00, c01)
-    NEURITE_ADD_ROW(1, c10, c11)
-    NEURITE_ADD_ROW(2, c20, c21)
-    NEURITE_ADD_ROW(3, c30, c31)
-    NEURITE_ADD_ROW(4, c40, c41)
-    NEURITE_ADD_ROW(5, c50, c51)
-#undef NEURITE_ADD_ROW
+    // Stored, or added to what c holds (its load only when adding).
+#define NEURITE_FINISH_ROW(row, lo, hi)                                                                     \
+    _mm256_storeu_ps(c + row * ldc, overwrite ? lo : _mm256_add_ps(_mm256_loadu_ps(c + row * ldc), lo));         \
+    _mm256_storeu_ps(c + row * ldc + 8, overwrite ? hi : _mm256_add_ps(_mm256_loadu_ps(c + row * ldc + 8), hi));
+    NEURITE_FINISH_ROW(0, c00, c01)
+    NEURITE_FINISH_ROW(1, c10, c11)
+    NEURITE_FINISH_ROW(2, c20, c21)
+    NEURITE_FINISH_ROW(3, c30, c31)
+    NEURITE_FINISH_ROW(4, c40, c41)
+    NEURITE_FINISH_ROW(5, c50, c51)
+#undef NEURITE_FINISH_ROW
 }
 
 NEURITE_AVX2 static inline float neurite_hsum256(__m256 v) {

@@ -271,6 +271,6 @@ public enum PanelMajor {
     /// Where element `(row, column)` of a matrix with `rows` rows is stored.
     @inlinable
     public static func offset(row: Int, column: Int, rows: Int) -> Int {
-        (column / 16) * 16 * rows + 16 * row + column % 16
+        (column / width) * width * rows + width * row + column % width
     }
 }

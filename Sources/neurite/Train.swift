@@ -138,10 +138,10 @@ struct Train: ParsableCommand {
                 throw CommandError("--batch-size 1: the model has batch normalisation, which needs at least 2 samples per batch in training")
             }
             let dropLast = normalisesBatches && train.count % batchSize == 1
-            let batches = dropLast ? train.count / batchSize : (train.count + batchSize - 1) / batchSize
-            let scheduler = schedule.makeScheduler(optimizer, epochs: epochs, batchesPerEpoch: batches, maximumRate: learningRate)
             let loader = DataLoader(
                 train, batchSize: batchSize, shuffle: true, dropLast: dropLast, seed: seed, transform: try augmentation(sampleShape))
+            let scheduler = schedule.makeScheduler(
+                optimizer, epochs: epochs, batchesPerEpoch: loader.batchCount, maximumRate: learningRate)
 
             var callbacks: [any Callback] = []
             if let clipNorm { callbacks.append(GradientClipping(maxNorm: clipNorm)) }

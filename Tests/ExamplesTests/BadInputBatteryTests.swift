@@ -42,10 +42,12 @@ struct BadInputBatteryTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let inputs = (0..<160).map { Float($0 % 7) / 7 }, labels = (0..<40).map { Float($0 % 2) }
-        FileManager.default.createFile(
-            atPath: "\(directory)/x.npy", contents: Data(BatteryFixtures.npy("<f4", shape: [40, 4], payload: BatteryFixtures.floats(inputs))))
-        FileManager.default.createFile(
-            atPath: "\(directory)/y.npy", contents: Data(BatteryFixtures.npy("<f4", shape: [40], payload: BatteryFixtures.floats(labels))))
+        try #require(
+            FileManager.default.createFile(
+                atPath: "\(directory)/x.npy", contents: Data(BatteryFixtures.npy("<f4", shape: [40, 4], payload: BatteryFixtures.floats(inputs)))))
+        try #require(
+            FileManager.default.createFile(
+                atPath: "\(directory)/y.npy", contents: Data(BatteryFixtures.npy("<f4", shape: [40], payload: BatteryFixtures.floats(labels)))))
         let result = try run([
             "train", "--dataset", "npy:\(directory)/x.npy,\(directory)/y.npy", "--validation-split", "0", "--hidden", "8", "--batch-norm",
             "--batch-size", "31", "--epochs", "2", "--quiet", "--output", "\(directory)/run",
