@@ -11,9 +11,9 @@ import Synchronization
 ///
 /// Policy: buffers of at least `minimumCount` floats are rounded up to a size class (steps of a
 /// quarter of a power of two, so at most 25 % is unused) and, when freed, kept on a list while
-/// the cached total stays within `limit` bytes (512 MiB for `shared`); an allocation takes the most recently freed
-/// buffer of its class. A free that would exceed the limit first evicts the least recently freed
-/// buffers. Smaller buffers go straight to the system allocator. Contents of a reused buffer are
+/// the cached total stays within `limit` bytes (512 MiB for `shared`); an allocation takes the
+/// most recently freed buffer of its class. A free that would exceed the limit first evicts the
+/// least recently freed buffers. Smaller buffers go straight to the system allocator. Contents of a reused buffer are
 /// undefined, as for any fresh allocation; results never depend on the cache.
 public final class BufferCache: Sendable {
     /// The cache behind every tensor's storage.
