@@ -10,9 +10,12 @@ import NeuriteKernels
 /// Each output length is `⌊(L + before + after − d·(k − 1) − 1) / s⌋ + 1`. `strides` and
 /// `dilation` default to 1 and `padding` to none; each has one entry per spatial axis.
 ///
-/// Computed as one matrix product per group over the whole batch (`Im2Col`): the weight
-/// `[O/groups, C/groups·kh·kw]` times the unfolded input `[C/groups·kh·kw, N·oh·ow]`, which is
-/// unfolded straight into the GEMM's panel layout (`PanelMajor`).
+/// Computed as matrix products of the weight `[O/groups, C/groups·kh·kw]` and the unfolded input
+/// (`Im2Col`). Without groups, a sample at a time (`SampleConvolution`): each sample's unfolded
+/// input `[C·kh·kw, oh·ow]` stays in the cache and the products read and write `[N, C, H, W]`
+/// directly. With groups, and for the shallow first layers the direct path does not take, one
+/// product per group over the whole batch (`[C/groups·kh·kw, N·oh·ow]`, unfolded straight into
+/// the GEMM's panel layout, `PanelMajor`).
 ///
 /// Derivatives: `∂weight = G·colsᵀ`, `∂input = fold(weightᵀ·G)`, `∂bias = Σ G` over the batch
 /// and positions, each computed only when that operand needs it.
@@ -67,6 +70,9 @@ public func convolution(
     let plan = ConvolutionPlan(geometry: geometry, groups: groups, outChannels: outChannels)
     if groups == 1 && strides.allSatisfy({ $0 == 1 }) && dilation.allSatisfy({ $0 == 1 }) && plan.depth <= DirectConvolution.maximumDepth {
         return directConvolution(input, weight: weight, bias: bias, padding: padding, plan: plan, outputShape: [batch, outChannels] + outputs)
+    }
+    if groups == 1 && !plan.shallow {
+        return convolutionBySample(input, weight: weight, bias: bias, plan: plan, outputShape: [batch, outChannels] + outputs)
     }
 
     let columns = Tensor(unsafeUninitializedShape: [groups * plan.columnsCount]) { buffer in
@@ -158,6 +164,45 @@ private func directConvolution(
             }
             gradientInput = plan.inputGradient(channelMajor.storage.base, weight: weightValue.storage.base, shape: inputShape)
         }
+        return [gradientInput, gradientWeight] + (bias == nil ? [] : [gradientBias])
+    }
+}
+
+/// An ungrouped convolution computed a sample at a time (`SampleConvolution`): nothing the size of
+/// the whole batch's unfolded input is stored, and the output and its gradient stay in the public
+/// `[N, O, oh, ow]` layout. The backward pass unfolds each sample again for the weight gradient.
+private func convolutionBySample(_ input: Tensor, weight: Tensor, bias: Tensor?, plan: ConvolutionPlan, outputShape: [Int]) -> Tensor {
+    let geometry = plan.geometry
+    let value = Tensor(unsafeUninitializedShape: outputShape) { buffer in
+        SampleConvolution.forward(
+            input.storage.base, geometry, weight: weight.storage.base, outChannels: plan.outChannels, bias: bias?.storage.base,
+            into: buffer.baseAddress!)
+    }
+    guard Tensor.isRecording(input, weight) || (bias.map { Tensor.isRecording($0) } ?? false) else { return value }
+    let needsInput = input.activeNode != nil, needsWeight = weight.activeNode != nil, needsBias = bias?.activeNode != nil
+    let (inputValue, weightValue) = (input.detached(), weight.detached())
+    let inputs = [input, weight] + (bias.map { [$0] } ?? [])
+    return Tensor.recording("convolution", value: value, inputs: inputs) { g in
+        let gradientWeight =
+            needsWeight
+            ? Tensor(unsafeUninitializedShape: weightValue.shape) { buffer in
+                SampleConvolution.weightGradient(
+                    g.storage.base, input: inputValue.storage.base, geometry, outChannels: plan.outChannels, into: buffer.baseAddress!)
+            } : nil
+        var gradientInput: Tensor?
+        if needsInput {
+            var result = Tensor.zeros(inputValue.shape)
+            result.withUnsafeMutableBufferPointer { target in
+                SampleConvolution.inputGradient(
+                    g.storage.base, geometry, weight: weightValue.storage.base, outChannels: plan.outChannels,
+                    accumulatingInto: target.baseAddress!)
+            }
+            gradientInput = result
+        }
+        let gradientBias =
+            needsBias
+            ? ChannelMajor.channelSums(g.storage.base, channels: plan.outChannels, batch: geometry.batch, plane: geometry.outputPlaneSize)
+            : nil
         return [gradientInput, gradientWeight] + (bias == nil ? [] : [gradientBias])
     }
 }
