@@ -43,6 +43,21 @@ public func maxPool(
     return pooledMaximum(input, axes: axes, operation: "maxPool")
 }
 
+/// `maxPool` of `relu(input)` in one pass over the input: the maximum of each window, then 0
+/// where it is not positive (NaN stays), with the gradient flowing to the input each positive
+/// maximum came from and nowhere else, exactly as the two operations give it. The ReLU's output,
+/// as large as the input, is never written. `Sequential` uses it for a `ReLU` followed by a
+/// `MaxPool` when no one observes the layers' outputs.
+/// - Precondition: as `maxPool`.
+public func rectifiedMaxPool(
+    _ input: Tensor, kernel: [Int], stride: [Int]? = nil, padding: [Int]? = nil, dilation: [Int]? = nil, ceilMode: Bool = false
+) -> Tensor {
+    let axes = poolingAxes(
+        "rectifiedMaxPool", input, kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode,
+        countingPadding: true)
+    return pooledMaximum(input, axes: axes, operation: "rectifiedMaxPool", rectified: true)
+}
+
 /// The mean of each window: the sum over the inputs it covers divided by the window's size
 /// clipped to the padded input (`countIncludePad`, PyTorch's default), by the inputs it covers,
 /// or by `divisorOverride`. The gradient is shared the same way.
@@ -114,7 +129,10 @@ private func planeLayout(_ input: Tensor, _ axes: [PoolingAxis]) -> (planes: Int
         ? (planes, input.shape[2], input.shape[3], axes[0], axes[1]) : (planes, 1, input.shape[2], PoolingAxis.single, axes[0])
 }
 
-private func pooledMaximum(_ input: Tensor, axes: [PoolingAxis], operation: String) -> Tensor {
+/// The maximum of each window and where it came from; `rectified` then applies ReLU to each
+/// maximum and forgets where the ones it zeroes came from (ReLU passes no gradient there, nor
+/// at NaN).
+private func pooledMaximum(_ input: Tensor, axes: [PoolingAxis], operation: String, rectified: Bool = false) -> Tensor {
     let layout = planeLayout(input, axes)
     let outputShape = Array(input.shape.prefix(2)) + axes.map(\.outputs)
     var indices = [Int32](repeating: 0, count: outputShape.reduce(1, *))
@@ -123,6 +141,12 @@ private func pooledMaximum(_ input: Tensor, axes: [PoolingAxis], operation: Stri
             Pooling.maxForward(
                 input.storage.base, planes: layout.planes, height: layout.height, width: layout.width, rows: layout.rows,
                 columns: layout.columns, output: output.baseAddress!, indices: positions.baseAddress!)
+            if rectified {
+                for i in 0..<output.count where !(output[i] > 0) {
+                    if !output[i].isNaN { output[i] = 0 }
+                    positions[i] = -1
+                }
+            }
         }
     }
     let (inputShape, captured) = (input.shape, indices)

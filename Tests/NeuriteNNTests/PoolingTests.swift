@@ -77,6 +77,36 @@ struct PoolingTests {
         #expect(input.gradient!.scalars == [0, 1, 1, 0, 1, 0])
     }
 
+    /// `ReLU` then `MaxPool` in a `Sequential` runs as `rectifiedMaxPool`: the same values and
+    /// gradients, bit for bit, as the two layers one after the other (what an observer of the
+    /// layers sees), with windows that are all negative, zero, tied, positive, NaN or padded.
+    @Test(arguments: [(kernel: [2, 2], stride: [2, 2], padding: [0, 0]), (kernel: [3, 2], stride: [2, 1], padding: [1, 1])])
+    func reluThenMaxPoolRunsFused(kernel: [Int], stride: [Int], padding: [Int]) {
+        var values: [Float] = (0..<(2 * 3 * 7 * 8)).map { (i: Int) -> Float in Float((i &* 2_654_435_761) % 7) - 4 }
+        values[5] = Float.nan
+        values[50] = -Float.nan
+        values[60] = -0.0
+        let model = Sequential {
+            ReLU()
+            MaxPool2D(kernelSize: AxisValues(kernel), stride: AxisValues(stride), padding: AxisValues(padding))
+            Flatten()
+        }
+        func run(observed: Bool) -> (output: [UInt32], gradient: [UInt32]) {
+            let input = Tensor(values, shape: [2, 3, 7, 8]).requiringGradient()
+            let output = observed ? ModuleObservation().observe { model(input) } : model(input)
+            let upstream = Tensor((0..<output.shape.reduce(1, *)).map { (i: Int) -> Float in Float(i % 5) + 0.5 }, shape: output.shape)
+            output.backward(upstream)
+            return (output.scalars.map { $0.bitPattern }, input.gradient!.scalars.map { $0.bitPattern })
+        }
+        let (fused, separate) = (run(observed: false), run(observed: true))
+        #expect(fused.output == separate.output)
+        #expect(fused.gradient == separate.gradient)
+        #expect(fused.output.contains { Float(bitPattern: $0).isNaN } && fused.output.contains(0))
+        let composed = maxPool(relu(Tensor(values, shape: [2, 3, 7, 8])), kernel: kernel, stride: stride, padding: padding)
+        let direct = rectifiedMaxPool(Tensor(values, shape: [2, 3, 7, 8]), kernel: kernel, stride: stride, padding: padding)
+        #expect(direct.scalars.map { $0.bitPattern } == composed.scalars.map { $0.bitPattern })
+    }
+
     @Test func describesItselfAndRefusesBadSettings() throws {
         #expect(MaxPool2D(kernelSize: 2).layerDescription == "MaxPool2D(kernelSize: 2)")
         #expect(AvgPool1D(kernelSize: 3, stride: 1, padding: 1).layerDescription == "AvgPool1D(kernelSize: 3, stride: 1, padding: 1)")

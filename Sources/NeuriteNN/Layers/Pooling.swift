@@ -46,6 +46,14 @@ private func validateWindow(kernel: AxisValues, stride: AxisValues?, padding: Ax
         "padding \(padding) must be at most half the window \(windows)")
 }
 
+/// A pooling layer that can also run as the pooling of a ReLU's output (`Sequential` fuses the two).
+protocol RectifiedPooling {
+    /// The layer's output for `relu(input)`, computed from `input` in one pass.
+    func rectifiedForward(_ input: Tensor) -> Tensor
+}
+
+extension MaxPool: RectifiedPooling {}
+
 /// Max pooling (PyTorch's `nn.MaxPool1d/2d`): the largest value of each window; ties go to the
 /// first in scan order and the gradient to the input that was largest. Defaults: stride = kernel,
 /// no padding (padding is never the maximum), dilation 1, floor rounding of the output size.
@@ -106,6 +114,10 @@ public final class MaxPool<Axes: SpatialAxes>: Module, DescribableLayer {
 
     public override func forward(_ input: Tensor) -> Tensor {
         maxPool(input, kernel: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: configuration.ceilMode)
+    }
+
+    func rectifiedForward(_ input: Tensor) -> Tensor {
+        rectifiedMaxPool(input, kernel: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: configuration.ceilMode)
     }
 
     public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {

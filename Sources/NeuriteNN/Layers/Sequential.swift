@@ -34,8 +34,23 @@ public final class Sequential: Module, DescribableLayer {
         layers.enumerated().map { ("\($0.offset)", $0.element) }
     }
 
+    /// Runs the layers in order. A `ReLU` followed by a `MaxPool` runs as one operation
+    /// (`rectifiedMaxPool`: the same values and gradients, without writing the ReLU's output),
+    /// unless the layers' outputs are being observed (`activations(for:)`, Grad-CAM), which then
+    /// see every layer run.
     public override func forward(_ input: Tensor) -> Tensor {
-        layers.reduce(input) { $1($0) }
+        let fusing = ModuleObservation.current == nil
+        var output = input, index = 0
+        while index < layers.count {
+            if fusing, index + 1 < layers.count, layers[index] is ReLU, let pool = layers[index + 1] as? any RectifiedPooling {
+                output = pool.rectifiedForward(output)
+                index += 2
+            } else {
+                output = layers[index](output)
+                index += 1
+            }
+        }
+        return output
     }
 
     public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {
