@@ -118,11 +118,82 @@ NEURITE_AVX2 void neurite_max_pool_plane_avx2(const float *plane, long width, lo
         }
     }
 }
+
+/// Splits eight 2-wide windows of one row (16 inputs from `source`) into their first and second taps.
+NEURITE_AVX2 static inline void split_pairs(const float *source, __m256 *even, __m256 *odd) {
+    const __m256 low = _mm256_loadu_ps(source), high = _mm256_loadu_ps(source + 8);
+    // [a0 a2 b0 b2 | a4 a6 b4 b6] → [a0 a2 a4 a6 b0 b2 b4 b6], and the odd ones alike.
+    *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(low, high, _MM_SHUFFLE(2, 0, 2, 0))), 0xD8));
+    *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(low, high, _MM_SHUFFLE(3, 1, 3, 1))), 0xD8));
+}
+
+/// One tap of eight windows in scan order: PyTorch's rule, a larger value or NaN replaces the maximum.
+NEURITE_AVX2 static inline void take_tap(__m256 value, __m256i at, __m256 *best, __m256 *index) {
+    const __m256 take = _mm256_or_ps(_mm256_cmp_ps(value, *best, _CMP_GT_OQ), _mm256_cmp_ps(value, value, _CMP_UNORD_Q));
+    *best = _mm256_blendv_ps(*best, value, take);
+    *index = _mm256_blendv_ps(*index, _mm256_castsi256_ps(at), take);
+}
+
+NEURITE_AVX2 void neurite_max_pool_2x2_avx2(const float *input, long planes, long height, long width, long outputs_y, long outputs_x,
+                                           float *out, int *indices) {
+    const __m256i even_offsets = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
+    for (long p = 0; p < planes; p++) {
+        const float *plane = input + p * height * width;
+        float *plane_out = out + p * outputs_y * outputs_x;
+        int *plane_indices = indices + p * outputs_y * outputs_x;
+        for (long r = 0; r < outputs_y; r++) {
+            const long top = 2 * r * width;
+            for (long c = 0; c < outputs_x; c += 8) {
+                // The last block overlaps the one before it rather than running short.
+                const long b = c + 8 <= outputs_x ? c : outputs_x - 8;
+                __m256 top_even, top_odd, bottom_even, bottom_odd;
+                split_pairs(plane + top + 2 * b, &top_even, &top_odd);
+                split_pairs(plane + top + width + 2 * b, &bottom_even, &bottom_odd);
+                const __m256i at = _mm256_add_epi32(even_offsets, _mm256_set1_epi32((int)(top + 2 * b)));
+                __m256 best = _mm256_set1_ps(-__builtin_inff());
+                __m256 index = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+                take_tap(top_even, at, &best, &index);
+                take_tap(top_odd, _mm256_add_epi32(at, _mm256_set1_epi32(1)), &best, &index);
+                take_tap(bottom_even, _mm256_add_epi32(at, _mm256_set1_epi32((int)width)), &best, &index);
+                take_tap(bottom_odd, _mm256_add_epi32(at, _mm256_set1_epi32((int)width + 1)), &best, &index);
+                _mm256_storeu_ps(plane_out + r * outputs_x + b, best);
+                _mm256_storeu_si256((__m256i *)(plane_indices + r * outputs_x + b), _mm256_castps_si256(index));
+            }
+        }
+    }
+}
 #else
 void neurite_max_pool_plane_avx2(const float *plane, long width, long outputs_y, const long *first_y, const long *count_y,
                                  long step_y, long outputs_x, const long *first_x, const long *count_x, long step_x,
                                  float *out, int *indices) {
     max_pool_plane(plane, width, outputs_y, first_y, count_y, step_y, outputs_x, first_x, count_x, step_x, out, indices);
+}
+#endif
+
+#if !defined(__x86_64__)
+void neurite_max_pool_2x2_avx2(const float *input, long planes, long height, long width, long outputs_y, long outputs_x,
+                               float *out, int *indices) {
+    // Only called on x86-64 (the caller checks for AVX2); the scalar scan keeps the symbol linkable.
+    for (long p = 0; p < planes; p++) {
+        for (long r = 0; r < outputs_y; r++) {
+            for (long c = 0; c < outputs_x; c++) {
+                const float *plane = input + p * height * width;
+                float best = -__builtin_inff();
+                long index = -1;
+                for (long i = 0; i < 2; i++) {
+                    for (long j = 0; j < 2; j++) {
+                        long offset = (2 * r + i) * width + 2 * c + j;
+                        float value = plane[offset];
+                        int take = (value > best) | (value != value);
+                        best = NEURITE_UNPREDICTABLE(take) ? value : best;
+                        index = NEURITE_UNPREDICTABLE(take) ? offset : index;
+                    }
+                }
+                out[(p * outputs_y + r) * outputs_x + c] = best;
+                indices[(p * outputs_y + r) * outputs_x + c] = (int)index;
+            }
+        }
+    }
 }
 #endif
 

@@ -141,12 +141,7 @@ private func pooledMaximum(_ input: Tensor, axes: [PoolingAxis], operation: Stri
             Pooling.maxForward(
                 input.storage.base, planes: layout.planes, height: layout.height, width: layout.width, rows: layout.rows,
                 columns: layout.columns, output: output.baseAddress!, indices: positions.baseAddress!)
-            if rectified {
-                for i in 0..<output.count where !(output[i] > 0) {
-                    if !output[i].isNaN { output[i] = 0 }
-                    positions[i] = -1
-                }
-            }
+            if rectified { Pooling.rectifyMaxima(output.baseAddress!, indices: positions.baseAddress!, count: output.count) }
         }
     }
     let (inputShape, captured) = (input.shape, indices)

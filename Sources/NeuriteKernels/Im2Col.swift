@@ -44,7 +44,10 @@ public enum Im2Col {
                     unfoldRow(row, source.value, g, channels: channels, into: line)
                     var out = target.value + panelWidth * row
                     for start in stride(from: 0, to: width, by: panelWidth) {
-                        out.update(from: line + start, count: panelWidth)
+                        // A 64-byte copy inline: `update(from:count:)` calls memmove, which costs
+                        // more than the copy at this size.
+                        UnsafeMutableRawPointer(out).storeBytes(
+                            of: UnsafeRawPointer(line + start).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
                         out += panelWidth * rows
                     }
                 }
@@ -65,17 +68,19 @@ public enum Im2Col {
             let plane = input + (n * g.channels + channel) * g.planeSize
             for y in 0..<g.outputHeight {
                 let inputRow = y * g.strideY - g.padTop + i * g.dilationY
+                // Inline vector copies rather than memset and memmove: rows are short (an image
+                // of 28 pixels has rows of 28), and the library calls cost more than the copies.
                 if inputRow < 0 || inputRow >= g.height || valid.isEmpty {
-                    out.update(repeating: 0, count: g.outputWidth)
+                    ShortCopy.zero(out, count: g.outputWidth)
                 } else {
                     let line = plane + inputRow * g.width + columnOffset
-                    out.update(repeating: 0, count: valid.lowerBound)
+                    ShortCopy.zero(out, count: valid.lowerBound)
                     if g.strideX == 1 {
-                        (out + valid.lowerBound).update(from: line + valid.lowerBound, count: valid.count)
+                        ShortCopy.copy(line + valid.lowerBound, to: out + valid.lowerBound, count: valid.count)
                     } else {
                         for x in valid { out[x] = line[x * g.strideX] }
                     }
-                    (out + valid.upperBound).update(repeating: 0, count: g.outputWidth - valid.upperBound)
+                    ShortCopy.zero(out + valid.upperBound, count: g.outputWidth - valid.upperBound)
                 }
                 out += g.outputWidth
             }
@@ -120,5 +125,62 @@ public enum Im2Col {
                 }
             }
         }
+    }
+}
+
+/// Copies and zero fills of a few dozen floats, inline: eight lanes at a time, the last eight
+/// overlapping the ones before, and a count below eight in pieces of 4, 2 and 1 (no loop, which
+/// the compiler would turn back into a library call).
+enum ShortCopy {
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+        if count >= 8 {
+            var i = 0
+            while i + 8 <= count {
+                store(UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Float>.self), at: target + i)
+                i += 8
+            }
+            if i < count { store(UnsafeRawPointer(source + count - 8).loadUnaligned(as: SIMD8<Float>.self), at: target + count - 8) }
+            return
+        }
+        var i = 0
+        if count & 4 != 0 {
+            UnsafeMutableRawPointer(target).storeBytes(of: UnsafeRawPointer(source).loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
+            i = 4
+        }
+        if count & 2 != 0 {
+            UnsafeMutableRawPointer(target + i).storeBytes(
+                of: UnsafeRawPointer(source + i).loadUnaligned(as: SIMD2<Float>.self), as: SIMD2<Float>.self)
+            i += 2
+        }
+        if count & 1 != 0 { target[i] = source[i] }
+    }
+
+    @inline(__always)
+    static func zero(_ target: UnsafeMutablePointer<Float>, count: Int) {
+        if count >= 8 {
+            var i = 0
+            while i + 8 <= count {
+                store(SIMD8(), at: target + i)
+                i += 8
+            }
+            if i < count { store(SIMD8(), at: target + count - 8) }
+            return
+        }
+        var i = 0
+        if count & 4 != 0 {
+            UnsafeMutableRawPointer(target).storeBytes(of: SIMD4<Float>(), as: SIMD4<Float>.self)
+            i = 4
+        }
+        if count & 2 != 0 {
+            UnsafeMutableRawPointer(target + i).storeBytes(of: SIMD2<Float>(), as: SIMD2<Float>.self)
+            i += 2
+        }
+        if count & 1 != 0 { target[i] = 0 }
+    }
+
+    @inline(__always)
+    private static func store(_ value: SIMD8<Float>, at target: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(target).storeBytes(of: value, as: SIMD8<Float>.self)
     }
 }

@@ -20,6 +20,10 @@ public struct PoolingAxis: Sendable, Equatable {
     /// Output positions along the axis.
     public var outputs: Int { first.count }
 
+    /// Whether output `o` reads inputs `2o` and `2o + 1` for every `o` (a window of 2 with stride 2,
+    /// no padding, none clipped).
+    var isPairs: Bool { step == 1 && first.indices.allSatisfy { first[$0] == 2 * $0 && count[$0] == 2 } }
+
     /// Windows of `kernel` taps `dilation` apart, moved by `stride`, over `length` elements padded
     /// by `padding` on both sides, `outputs` of them. The divisor is PyTorch's: the window clipped
     /// to the padded axis when `countingPadding`, else to the input.
@@ -66,6 +70,15 @@ public enum Pooling {
         let scan = simd == .avx2 ? neurite_max_pool_plane_avx2 : neurite_max_pool_plane_portable
         let outputPlane = rows.outputs * columns.outputs
         let (source, values, positions) = (UncheckedSendable(input), UncheckedSendable(output), UncheckedSendable(indices))
+        if simd == .avx2 && rows.isPairs && columns.isPairs && columns.outputs >= 8 {
+            // The common 2×2 window with stride 2: a kernel without per-window bookkeeping.
+            Parallel.forEachRange(planes, threads: threads(for: planes * height * width)) { range in
+                neurite_max_pool_2x2_avx2(
+                    source.value + range.lowerBound * height * width, range.count, height, width, rows.outputs, columns.outputs,
+                    values.value + range.lowerBound * outputPlane, positions.value + range.lowerBound * outputPlane)
+            }
+            return
+        }
         rows.first.withUnsafeBufferPointer { rowFirst in
             rows.count.withUnsafeBufferPointer { rowCount in
                 columns.first.withUnsafeBufferPointer { columnFirst in
@@ -84,6 +97,29 @@ public enum Pooling {
                     }
                 }
             }
+        }
+    }
+
+    /// ReLU applied to max-pooled values, as `maxForward` left them: a maximum that is not
+    /// positive becomes 0 (NaN stays) and loses its position (-1), as ReLU passes no gradient
+    /// there.
+    public static func rectifyMaxima(_ values: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>, count: Int) {
+        var i = 0
+        while i + 8 <= count {
+            let value = UnsafeRawPointer(values + i).loadUnaligned(as: SIMD8<Float>.self)
+            let index = UnsafeRawPointer(indices + i).loadUnaligned(as: SIMD8<Int32>.self)
+            let positive = value .> 0
+            UnsafeMutableRawPointer(values + i).storeBytes(
+                of: value.replacing(with: 0, where: .!(positive .| (value .!= value))), as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(indices + i).storeBytes(of: index.replacing(with: -1, where: .!positive), as: SIMD8<Int32>.self)
+            i += 8
+        }
+        while i < count {
+            if !(values[i] > 0) {
+                if !values[i].isNaN { values[i] = 0 }
+                indices[i] = -1
+            }
+            i += 1
         }
     }
 
