@@ -119,9 +119,18 @@ NEURITE_AVX2 void neurite_max_pool_plane_avx2(const float *plane, long width, lo
     }
 }
 
-/// Splits eight 2-wide windows of one row (16 inputs from `source`) into their first and second taps.
-NEURITE_AVX2 static inline void split_pairs(const float *source, __m256 *even, __m256 *odd) {
-    const __m256 low = _mm256_loadu_ps(source), high = _mm256_loadu_ps(source + 8);
+/// Splits eight 2-wide windows of one row (16 inputs from `source`) into their first and second
+/// taps. With `lanes` below 8, only the first `2·lanes` inputs are read (masked loads).
+NEURITE_AVX2 static inline void split_pairs(const float *source, long lanes, __m256 *even, __m256 *odd) {
+    __m256 low, high;
+    if (lanes == 8) {
+        low = _mm256_loadu_ps(source);
+        high = _mm256_loadu_ps(source + 8);
+    } else {
+        const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        low = _mm256_maskload_ps(source, _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(2 * lanes)), iota));
+        high = _mm256_maskload_ps(source + 8, _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(2 * lanes - 8)), iota));
+    }
     // [a0 a2 b0 b2 | a4 a6 b4 b6] → [a0 a2 a4 a6 b0 b2 b4 b6], and the odd ones alike.
     *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(low, high, _MM_SHUFFLE(2, 0, 2, 0))), 0xD8));
     *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(low, high, _MM_SHUFFLE(3, 1, 3, 1))), 0xD8));
@@ -137,6 +146,9 @@ NEURITE_AVX2 static inline void take_tap(__m256 value, __m256i at, __m256 *best,
 NEURITE_AVX2 void neurite_max_pool_2x2_avx2(const float *input, long planes, long height, long width, long outputs_y, long outputs_x,
                                            float *out, int *indices) {
     const __m256i even_offsets = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
+    // A row of fewer than eight outputs is one masked block.
+    const long lanes = outputs_x < 8 ? outputs_x : 8;
+    const __m256i store_mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)lanes), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
     for (long p = 0; p < planes; p++) {
         const float *plane = input + p * height * width;
         float *plane_out = out + p * outputs_y * outputs_x;
@@ -145,10 +157,10 @@ NEURITE_AVX2 void neurite_max_pool_2x2_avx2(const float *input, long planes, lon
             const long top = 2 * r * width;
             for (long c = 0; c < outputs_x; c += 8) {
                 // The last block overlaps the one before it rather than running short.
-                const long b = c + 8 <= outputs_x ? c : outputs_x - 8;
+                const long b = c + 8 <= outputs_x ? c : outputs_x - lanes;
                 __m256 top_even, top_odd, bottom_even, bottom_odd;
-                split_pairs(plane + top + 2 * b, &top_even, &top_odd);
-                split_pairs(plane + top + width + 2 * b, &bottom_even, &bottom_odd);
+                split_pairs(plane + top + 2 * b, lanes, &top_even, &top_odd);
+                split_pairs(plane + top + width + 2 * b, lanes, &bottom_even, &bottom_odd);
                 const __m256i at = _mm256_add_epi32(even_offsets, _mm256_set1_epi32((int)(top + 2 * b)));
                 __m256 best = _mm256_set1_ps(-__builtin_inff());
                 __m256 index = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
@@ -156,8 +168,13 @@ NEURITE_AVX2 void neurite_max_pool_2x2_avx2(const float *input, long planes, lon
                 take_tap(top_odd, _mm256_add_epi32(at, _mm256_set1_epi32(1)), &best, &index);
                 take_tap(bottom_even, _mm256_add_epi32(at, _mm256_set1_epi32((int)width)), &best, &index);
                 take_tap(bottom_odd, _mm256_add_epi32(at, _mm256_set1_epi32((int)width + 1)), &best, &index);
-                _mm256_storeu_ps(plane_out + r * outputs_x + b, best);
-                _mm256_storeu_si256((__m256i *)(plane_indices + r * outputs_x + b), _mm256_castps_si256(index));
+                if (lanes == 8) {
+                    _mm256_storeu_ps(plane_out + r * outputs_x + b, best);
+                    _mm256_storeu_si256((__m256i *)(plane_indices + r * outputs_x + b), _mm256_castps_si256(index));
+                } else {
+                    _mm256_maskstore_ps(plane_out + r * outputs_x + b, store_mask, best);
+                    _mm256_maskstore_epi32(plane_indices + r * outputs_x + b, store_mask, _mm256_castps_si256(index));
+                }
             }
         }
     }

@@ -70,7 +70,7 @@ public enum Pooling {
         let scan = simd == .avx2 ? neurite_max_pool_plane_avx2 : neurite_max_pool_plane_portable
         let outputPlane = rows.outputs * columns.outputs
         let (source, values, positions) = (UncheckedSendable(input), UncheckedSendable(output), UncheckedSendable(indices))
-        if simd == .avx2 && rows.isPairs && columns.isPairs && columns.outputs >= 8 {
+        if simd == .avx2 && rows.isPairs && columns.isPairs {
             // The common 2×2 window with stride 2: a kernel without per-window bookkeeping.
             Parallel.forEachRange(planes, threads: threads(for: planes * height * width)) { range in
                 neurite_max_pool_2x2_avx2(

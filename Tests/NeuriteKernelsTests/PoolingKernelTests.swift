@@ -8,6 +8,7 @@ import Testing
 struct PoolingKernelTests {
     @Test(arguments: [
         (kernel: 2, stride: 2, padding: 0, dilation: 1, width: 28), (kernel: 2, stride: 2, padding: 0, dilation: 1, width: 14),
+        (kernel: 2, stride: 2, padding: 0, dilation: 1, width: 5),
         (kernel: 3, stride: 2, padding: 1, dilation: 1, width: 29), (kernel: 2, stride: 1, padding: 0, dilation: 2, width: 21),
         (kernel: 3, stride: 3, padding: 0, dilation: 1, width: 40),
     ])

@@ -103,9 +103,9 @@ float neurite_extremum_portable(const float *x, long n, int maximum);
 void neurite_max_pool_plane_avx2(const float *plane, long width, long outputs_y, const long *first_y,
                                  const long *count_y, long step_y, long outputs_x, const long *first_x,
                                  const long *count_x, long step_x, float *out, int *indices);
-/// 2×2 windows with stride 2, no padding, over `planes` planes of `height × width`, at least eight
-/// outputs per row: the same maxima and positions as `neurite_max_pool_plane_avx2`, eight windows
-/// per step from four loads, without per-window bookkeeping.
+/// 2×2 windows with stride 2, no padding, over `planes` planes of `height × width`: the same
+/// maxima and positions as `neurite_max_pool_plane_avx2`, eight windows per step from four loads
+/// (masked for rows of fewer than eight outputs), without per-window bookkeeping.
 void neurite_max_pool_2x2_avx2(const float *input, long planes, long height, long width, long outputs_y, long outputs_x,
                                float *out, int *indices);
 void neurite_max_pool_plane_portable(const float *plane, long width, long outputs_y, const long *first_y, const long *count_y,
