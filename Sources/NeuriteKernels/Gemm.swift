@@ -66,6 +66,26 @@ public enum Gemm {
             b: b, storage: .panelMajor(rows: transposeB ? n : k), beta: beta, c: c, ldc: ldc, threads: threads, simd: simd)
     }
 
+    /// `C ← op(A) · B + beta · C` with `op(A)` packed beforehand (`PackedA`), for many products
+    /// with the same A: the same arithmetic, threads and determinism as the packed path of the
+    /// other versions, without packing A again. B is row-major (`ldb`) or, with `panelMajorB`,
+    /// in `PanelMajor` layout; `m` and `k` are the packed matrix's.
+    /// - Precondition: `a` has more than `skinnyRows` rows (fewer take the unpacked path, whose
+    ///   arithmetic differs), and B is not transposed with at most `skinnyColumns` columns.
+    public static func multiply(
+        packedA a: PackedA, transposeB: Bool, n: Int, b: UnsafePointer<Float>, ldb: Int? = nil, panelMajorB: Bool = false,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int = Threading.maximumThreads, simd: SIMDLevel = .detected
+    ) {
+        precondition(
+            a.rows > skinnyRows && !(transposeB && n <= skinnyColumns && !panelMajorB),
+            "gemm: a packed A needs more than \(skinnyRows) rows (got \(a.rows)) and a B the packed path takes")
+        precondition(panelMajorB || ldb != nil, "gemm: a row-major B needs its ldb")
+        let storage: BStorage = panelMajorB ? .panelMajor(rows: transposeB ? n : a.depth) : .rowMajor(ldb!)
+        multiply(
+            transposeA: false, transposeB: transposeB, m: a.rows, n: n, k: a.depth, alpha: a.alpha, a: a.pointer, lda: 0,
+            b: b, storage: storage, beta: beta, c: c, ldc: ldc, threads: threads, simd: simd, packedA: a.pointer)
+    }
+
     /// How B is laid out in memory.
     enum BStorage {
         /// Rows `ldb` floats apart.
@@ -77,7 +97,7 @@ public enum Gemm {
     private static func multiply(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, storage: BStorage,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int, simd: SIMDLevel
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int, simd: SIMDLevel, packedA: UnsafePointer<Float>? = nil
     ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size m \(m) n \(n) k \(k)")
         guard m > 0, n > 0 else { return }
@@ -97,8 +117,8 @@ public enum Gemm {
         let threshold = m <= skinnyRows ? skinnyParallelThreshold : parallelThreshold
         let threads = m * n * k < threshold ? 1 : max(threads, 1)
         let problem = Problem(
-            transposeA: transposeA, transposeB: transposeB, k: k, alpha: alpha,
-            a: a, lda: lda, b: b, ldb: ldb, storage: storage, c: c, ldc: ldc, overwrite: overwrite, simd: simd)
+            transposeA: transposeA, transposeB: transposeB, m: m, k: k, alpha: alpha,
+            a: a, lda: lda, b: b, ldb: ldb, storage: storage, c: c, ldc: ldc, overwrite: overwrite, simd: simd, packedA: packedA)
         if !packed && m <= skinnyRows {
             // Few rows: split the columns.
             forEachPart(of: n, parts: threads, multiple: 8) { columns in
@@ -134,7 +154,7 @@ public enum Gemm {
     /// The operands of one call, shared read-only by its threads; each thread writes a disjoint
     /// part of `c`.
     struct Problem: @unchecked Sendable {
-        let transposeA: Bool, transposeB: Bool, k: Int, alpha: Float
+        let transposeA: Bool, transposeB: Bool, m: Int, k: Int, alpha: Float
         let a: UnsafePointer<Float>, lda: Int
         let b: UnsafePointer<Float>, ldb: Int
         let storage: BStorage
@@ -142,6 +162,8 @@ public enum Gemm {
         /// The first depth block stores into C instead of adding (beta = 0).
         let overwrite: Bool
         let simd: SIMDLevel
+        /// `PackedA`'s panels, used instead of packing A.
+        let packedA: UnsafePointer<Float>?
 
         /// `C[rows, columns] += alpha · op(A)[rows, :] · op(B)[:, columns]` by packed panels and
         /// the 6×16 micro-kernel (the BLIS loop nest: column block, depth block, row block,
@@ -183,8 +205,14 @@ public enum Gemm {
                         }
                         for rowStart in stride(from: rows.lowerBound, to: rows.upperBound, by: rowBlock) {
                             let blockRows = min(rowBlock, rows.upperBound - rowStart)
-                            let origin = transposeA ? a + depthStart * lda + rowStart : a + rowStart * lda + depthStart
-                            packA(origin, lda, transposeA ? 1 : 0, alpha, blockRows, depth, packedA)
+                            var aBlock = UnsafePointer(packedA)
+                            if let prepacked = self.packedA {
+                                // Rows start at multiples of the row tile, so a block is whole panels.
+                                aBlock = prepacked + PackedA.offset(row: rowStart, depthStart: depthStart, depth: depth, rows: m)
+                            } else {
+                                let origin = transposeA ? a + depthStart * lda + rowStart : a + rowStart * lda + depthStart
+                                packA(origin, lda, transposeA ? 1 : 0, alpha, blockRows, depth, packedA)
+                            }
                             for panel in 0..<panels {
                                 let column = columnStart + panel * columnTile
                                 let panelColumns = min(columnTile, columnStart + width - column)
@@ -195,7 +223,7 @@ public enum Gemm {
                                 for rowPanel in 0..<(blockRows + rowTile - 1) / rowTile {
                                     let row = rowStart + rowPanel * rowTile
                                     let panelRows = min(rowTile, rowStart + blockRows - row)
-                                    let aPanel = packedA + rowPanel * depth * rowTile
+                                    let aPanel = aBlock + rowPanel * depth * rowTile
                                     let target = c + row * ldc + column
                                     if panelRows == rowTile && panelColumns == columnTile {
                                         kernel(depth, aPanel, bPanel, target, ldc, store)
@@ -272,5 +300,37 @@ public enum PanelMajor {
     @inlinable
     public static func offset(row: Int, column: Int, rows: Int) -> Int {
         (column / width) * width * rows + width * row + column % width
+    }
+}
+
+/// `alpha · op(A)` (`rows × depth`) packed once as the GEMM packs its A operand, for many products
+/// with it (`Gemm.multiply(packedA:…)`): a convolution's weight, multiplied by every sample.
+/// Depth blocks follow one another; each holds all rows in 6-row panels, `[p][i]` inside a panel,
+/// the last panel padded with zero rows.
+public final class PackedA: @unchecked Sendable {
+    public let rows: Int, depth: Int, alpha: Float
+    let pointer: UnsafeMutablePointer<Float>
+
+    public init(
+        transposeA: Bool, rows: Int, depth: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, simd: SIMDLevel = .detected
+    ) {
+        precondition(rows > 0 && depth > 0, "PackedA: rows \(rows) and depth \(depth) must be positive")
+        (self.rows, self.depth, self.alpha) = (rows, depth, alpha)
+        let paddedRows = Gemm.roundUp(rows, Gemm.rowTile)
+        pointer = .allocate(capacity: paddedRows * depth)
+        let packA = simd == .avx2 ? neurite_pack_a_avx2 : neurite_pack_a_portable
+        for depthStart in stride(from: 0, to: depth, by: Gemm.depthBlock) {
+            let blockDepth = min(Gemm.depthBlock, depth - depthStart)
+            let origin = transposeA ? a + depthStart * lda : a + depthStart
+            packA(origin, lda, transposeA ? 1 : 0, alpha, rows, blockDepth, pointer + depthStart * paddedRows)
+        }
+    }
+
+    deinit { pointer.deallocate() }
+
+    /// Where the panel of `row` (a multiple of 6) starts in the depth block at `depthStart`, of
+    /// depth `depth`, for a matrix of `rows` rows.
+    static func offset(row: Int, depthStart: Int, depth: Int, rows: Int) -> Int {
+        depthStart * Gemm.roundUp(rows, Gemm.rowTile) + (row / Gemm.rowTile) * Gemm.rowTile * depth
     }
 }

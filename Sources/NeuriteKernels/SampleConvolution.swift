@@ -32,16 +32,25 @@ public enum SampleConvolution {
         let (source, weights, biases, target) = (
             UncheckedSendable(input), UncheckedSendable(weight), UncheckedSendable(bias), UncheckedSendable(output)
         )
+        // The weight is packed once for every sample's product.
+        let packed =
+            outChannels > Gemm.skinnyRows ? PackedA(transposeA: false, rows: outChannels, depth: plan.depth, a: weight, lda: plan.depth) : nil
         Parallel.forEachRange(geometry.batch, threads: plan.sampleThreads) { samples in
             ScratchBuffers.with(count: plan.panelsCount) { panels in
                 for n in samples {
                     Im2Col.unfoldPanels(
                         source.value + n * plan.inputSize, plan.sample, channels: 0..<geometry.channels, into: panels, threads: 1)
                     let out = target.value + n * plan.outputSize
-                    Gemm.multiply(
-                        transposeA: false, transposeB: false, m: outChannels, n: plan.positions, k: plan.depth, alpha: 1,
-                        a: weights.value, lda: plan.depth, panelMajorB: panels, beta: 0, c: out, ldc: plan.positions,
-                        threads: plan.productThreads)
+                    if let packed {
+                        Gemm.multiply(
+                            packedA: packed, transposeB: false, n: plan.positions, b: panels, panelMajorB: true, beta: 0, c: out,
+                            ldc: plan.positions, threads: plan.productThreads)
+                    } else {
+                        Gemm.multiply(
+                            transposeA: false, transposeB: false, m: outChannels, n: plan.positions, k: plan.depth, alpha: 1,
+                            a: weights.value, lda: plan.depth, panelMajorB: panels, beta: 0, c: out, ldc: plan.positions,
+                            threads: plan.productThreads)
+                    }
                     if let bias = biases.value {
                         for o in 0..<outChannels {
                             let row = out + o * plan.positions
@@ -64,13 +73,21 @@ public enum SampleConvolution {
     ) {
         let plan = Plan(geometry, outChannels: outChannels, threads: threads)
         let (source, weights, target) = (UncheckedSendable(gradient), UncheckedSendable(weight), UncheckedSendable(inputGradient))
+        // The transposed weight is packed once for every sample's product.
+        let packed = plan.depth > Gemm.skinnyRows ? PackedA(transposeA: true, rows: plan.depth, depth: outChannels, a: weight, lda: plan.depth) : nil
         Parallel.forEachRange(geometry.batch, threads: plan.sampleThreads) { samples in
             ScratchBuffers.with(count: plan.depth * plan.positions) { columns in
                 for n in samples {
-                    Gemm.multiply(
-                        transposeA: true, transposeB: false, m: plan.depth, n: plan.positions, k: outChannels, alpha: 1,
-                        a: weights.value, lda: plan.depth, b: source.value + n * plan.outputSize, ldb: plan.positions,
-                        beta: 0, c: columns, ldc: plan.positions, threads: plan.productThreads)
+                    if let packed {
+                        Gemm.multiply(
+                            packedA: packed, transposeB: false, n: plan.positions, b: source.value + n * plan.outputSize,
+                            ldb: plan.positions, beta: 0, c: columns, ldc: plan.positions, threads: plan.productThreads)
+                    } else {
+                        Gemm.multiply(
+                            transposeA: true, transposeB: false, m: plan.depth, n: plan.positions, k: outChannels, alpha: 1,
+                            a: weights.value, lda: plan.depth, b: source.value + n * plan.outputSize, ldb: plan.positions,
+                            beta: 0, c: columns, ldc: plan.positions, threads: plan.productThreads)
+                    }
                     Im2Col.fold(
                         columns, plan.sample, channels: 0..<geometry.channels, accumulatingInto: target.value + n * plan.inputSize,
                         threads: plan.productThreads)

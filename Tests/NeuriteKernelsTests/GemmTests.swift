@@ -173,6 +173,41 @@ struct GemmTests {
         }
     }
 
+    /// A packed A gives the bits of packing it in every product: several depth blocks (k > 256),
+    /// several row blocks (m > 144), A transposed or not, B row-major or in panels, beta 0 or 1.
+    @Test(arguments: SIMDLevel.available)
+    func packedAMatchesPackingEveryTime(simd: SIMDLevel) {
+        for (m, n, k) in [(64, 196, 288), (288, 196, 64), (151, 40, 520), (5, 17, 9)] {
+            for transposeA in [false, true] {
+                for beta: Float in [0, 1] {
+                    let operands = Operands(transposeA: transposeA, transposeB: false, m: m, n: n, k: k)
+                    let expected = operands.run(alpha: 1, beta: beta, threads: 1, simd: simd)
+                    let packed = PackedA(transposeA: transposeA, rows: m, depth: k, a: operands.a, lda: operands.lda, simd: simd)
+                    var panels = [Float](repeating: 0, count: PanelMajor.count(rows: k, columns: n))
+                    for r in 0..<k {
+                        for column in 0..<n { panels[PanelMajor.offset(row: r, column: column, rows: k)] = operands.b[r * operands.ldb + column] }
+                    }
+                    for (threads, inPanels) in [(1, false), (2, false), (3, true), (1, true)] {
+                        var c = operands.c
+                        c.withUnsafeMutableBufferPointer { buffer in
+                            if inPanels {
+                                Gemm.multiply(
+                                    packedA: packed, transposeB: false, n: n, b: panels, panelMajorB: true, beta: beta,
+                                    c: buffer.baseAddress!, ldc: operands.ldc, threads: threads, simd: simd)
+                            } else {
+                                Gemm.multiply(
+                                    packedA: packed, transposeB: false, n: n, b: operands.b, ldb: operands.ldb, beta: beta,
+                                    c: buffer.baseAddress!, ldc: operands.ldc, threads: threads, simd: simd)
+                            }
+                        }
+                        #expect(
+                            c == expected, "\(m)×\(k) · \(k)×\(n), transposeA \(transposeA), beta \(beta), \(threads) threads, panels \(inPanels)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func zeroDepthOnlyScalesC() {
         var c: [Float] = [1, 2, 3, 4]
         let empty: [Float] = [0]
