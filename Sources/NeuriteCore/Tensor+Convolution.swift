@@ -26,53 +26,14 @@ public func convolution(
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil, strides: [Int]? = nil,
     padding: [(before: Int, after: Int)]? = nil, dilation: [Int]? = nil, groups: Int = 1
 ) -> Tensor {
-    let spatial = weight.rank - 2
-    let operation = "convolution: input \(input.shape), weight \(weight.shape)"
-    precondition(spatial == 1 || spatial == 2, "\(operation): the weight must be [out, in/groups, k] or [out, in/groups, kh, kw]")
-    precondition(input.rank == spatial + 2, "\(operation): the input must be \(spatial == 1 ? "[N, C, L]" : "[N, C, H, W]")")
-    let strides = strides ?? Array(repeating: 1, count: spatial)
-    let dilation = dilation ?? Array(repeating: 1, count: spatial)
-    let padding = padding ?? Array(repeating: (0, 0), count: spatial)
-    precondition(
-        strides.count == spatial && dilation.count == spatial && padding.count == spatial,
-        "\(operation): strides \(strides), dilation \(dilation) and padding need one entry per spatial axis (\(spatial))")
-    precondition(
-        (strides + dilation).allSatisfy { $0 > 0 } && padding.allSatisfy { $0.before >= 0 && $0.after >= 0 },
-        "\(operation): strides \(strides) and dilation \(dilation) must be positive and padding \(padding.map { [$0.before, $0.after] }) non-negative"
-    )
-    let (batch, channels, outChannels) = (input.shape[0], input.shape[1], weight.shape[0])
-    precondition(
-        groups >= 1 && channels % groups == 0 && outChannels % groups == 0,
-        "\(operation): \(channels) input and \(outChannels) output channels must both divide into \(groups) groups")
-    precondition(
-        weight.shape[1] * groups == channels,
-        "\(operation): the weight takes \(weight.shape[1]) channels per group × \(groups) groups, the input has \(channels)")
-    if let bias { precondition(bias.shape == [outChannels], "\(operation): the bias must be [\(outChannels)], got \(bias.shape)") }
-    let lengths = Array(input.shape.dropFirst(2)), kernel = Array(weight.shape.dropFirst(2))
-    let outputs = (0..<spatial).map { axis in
-        let span = dilation[axis] * (kernel[axis] - 1) + 1
-        let padded = lengths[axis] + padding[axis].before + padding[axis].after
-        return padded < span ? 0 : (padded - span) / strides[axis] + 1
-    }
-    precondition(
-        outputs.allSatisfy { $0 > 0 },
-        "\(operation): kernel \(kernel) with dilation \(dilation) does not fit the padded input \(lengths) (padding \(padding.map { [$0.before, $0.after] }))"
-    )
-
-    let first = spatial == 2 ? 0 : nil, last = spatial - 1
-    let geometry = WindowGeometry(
-        batch: batch, channels: channels, height: first.map { lengths[$0] } ?? 1, width: lengths[last],
-        kernelHeight: first.map { kernel[$0] } ?? 1, kernelWidth: kernel[last],
-        strideY: first.map { strides[$0] } ?? 1, strideX: strides[last],
-        dilationY: first.map { dilation[$0] } ?? 1, dilationX: dilation[last],
-        padTop: first.map { padding[$0].before } ?? 0, padLeft: padding[last].before,
-        outputHeight: first.map { outputs[$0] } ?? 1, outputWidth: outputs[last])
-    let plan = ConvolutionPlan(geometry: geometry, groups: groups, outChannels: outChannels)
-    if groups == 1 && strides.allSatisfy({ $0 == 1 }) && dilation.allSatisfy({ $0 == 1 }) && plan.depth <= DirectConvolution.maximumDepth {
-        return directConvolution(input, weight: weight, bias: bias, padding: padding, plan: plan, outputShape: [batch, outChannels] + outputs)
+    let setup = ConvolutionSetup(input, weight: weight, bias: bias, strides: strides, padding: padding, dilation: dilation, groups: groups)
+    let (plan, groups, outputShape) = (setup.plan, groups, setup.outputShape)
+    let (batch, outChannels, geometry) = (plan.geometry.batch, plan.outChannels, plan.geometry)
+    if setup.isDirect {
+        return directConvolution(input, weight: weight, bias: bias, padding: setup.padding, plan: plan, outputShape: outputShape)
     }
     if groups == 1 && !plan.shallow {
-        return convolutionBySample(input, weight: weight, bias: bias, plan: plan, outputShape: [batch, outChannels] + outputs)
+        return convolutionBySample(input, weight: weight, bias: bias, plan: plan, outputShape: outputShape)
     }
 
     let columns = Tensor(unsafeUninitializedShape: [groups * plan.columnsCount]) { buffer in
@@ -86,7 +47,7 @@ public func convolution(
         }
     }
     let product = plan.forward(weight: weight.storage.base, columns: columns.storage.base)
-    let value = Tensor(unsafeUninitializedShape: [batch, outChannels] + outputs) { buffer in
+    let value = Tensor(unsafeUninitializedShape: outputShape) { buffer in
         ChannelMajor.toBatchMajor(
             product.storage.base, into: buffer.baseAddress!, channels: outChannels, batch: batch,
             plane: geometry.outputPlaneSize, bias: bias?.storage.base)
@@ -110,6 +71,70 @@ public func convolution(
     }
 }
 
+/// A convolution's settings checked against its operands, with the sizes every path needs.
+struct ConvolutionSetup {
+    let plan: ConvolutionPlan
+    let padding: [(before: Int, after: Int)]
+    /// `[N, O, oh]` or `[N, O, oh, ow]`.
+    let outputShape: [Int]
+    /// Whether the direct path computes it (stride 1, dilation 1, one group, a shallow unfold).
+    let isDirect: Bool
+
+    /// - Precondition: as `convolution`'s.
+    init(
+        _ input: Tensor, weight: Tensor, bias: Tensor?, strides: [Int]?, padding: [(before: Int, after: Int)]?, dilation: [Int]?,
+        groups: Int
+    ) {
+        let spatial = weight.rank - 2
+        let operation = "convolution: input \(input.shape), weight \(weight.shape)"
+        precondition(spatial == 1 || spatial == 2, "\(operation): the weight must be [out, in/groups, k] or [out, in/groups, kh, kw]")
+        precondition(input.rank == spatial + 2, "\(operation): the input must be \(spatial == 1 ? "[N, C, L]" : "[N, C, H, W]")")
+        let strides = strides ?? Array(repeating: 1, count: spatial)
+        let dilation = dilation ?? Array(repeating: 1, count: spatial)
+        let padding = padding ?? Array(repeating: (0, 0), count: spatial)
+        precondition(
+            strides.count == spatial && dilation.count == spatial && padding.count == spatial,
+            "\(operation): strides \(strides), dilation \(dilation) and padding need one entry per spatial axis (\(spatial))")
+        precondition(
+            (strides + dilation).allSatisfy { $0 > 0 } && padding.allSatisfy { $0.before >= 0 && $0.after >= 0 },
+            "\(operation): strides \(strides) and dilation \(dilation) must be positive and padding \(padding.map { [$0.before, $0.after] }) non-negative"
+        )
+        let (batch, channels, outChannels) = (input.shape[0], input.shape[1], weight.shape[0])
+        precondition(
+            groups >= 1 && channels % groups == 0 && outChannels % groups == 0,
+            "\(operation): \(channels) input and \(outChannels) output channels must both divide into \(groups) groups")
+        precondition(
+            weight.shape[1] * groups == channels,
+            "\(operation): the weight takes \(weight.shape[1]) channels per group × \(groups) groups, the input has \(channels)")
+        if let bias { precondition(bias.shape == [outChannels], "\(operation): the bias must be [\(outChannels)], got \(bias.shape)") }
+        let lengths = Array(input.shape.dropFirst(2)), kernel = Array(weight.shape.dropFirst(2))
+        let outputs = (0..<spatial).map { axis in
+            let span = dilation[axis] * (kernel[axis] - 1) + 1
+            let padded = lengths[axis] + padding[axis].before + padding[axis].after
+            return padded < span ? 0 : (padded - span) / strides[axis] + 1
+        }
+        precondition(
+            outputs.allSatisfy { $0 > 0 },
+            "\(operation): kernel \(kernel) with dilation \(dilation) does not fit the padded input \(lengths) (padding \(padding.map { [$0.before, $0.after] }))"
+        )
+
+        let first = spatial == 2 ? 0 : nil, last = spatial - 1
+        let geometry = WindowGeometry(
+            batch: batch, channels: channels, height: first.map { lengths[$0] } ?? 1, width: lengths[last],
+            kernelHeight: first.map { kernel[$0] } ?? 1, kernelWidth: kernel[last],
+            strideY: first.map { strides[$0] } ?? 1, strideX: strides[last],
+            dilationY: first.map { dilation[$0] } ?? 1, dilationX: dilation[last],
+            padTop: first.map { padding[$0].before } ?? 0, padLeft: padding[last].before,
+            outputHeight: first.map { outputs[$0] } ?? 1, outputWidth: outputs[last])
+        let plan = ConvolutionPlan(geometry: geometry, groups: groups, outChannels: outChannels)
+        self.plan = plan
+        self.padding = padding
+        outputShape = [batch, outChannels] + outputs
+        isDirect =
+            groups == 1 && strides.allSatisfy { $0 == 1 } && dilation.allSatisfy { $0 == 1 } && plan.depth <= DirectConvolution.maximumDepth
+    }
+}
+
 /// A shallow convolution (stride 1, dilation 1, one group, unfolded depth at most
 /// `DirectConvolution.maximumDepth`) computed tap by tap on a zero-padded copy of the input, which
 /// the backward pass reuses for the weight gradient. The input gradient goes through the product
@@ -118,30 +143,55 @@ private func directConvolution(
     _ input: Tensor, weight: Tensor, bias: Tensor?, padding: [(before: Int, after: Int)], plan: ConvolutionPlan, outputShape: [Int]
 ) -> Tensor {
     let geometry = plan.geometry
-    // One spatial axis is a height of 1.
-    let padded = withoutGradients { input.detached().padded(padding) }
-    let (paddedHeight, paddedWidth) = (padded.rank == 4 ? padded.shape[2] : 1, padded.shape[padded.rank - 1])
+    let padded = DirectPadding(input, padding)
     let value = Tensor(unsafeUninitializedShape: outputShape) { buffer in
         DirectConvolution.forward(
-            padded.storage.base, batch: geometry.batch, channels: geometry.channels, paddedHeight: paddedHeight,
-            paddedWidth: paddedWidth, weight: weight.storage.base, outChannels: plan.outChannels,
+            padded.tensor.storage.base, batch: geometry.batch, channels: geometry.channels, paddedHeight: padded.height,
+            paddedWidth: padded.width, weight: weight.storage.base, outChannels: plan.outChannels,
             kernelHeight: geometry.kernelHeight, kernelWidth: geometry.kernelWidth, bias: bias?.storage.base,
             into: buffer.baseAddress!)
     }
     guard Tensor.isRecording(input, weight) || (bias.map { Tensor.isRecording($0) } ?? false) else { return value }
-    let needsInput = input.activeNode != nil, needsWeight = weight.activeNode != nil, needsBias = bias?.activeNode != nil
-    let (inputShape, weightValue) = (input.shape, weight.detached())
-    let inputs = [input, weight] + (bias.map { [$0] } ?? [])
-    return Tensor.recording("convolution", value: value, inputs: inputs) { g in
-        // The weight and bias gradients in one pass over the upstream gradient (the bias alone
-        // when the weight is frozen).
+    let gradients = DirectGradients(input, weight: weight, bias: bias, padded: padded, plan: plan)
+    return Tensor.recording("convolution", value: value, inputs: [input, weight] + (bias.map { [$0] } ?? [])) { g in gradients(g) }
+}
+
+/// The zero-padded input of the direct path, which its backward pass reuses for the weight
+/// gradient. One spatial axis is a height of 1.
+struct DirectPadding {
+    let tensor: Tensor
+    let height: Int, width: Int
+
+    init(_ input: Tensor, _ padding: [(before: Int, after: Int)]) {
+        tensor = withoutGradients { input.detached().padded(padding) }
+        (height, width) = (tensor.rank == 4 ? tensor.shape[2] : 1, tensor.shape[tensor.rank - 1])
+    }
+}
+
+/// The derivatives of a direct convolution for an upstream gradient in `[N, O, oh, ow]`: the
+/// weight and bias gradients in one pass over it (the bias alone when the weight is frozen), the
+/// input gradient through the product path, each only when that operand needs it.
+struct DirectGradients {
+    let padded: DirectPadding
+    let plan: ConvolutionPlan
+    let inputShape: [Int], weightValue: Tensor
+    let needsInput: Bool, needsWeight: Bool, needsBias: Bool, hasBias: Bool
+
+    init(_ input: Tensor, weight: Tensor, bias: Tensor?, padded: DirectPadding, plan: ConvolutionPlan) {
+        (self.padded, self.plan, inputShape, weightValue) = (padded, plan, input.shape, weight.detached())
+        (needsInput, needsWeight, needsBias, hasBias) = (input.activeNode != nil, weight.activeNode != nil, bias?.activeNode != nil, bias != nil)
+    }
+
+    /// `[∂input, ∂weight]`, and `∂bias` when there is a bias.
+    func callAsFunction(_ g: Tensor) -> [Tensor?] {
+        let geometry = plan.geometry
         var gradientBias: Tensor?, gradientWeight: Tensor?
         if needsWeight {
             gradientWeight = Tensor(unsafeUninitializedShape: weightValue.shape) { weightBuffer in
                 func weightGradient(bias: UnsafeMutablePointer<Float>?) {
                     DirectConvolution.weightGradient(
-                        padded.storage.base, batch: geometry.batch, channels: geometry.channels, paddedHeight: paddedHeight,
-                        paddedWidth: paddedWidth, gradient: g.storage.base, outChannels: plan.outChannels,
+                        padded.tensor.storage.base, batch: geometry.batch, channels: geometry.channels, paddedHeight: padded.height,
+                        paddedWidth: padded.width, gradient: g.storage.base, outChannels: plan.outChannels,
                         kernelHeight: geometry.kernelHeight, kernelWidth: geometry.kernelWidth, into: weightBuffer.baseAddress!,
                         biasGradient: bias)
                 }
@@ -164,7 +214,7 @@ private func directConvolution(
             }
             gradientInput = plan.inputGradient(channelMajor.storage.base, weight: weightValue.storage.base, shape: inputShape)
         }
-        return [gradientInput, gradientWeight] + (bias == nil ? [] : [gradientBias])
+        return [gradientInput, gradientWeight] + (hasBias ? [gradientBias] : [])
     }
 }
 
@@ -208,7 +258,7 @@ private func convolutionBySample(_ input: Tensor, weight: Tensor, bias: Tensor?,
 }
 
 /// The matrix products of a grouped convolution over the whole batch (see `convolution`).
-private struct ConvolutionPlan {
+struct ConvolutionPlan {
     let geometry: WindowGeometry
     let groups: Int
     let outChannels: Int

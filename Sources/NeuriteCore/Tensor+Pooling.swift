@@ -84,29 +84,39 @@ public func adaptiveMaxPool(_ input: Tensor, outputSize: [Int]) -> Tensor {
     pooledMaximum(input, axes: adaptiveAxes("adaptiveMaxPool", input, outputSize), operation: "adaptiveMaxPool")
 }
 
-private func checkPoolingInput(_ operation: String, _ input: Tensor, settings: Int) -> Int {
+private func checkPoolingInput(_ operation: String, _ shape: [Int], settings: Int) -> Int {
     precondition(
-        (input.rank == 3 || input.rank == 4) && settings == input.rank - 2,
-        "\(operation): input \(input.shape) must be [N, C, L] or [N, C, H, W] with one setting per spatial axis, got \(settings)")
-    return input.rank - 2
+        (shape.count == 3 || shape.count == 4) && settings == shape.count - 2,
+        "\(operation): input \(shape) must be [N, C, L] or [N, C, H, W] with one setting per spatial axis, got \(settings)")
+    return shape.count - 2
 }
 
 private func poolingAxes(
     _ operation: String, _ input: Tensor, kernel: [Int], stride: [Int]?, padding: [Int]?, dilation: [Int]?, ceilMode: Bool,
     countingPadding: Bool
 ) -> [PoolingAxis] {
-    let spatial = checkPoolingInput(operation, input, settings: kernel.count)
+    poolingAxes(
+        operation, shape: input.shape, kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode,
+        countingPadding: countingPadding)
+}
+
+/// The windows along each spatial axis of an input of `shape`, after checking the settings fit it.
+func poolingAxes(
+    _ operation: String, shape: [Int], kernel: [Int], stride: [Int]?, padding: [Int]?, dilation: [Int]?, ceilMode: Bool,
+    countingPadding: Bool
+) -> [PoolingAxis] {
+    let spatial = checkPoolingInput(operation, shape, settings: kernel.count)
     let stride = stride ?? kernel, padding = padding ?? Array(repeating: 0, count: spatial)
     let dilation = dilation ?? Array(repeating: 1, count: spatial)
     precondition(
         stride.count == spatial && padding.count == spatial && dilation.count == spatial,
         "\(operation): kernel \(kernel), stride \(stride), padding \(padding), dilation \(dilation) need one value per spatial axis")
     return (0..<spatial).map { axis in
-        let length = input.shape[2 + axis]
+        let length = shape[2 + axis]
         if let problem = Pool.problem(
             length: length, kernel: kernel[axis], stride: stride[axis], padding: padding[axis], dilation: dilation[axis], ceilMode: ceilMode)
         {
-            preconditionFailure("\(operation): input \(input.shape), axis \(2 + axis): \(problem)")
+            preconditionFailure("\(operation): input \(shape), axis \(2 + axis): \(problem)")
         }
         let outputs = Pool.outputLength(
             length: length, kernel: kernel[axis], stride: stride[axis], padding: padding[axis], dilation: dilation[axis], ceilMode: ceilMode)
@@ -117,7 +127,7 @@ private func poolingAxes(
 }
 
 private func adaptiveAxes(_ operation: String, _ input: Tensor, _ outputSize: [Int]) -> [PoolingAxis] {
-    let spatial = checkPoolingInput(operation, input, settings: outputSize.count)
+    let spatial = checkPoolingInput(operation, input.shape, settings: outputSize.count)
     precondition(outputSize.allSatisfy { $0 > 0 }, "\(operation): output size \(outputSize) must be positive")
     return (0..<spatial).map { PoolingAxis.adaptive(length: input.shape[2 + $0], outputs: outputSize[$0]) }
 }

@@ -65,14 +65,15 @@ public enum Pooling {
     /// and NaN wins over numbers (PyTorch's rule); an empty window gives −∞ and index −1.
     public static func maxForward(
         _ input: UnsafePointer<Float>, planes: Int, height: Int, width: Int, rows: PoolingAxis, columns: PoolingAxis,
-        output: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>, simd: SIMDLevel = .detected
+        output: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>, threads: Int? = nil, simd: SIMDLevel = .detected
     ) {
+        let threads = threads ?? Self.threads(for: planes * height * width)
         let scan = simd == .avx2 ? neurite_max_pool_plane_avx2 : neurite_max_pool_plane_portable
         let outputPlane = rows.outputs * columns.outputs
         let (source, values, positions) = (UncheckedSendable(input), UncheckedSendable(output), UncheckedSendable(indices))
         if simd == .avx2 && rows.isPairs && columns.isPairs {
             // The common 2×2 window with stride 2: a kernel without per-window bookkeeping.
-            Parallel.forEachRange(planes, threads: threads(for: planes * height * width)) { range in
+            Parallel.forEachRange(planes, threads: threads) { range in
                 neurite_max_pool_2x2_avx2(
                     source.value + range.lowerBound * height * width, range.count, height, width, rows.outputs, columns.outputs,
                     values.value + range.lowerBound * outputPlane, positions.value + range.lowerBound * outputPlane)
@@ -85,7 +86,7 @@ public enum Pooling {
                     columns.count.withUnsafeBufferPointer { columnCount in
                         let windows = UncheckedSendable(
                             (rowFirst.baseAddress!, rowCount.baseAddress!, columnFirst.baseAddress!, columnCount.baseAddress!))
-                        Parallel.forEachRange(planes, threads: threads(for: planes * height * width)) { range in
+                        Parallel.forEachRange(planes, threads: threads) { range in
                             let (rowFirst, rowCount, columnFirst, columnCount) = windows.value
                             for plane in range {
                                 scan(

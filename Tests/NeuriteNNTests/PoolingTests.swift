@@ -107,6 +107,42 @@ struct PoolingTests {
         #expect(direct.scalars.map { $0.bitPattern } == composed.scalars.map { $0.bitPattern })
     }
 
+    /// A convolution, `ReLU` and `MaxPool` in a `Sequential` run as `convolutionRectifiedMaxPool`:
+    /// the same values and gradients (input, weight and bias), bit for bit, as the three layers
+    /// one after the other, for the direct path (2 and 3 input channels, 1-D and 2-D, reflect
+    /// padding, a pooling that leaves a row and a column out) and for a deeper convolution.
+    @Test(arguments: [
+        (channels: 2, axes: 2, reflect: false), (channels: 3, axes: 2, reflect: true), (channels: 9, axes: 2, reflect: false),
+        (channels: 2, axes: 1, reflect: false),
+    ])
+    func convolutionReluMaxPoolRunsFused(channels: Int, axes: Int, reflect: Bool) {
+        var generator = PhiloxGenerator(seed: 5)
+        let shape = axes == 2 ? [3, channels, 9, 11] : [3, channels, 13]
+        let model = Sequential {
+            if axes == 2 {
+                Conv2D(channels, 6, kernelSize: 3, padding: 1, paddingMode: reflect ? .reflect : .zeros, generator: &generator)
+                ReLU()
+                MaxPool2D(kernelSize: 2)
+            } else {
+                Conv1D(channels, 6, kernelSize: 3, padding: 1, generator: &generator)
+                ReLU()
+                MaxPool1D(kernelSize: 3, stride: 2)
+            }
+            Flatten()
+        }
+        let values = Tensor.normal(shape, generator: &generator)
+        func run(observed: Bool) -> [[UInt32]] {
+            for parameter in model.parameters { parameter.zeroGradient() }
+            let input = values.requiringGradient()
+            let output = observed ? ModuleObservation().observe { model(input) } : model(input)
+            output.backward(Tensor((0..<output.shape.reduce(1, *)).map { (i: Int) -> Float in Float(i % 7) - 2.5 }, shape: output.shape))
+            return ([output, input.gradient!] + model.parameters.map { $0.gradient! }).map { $0.scalars.map { $0.bitPattern } }
+        }
+        let (fused, separate) = (run(observed: false), run(observed: true))
+        #expect(fused == separate)
+        #expect(fused[0].contains(0) && fused[0].contains { $0 != 0 }, "some maxima are rectified, some are not")
+    }
+
     @Test func describesItselfAndRefusesBadSettings() throws {
         #expect(MaxPool2D(kernelSize: 2).layerDescription == "MaxPool2D(kernelSize: 2)")
         #expect(AvgPool1D(kernelSize: 3, stride: 1, padding: 1).layerDescription == "AvgPool1D(kernelSize: 3, stride: 1, padding: 1)")

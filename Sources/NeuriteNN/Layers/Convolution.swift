@@ -149,6 +149,20 @@ public final class Convolution<Axes: SpatialAxes>: Module, DescribableLayer {
         return convolution(padded, weight: weight.value, bias: bias?.value, strides: stride, dilation: dilation, groups: groups)
     }
 
+    /// `pool`'s output for `relu(self(input))` as one operation (`convolutionRectifiedMaxPool`),
+    /// for `Sequential`; padding modes other than zeros pad first, as `forward` does.
+    func forwardRectifiedMaxPool(_ input: Tensor, _ pool: MaxPool<Axes>) -> Tensor {
+        precondition(
+            input.rank == Axes.count + 2 && input.shape[1] == inChannels,
+            "\(layerDescription): input of shape \(input.shape) is not [N, \(inChannels)\(Axes.count == 1 ? ", L" : ", H, W")]")
+        let zeros = configuration.paddingMode == .zeros
+        return convolutionRectifiedMaxPool(
+            zeros ? input : input.padded(padding, mode: configuration.paddingMode.paddingMode), weight: weight.value,
+            bias: bias?.value, strides: stride, padding: zeros ? padding : nil, dilation: dilation, groups: groups,
+            poolKernel: pool.kernelSize, poolStride: pool.stride, poolPadding: pool.padding, poolDilation: pool.dilation,
+            ceilMode: pool.configuration.ceilMode)
+    }
+
     public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {
         try LayerShapeError.require(
             shape.count == Axes.count + 2 && shape[1] == inChannels,

@@ -36,12 +36,24 @@ public final class Sequential: Module, DescribableLayer {
 
     /// Runs the layers in order. A `ReLU` followed by a `MaxPool` runs as one operation
     /// (`rectifiedMaxPool`: the same values and gradients, without writing the ReLU's output),
-    /// unless the layers' outputs are being observed (`activations(for:)`, Grad-CAM), which then
-    /// see every layer run.
+    /// and so does a convolution before them (`convolutionRectifiedMaxPool`), unless the layers'
+    /// outputs are being observed (`activations(for:)`, Grad-CAM), which then see every layer run.
     public override func forward(_ input: Tensor) -> Tensor {
         let fusing = ModuleObservation.current == nil
         var output = input, index = 0
         while index < layers.count {
+            if fusing, index + 2 < layers.count, layers[index + 1] is ReLU {
+                if let convolution = layers[index] as? Conv2D, let pool = layers[index + 2] as? MaxPool2D {
+                    output = convolution.forwardRectifiedMaxPool(output, pool)
+                    index += 3
+                    continue
+                }
+                if let convolution = layers[index] as? Conv1D, let pool = layers[index + 2] as? MaxPool1D {
+                    output = convolution.forwardRectifiedMaxPool(output, pool)
+                    index += 3
+                    continue
+                }
+            }
             if fusing, index + 1 < layers.count, layers[index] is ReLU, let pool = layers[index + 1] as? any RectifiedPooling {
                 output = pool.rectifiedForward(output)
                 index += 2
