@@ -105,30 +105,46 @@ public enum SampleConvolution {
         let batch = geometry.batch
         let chunks = weightGradientChunks(batch: batch)
         let size = outChannels * plan.depth
-        // Chunk 0 sums straight into the result; the others into partials added afterwards.
-        let partials = UnsafeMutablePointer<Float>.allocate(capacity: max(chunks - 1, 0) * size)
+        // With enough output channels the product is computed transposed, `∂Wᵀ = cols · Gᵀ`: the
+        // sample's unfolded input is then the A operand, unfolded by rows and packed without a
+        // transpose, and only the gradient (O × P, smaller) is packed transposed. Each element
+        // is the same sum of the same products in the same order either way.
+        let transposed = outChannels > Gemm.skinnyColumns && plan.depth > Gemm.skinnyRows
+        let partials = UnsafeMutablePointer<Float>.allocate(capacity: chunks * size)
         defer { partials.deallocate() }
-        let (upstream, source, target, spare) = (
-            UncheckedSendable(gradient), UncheckedSendable(input), UncheckedSendable(weightGradient), UncheckedSendable(partials)
-        )
+        let (upstream, source, spare) = (UncheckedSendable(gradient), UncheckedSendable(input), UncheckedSendable(partials))
         Parallel.forEachRange(chunks, threads: plan.sampleThreads) { range in
-            ScratchBuffers.with(count: plan.panelsCount) { panels in
+            ScratchBuffers.with(count: transposed ? plan.depth * plan.positions : plan.panelsCount) { columns in
                 for chunk in range {
-                    let sum = chunk == 0 ? target.value : spare.value + (chunk - 1) * size
-                    for n in batch * chunk / chunks..<batch * (chunk + 1) / chunks {
-                        Im2Col.unfoldPanels(
-                            source.value + n * plan.inputSize, plan.sample, channels: 0..<geometry.channels, into: panels, threads: 1)
-                        Gemm.multiply(
-                            transposeA: false, transposeB: true, m: outChannels, n: plan.depth, k: plan.positions, alpha: 1,
-                            a: upstream.value + n * plan.outputSize, lda: plan.positions, panelMajorB: panels,
-                            beta: n == batch * chunk / chunks ? 0 : 1, c: sum, ldc: plan.depth, threads: plan.productThreads)
+                    let sum = spare.value + chunk * size
+                    let first = batch * chunk / chunks
+                    for n in first..<batch * (chunk + 1) / chunks {
+                        let sample = source.value + n * plan.inputSize
+                        if transposed {
+                            Im2Col.unfold(sample, plan.sample, channels: 0..<geometry.channels, into: columns, threads: 1)
+                            Gemm.multiply(
+                                transposeA: false, transposeB: true, m: plan.depth, n: outChannels, k: plan.positions, alpha: 1,
+                                a: columns, lda: plan.positions, b: upstream.value + n * plan.outputSize, ldb: plan.positions,
+                                beta: n == first ? 0 : 1, c: sum, ldc: outChannels, threads: plan.productThreads)
+                        } else {
+                            Im2Col.unfoldPanels(sample, plan.sample, channels: 0..<geometry.channels, into: columns, threads: 1)
+                            Gemm.multiply(
+                                transposeA: false, transposeB: true, m: outChannels, n: plan.depth, k: plan.positions, alpha: 1,
+                                a: upstream.value + n * plan.outputSize, lda: plan.positions, panelMajorB: columns,
+                                beta: n == first ? 0 : 1, c: sum, ldc: plan.depth, threads: plan.productThreads)
+                        }
                     }
                 }
             }
         }
-        for chunk in 1..<max(chunks, 1) {
-            let partial = partials + (chunk - 1) * size
-            for i in 0..<size { weightGradient[i] += partial[i] }
+        // The chunks' sums added in order (transposed back if they were computed transposed).
+        for o in 0..<outChannels {
+            for r in 0..<plan.depth {
+                let at = transposed ? r * outChannels + o : o * plan.depth + r
+                var total = partials[at]
+                for chunk in 1..<chunks { total += partials[chunk * size + at] }
+                weightGradient[o * plan.depth + r] = total
+            }
         }
     }
 

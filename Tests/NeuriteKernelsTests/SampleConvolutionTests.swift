@@ -19,7 +19,6 @@ struct SampleConvolutionTests {
             batch: 1, channels: 6, height: 7, width: 7, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1,
             dilationY: 1, dilationX: 1, padTop: 1, padLeft: 1, outputHeight: 7, outputWidth: 7),
     ]
-    static let outChannels = 7
 
     static func values(_ count: Int, seed: Int) -> [Float] {
         (0..<count).map { Float((($0 &+ seed &* 7919) &* 2_654_435_761) % 1999) / 1000 - 1 }
@@ -31,7 +30,7 @@ struct SampleConvolutionTests {
 
     /// Forward, input gradient and weight gradient by the products over the whole batch, which
     /// hold the batch's outputs channel-major (`[O, N·P]`).
-    static func wholeBatch(_ g: WindowGeometry, input: [Float], weight: [Float], bias: [Float], upstream: [Float]) -> Results {
+    static func wholeBatch(_ g: WindowGeometry, outChannels: Int, input: [Float], weight: [Float], bias: [Float], upstream: [Float]) -> Results {
         let (o, depth, p) = (outChannels, g.channels * g.kernelArea, g.outputPlaneSize)
         let positions = g.batch * p
         var columns = [Float](repeating: 0, count: depth * positions)
@@ -66,7 +65,7 @@ struct SampleConvolutionTests {
     }
 
     static func bySample(
-        _ g: WindowGeometry, input: [Float], weight: [Float], bias: [Float], upstream: [Float], threads: Int
+        _ g: WindowGeometry, outChannels: Int, input: [Float], weight: [Float], bias: [Float], upstream: [Float], threads: Int
     ) -> Results {
         var results = Results(
             output: [Float](repeating: 0, count: upstream.count), inputGradient: [Float](repeating: 0, count: input.count),
@@ -79,22 +78,24 @@ struct SampleConvolutionTests {
         return results
     }
 
-    @Test(arguments: cases)
-    func matchesTheWholeBatchProducts(geometry g: WindowGeometry) {
+    /// 7 output channels, and 20 (more than the GEMM's skinny limit of 16), whose weight gradient
+    /// is computed transposed.
+    @Test(arguments: cases, [7, 20])
+    func matchesTheWholeBatchProducts(geometry g: WindowGeometry, outChannels: Int) {
         let depth = g.channels * g.kernelArea
         let input = Self.values(g.batch * g.channels * g.planeSize, seed: 1)
-        let weight = Self.values(Self.outChannels * depth, seed: 2)
-        let bias = Self.values(Self.outChannels, seed: 3)
-        let upstream = Self.values(g.batch * Self.outChannels * g.outputPlaneSize, seed: 4)
-        let expected = Self.wholeBatch(g, input: input, weight: weight, bias: bias, upstream: upstream)
-        let one = Self.bySample(g, input: input, weight: weight, bias: bias, upstream: upstream, threads: 1)
+        let weight = Self.values(outChannels * depth, seed: 2)
+        let bias = Self.values(outChannels, seed: 3)
+        let upstream = Self.values(g.batch * outChannels * g.outputPlaneSize, seed: 4)
+        let expected = Self.wholeBatch(g, outChannels: outChannels, input: input, weight: weight, bias: bias, upstream: upstream)
+        let one = Self.bySample(g, outChannels: outChannels, input: input, weight: weight, bias: bias, upstream: upstream, threads: 1)
         #expect(one.output.map(\.bitPattern) == expected.output.map(\.bitPattern))
         #expect(one.inputGradient.map(\.bitPattern) == expected.inputGradient.map(\.bitPattern))
         for (got, want) in zip(one.weightGradient, expected.weightGradient) {
             #expect(abs(got - want) <= 1e-5 * Float(g.batch * g.outputPlaneSize), "weight gradient \(got) against \(want)")
         }
         for threads in [2, 3] {
-            let other = Self.bySample(g, input: input, weight: weight, bias: bias, upstream: upstream, threads: threads)
+            let other = Self.bySample(g, outChannels: outChannels, input: input, weight: weight, bias: bias, upstream: upstream, threads: threads)
             #expect(other.output.map(\.bitPattern) == one.output.map(\.bitPattern), "\(threads) threads")
             #expect(other.inputGradient.map(\.bitPattern) == one.inputGradient.map(\.bitPattern), "\(threads) threads")
             #expect(other.weightGradient.map(\.bitPattern) == one.weightGradient.map(\.bitPattern), "\(threads) threads")
