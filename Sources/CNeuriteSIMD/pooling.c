@@ -219,3 +219,28 @@ void neurite_max_pool_plane_portable(const float *plane, long width, long output
                                      float *out, int *indices) {
     max_pool_plane(plane, width, outputs_y, first_y, count_y, step_y, outputs_x, first_x, count_x, step_x, out, indices);
 }
+
+void neurite_max_unpool_2x2(const float *gradient, const int *indices, long planes, long height, long width, long outputs_y,
+                            long outputs_x, float *out) {
+    for (long p = 0; p < planes; p++) {
+        const float *g = gradient + p * outputs_y * outputs_x;
+        const int *at = indices + p * outputs_y * outputs_x;
+        float *plane = out + p * height * width;
+        for (long r = 0; r < outputs_y; r++) {
+            float *top = plane + 2 * r * width, *bottom = top + width;
+            const long base = 2 * r * width;
+            for (long c = 0; c < outputs_x; c++) {
+                // 0 + g, as zeroing and adding gives (−0 becomes +0).
+                const float value = 0.0f + g[r * outputs_x + c];
+                const long index = at[r * outputs_x + c], left = base + 2 * c;
+                top[2 * c] = index == left ? value : 0.0f;
+                top[2 * c + 1] = index == left + 1 ? value : 0.0f;
+                bottom[2 * c] = index == left + width ? value : 0.0f;
+                bottom[2 * c + 1] = index == left + width + 1 ? value : 0.0f;
+            }
+            for (long x = 2 * outputs_x; x < width; x++) top[x] = bottom[x] = 0.0f;
+        }
+        for (long y = 2 * outputs_y; y < height; y++)
+            for (long x = 0; x < width; x++) plane[y * width + x] = 0.0f;
+    }
+}

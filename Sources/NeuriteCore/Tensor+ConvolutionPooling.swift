@@ -46,12 +46,11 @@ public func convolutionRectifiedMaxPool(
     let inputs = [input, weight] + (bias.map { [$0] } ?? [])
     return Tensor.recording("convolutionRectifiedMaxPool", value: value, inputs: inputs) { g in
         // The gradient of the convolution's output: each maximum's gradient where it came from.
-        var spread = Tensor.zeros(convolvedShape)
-        spread.withUnsafeMutableBufferPointer { target in
+        let spread = Tensor(unsafeUninitializedShape: convolvedShape) { target in
             captured.withUnsafeBufferPointer { positions in
-                Pooling.maxBackward(
+                Pooling.maxGradient(
                     g.storage.base, indices: positions.baseAddress!, planes: geometry.batch * plan.outChannels,
-                    planeSize: geometry.outputPlaneSize, outputPlane: rows.outputs * columns.outputs, into: target.baseAddress!)
+                    height: geometry.outputHeight, width: geometry.outputWidth, rows: rows, columns: columns, into: target.baseAddress!)
             }
         }
         return gradients(spread)

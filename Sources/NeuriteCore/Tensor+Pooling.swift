@@ -156,12 +156,11 @@ private func pooledMaximum(_ input: Tensor, axes: [PoolingAxis], operation: Stri
     }
     let (inputShape, captured) = (input.shape, indices)
     return Tensor.recording(operation, value: value, inputs: [input]) { g in
-        var gradient = Tensor.zeros(inputShape)
-        gradient.withUnsafeMutableBufferPointer { target in
+        let gradient = Tensor(unsafeUninitializedShape: inputShape) { target in
             captured.withUnsafeBufferPointer { positions in
-                Pooling.maxBackward(
-                    g.storage.base, indices: positions.baseAddress!, planes: layout.planes, planeSize: layout.height * layout.width,
-                    outputPlane: layout.rows.outputs * layout.columns.outputs, into: target.baseAddress!)
+                Pooling.maxGradient(
+                    g.storage.base, indices: positions.baseAddress!, planes: layout.planes, height: layout.height, width: layout.width,
+                    rows: layout.rows, columns: layout.columns, into: target.baseAddress!)
             }
         }
         return [gradient]

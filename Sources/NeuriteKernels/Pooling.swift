@@ -124,6 +124,32 @@ public enum Pooling {
         }
     }
 
+    /// The input gradient of max pooling written into uninitialised memory (`[planes, height,
+    /// width]`): each output gradient at the input position its maximum came from, 0 elsewhere.
+    /// 2×2 windows with stride 2 are written densely in one pass (`neurite_max_unpool_2x2`); other
+    /// windows zero the planes and add (`maxBackward`). The same bits either way.
+    public static func maxGradient(
+        _ gradient: UnsafePointer<Float>, indices: UnsafePointer<Int32>, planes: Int, height: Int, width: Int, rows: PoolingAxis,
+        columns: PoolingAxis, into input: UnsafeMutablePointer<Float>, threads: Int? = nil
+    ) {
+        let outputPlane = rows.outputs * columns.outputs
+        let threads = threads ?? Self.threads(for: planes * outputPlane)
+        guard rows.isPairs && columns.isPairs else {
+            let (target, count) = (UncheckedSendable(input), height * width)
+            Parallel.forEachRange(planes, threads: threads) { range in
+                (target.value + range.lowerBound * count).update(repeating: 0, count: range.count * count)
+            }
+            maxBackward(gradient, indices: indices, planes: planes, planeSize: height * width, outputPlane: outputPlane, into: input)
+            return
+        }
+        let (upstream, positions, target) = (UncheckedSendable(gradient), UncheckedSendable(indices), UncheckedSendable(input))
+        Parallel.forEachRange(planes, threads: threads) { range in
+            neurite_max_unpool_2x2(
+                upstream.value + range.lowerBound * outputPlane, positions.value + range.lowerBound * outputPlane, range.count,
+                height, width, rows.outputs, columns.outputs, target.value + range.lowerBound * height * width)
+        }
+    }
+
     /// Adds each output gradient to the input position its maximum came from.
     public static func maxBackward(
         _ gradient: UnsafePointer<Float>, indices: UnsafePointer<Int32>, planes: Int, planeSize: Int, outputPlane: Int,

@@ -44,4 +44,25 @@ struct PoolingKernelTests {
         #expect(scalar.1 == vector.1)
         #expect(scalar.1.allSatisfy { $0 >= 0 })
     }
+    /// The dense 2×2 gradient against zeroing and adding: the same bits (−0 gradients become +0),
+    /// rows and columns outside every window zero, positions of −1 (rectified maxima) dropped.
+    @Test(arguments: [(height: 8, width: 28), (height: 9, width: 15), (height: 5, width: 4)])
+    func denseTwoByTwoGradientMatchesZeroAndAdd(height: Int, width: Int) {
+        let planes = 3
+        let rows = PoolingAxis.sliding(length: height, kernel: 2, stride: 2, padding: 0, dilation: 1, outputs: height / 2, countingPadding: true)
+        let columns = PoolingAxis.sliding(length: width, kernel: 2, stride: 2, padding: 0, dilation: 1, outputs: width / 2, countingPadding: true)
+        let outputs = planes * rows.outputs * columns.outputs
+        let gradient: [Float] = (0..<outputs).map { $0 % 4 == 1 ? -0.0 : Float($0 % 7) - 3 }
+        let indices: [Int32] = (0..<outputs).map { out in
+            let (r, c) = ((out / columns.outputs) % rows.outputs, out % columns.outputs)
+            if out % 5 == 2 { return -1 }
+            return Int32((2 * r + (out / 3) % 2) * width + 2 * c + out % 2)
+        }
+        var dense = [Float](repeating: .nan, count: planes * height * width)
+        var added = [Float](repeating: 0, count: planes * height * width)
+        Pooling.maxGradient(
+            gradient, indices: indices, planes: planes, height: height, width: width, rows: rows, columns: columns, into: &dense)
+        Pooling.maxBackward(gradient, indices: indices, planes: planes, planeSize: height * width, outputPlane: outputs / planes, into: &added)
+        #expect(dense.map(\.bitPattern) == added.map(\.bitPattern))
+    }
 }

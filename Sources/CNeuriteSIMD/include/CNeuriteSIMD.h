@@ -108,6 +108,12 @@ void neurite_max_pool_plane_avx2(const float *plane, long width, long outputs_y,
 /// (masked for rows of fewer than eight outputs), without per-window bookkeeping.
 void neurite_max_pool_2x2_avx2(const float *input, long planes, long height, long width, long outputs_y, long outputs_x,
                                float *out, int *indices);
+/// The backward pass of `neurite_max_pool_2x2_avx2` written densely: every input element of the
+/// `planes` planes of `height × width` gets `0 + gradient` of its window if it was the window's
+/// maximum (`indices`, offsets in the plane) and 0 otherwise, rows and columns outside every window
+/// included, so the output needs no zeroing first. The same bits as zeroing and adding.
+void neurite_max_unpool_2x2(const float *gradient, const int *indices, long planes, long height, long width, long outputs_y,
+                            long outputs_x, float *out);
 void neurite_max_pool_plane_portable(const float *plane, long width, long outputs_y, const long *first_y, const long *count_y,
                                      long step_y, long outputs_x, const long *first_x, const long *count_x, long step_x,
                                      float *out, int *indices);
