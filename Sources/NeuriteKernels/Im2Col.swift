@@ -64,8 +64,16 @@ public enum Im2Col {
         let valid = g.validColumns(tap: j)
         let columnOffset = j * g.dilationX - g.padLeft
         var out = out
+        // Stride 1 and rows as wide as the input's ("same" padding): the row is the input plane
+        // shifted by the tap, so it is one long copy with the edges zeroed afterwards.
+        let shifted = g.strideX == 1 && g.strideY == 1 && g.dilationX == 1 && g.outputWidth == g.width
         for n in 0..<g.batch {
             let plane = input + (n * g.channels + channel) * g.planeSize
+            if shifted {
+                unfoldShifted(plane, g, rowOffset: i * g.dilationY - g.padTop, columnOffset: columnOffset, valid: valid, into: out)
+                out += g.outputPlaneSize
+                continue
+            }
             for y in 0..<g.outputHeight {
                 let inputRow = y * g.strideY - g.padTop + i * g.dilationY
                 // Inline vector copies rather than memset and memmove: rows are short (an image
@@ -84,6 +92,33 @@ public enum Im2Col {
                 }
                 out += g.outputWidth
             }
+        }
+    }
+
+    /// One sample's row of the unfolded matrix when it is the input plane shifted by
+    /// (`rowOffset`, `columnOffset`) (stride 1, output rows as wide as the input's):
+    /// `out[y·W + x] = plane[(y + rowOffset)·W + x + columnOffset]` inside the plane, 0 outside.
+    private static func unfoldShifted(
+        _ plane: UnsafePointer<Float>, _ g: WindowGeometry, rowOffset: Int, columnOffset: Int, valid: Range<Int>,
+        into out: UnsafeMutablePointer<Float>
+    ) {
+        let width = g.width
+        let low = min(max(0, -rowOffset), g.outputHeight)
+        let rows = low..<max(low, min(g.outputHeight, g.height - rowOffset))
+        ShortCopy.zero(out, count: rows.lowerBound * width)
+        ShortCopy.zero(out + rows.upperBound * width, count: (g.outputHeight - rows.upperBound) * width)
+        guard !rows.isEmpty, !valid.isEmpty else {
+            ShortCopy.zero(out + rows.lowerBound * width, count: rows.count * width)
+            return
+        }
+        // The copy runs from the first valid element to the last: what it puts in the columns
+        // outside the plane (the neighbouring row's ends) is zeroed below.
+        let first = rows.lowerBound * width + valid.lowerBound
+        let last = (rows.upperBound - 1) * width + valid.upperBound
+        ShortCopy.copy(plane + first + rowOffset * width + columnOffset, to: out + first, count: last - first)
+        for y in rows {
+            ShortCopy.zero(out + y * width, count: valid.lowerBound)
+            ShortCopy.zero(out + y * width + valid.upperBound, count: width - valid.upperBound)
         }
     }
 

@@ -101,4 +101,44 @@ struct SampleConvolutionTests {
             #expect(other.weightGradient.map(\.bitPattern) == one.weightGradient.map(\.bitPattern), "\(threads) threads")
         }
     }
+    /// The unfolded matrix against its definition, for every case and for "same" padding with
+    /// dilated rows, a 5×5 kernel and rows padded beyond the kernel (where the unfold copies shifted
+    /// planes).
+    @Test(
+        arguments: cases + [
+            WindowGeometry(
+                batch: 2, channels: 3, height: 8, width: 6, kernelHeight: 3, kernelWidth: 5, strideY: 1, strideX: 1,
+                dilationY: 2, dilationX: 1, padTop: 2, padLeft: 2, outputHeight: 8, outputWidth: 6),
+            WindowGeometry(
+                batch: 2, channels: 2, height: 3, width: 4, kernelHeight: 5, kernelWidth: 5, strideY: 1, strideX: 1,
+                dilationY: 1, dilationX: 1, padTop: 2, padLeft: 2, outputHeight: 3, outputWidth: 4),
+            // Rows padded by more than the kernel reaches: whole rows of zeros.
+            WindowGeometry(
+                batch: 1, channels: 2, height: 2, width: 5, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1,
+                dilationY: 1, dilationX: 1, padTop: 6, padLeft: 1, outputHeight: 12, outputWidth: 5),
+        ])
+    func unfoldMatchesTheDefinition(geometry g: WindowGeometry) {
+        let input = Self.values(g.batch * g.channels * g.planeSize, seed: 5)
+        let (depth, positions) = (g.channels * g.kernelArea, g.batch * g.outputPlaneSize)
+        var columns = [Float](repeating: .nan, count: depth * positions)
+        Im2Col.unfold(input, g, channels: 0..<g.channels, into: &columns, threads: 1)
+        var expected = [Float](repeating: 0, count: depth * positions)
+        for c in 0..<g.channels {
+            for i in 0..<g.kernelHeight {
+                for j in 0..<g.kernelWidth {
+                    for n in 0..<g.batch {
+                        for y in 0..<g.outputHeight {
+                            for x in 0..<g.outputWidth {
+                                let (row, column) = (y * g.strideY - g.padTop + i * g.dilationY, x * g.strideX - g.padLeft + j * g.dilationX)
+                                let inside = row >= 0 && row < g.height && column >= 0 && column < g.width
+                                expected[((c * g.kernelHeight + i) * g.kernelWidth + j) * positions + (n * g.outputHeight + y) * g.outputWidth + x] =
+                                    inside ? input[((n * g.channels + c) * g.height + row) * g.width + column] : 0
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(columns.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
 }
