@@ -220,8 +220,38 @@ void neurite_max_pool_plane_portable(const float *plane, long width, long output
     max_pool_plane(plane, width, outputs_y, first_y, count_y, step_y, outputs_x, first_x, count_x, step_x, out, indices);
 }
 
+#if defined(__x86_64__)
+/// Eight windows' gradients on one row of outputs, from `c`: the four taps of each chosen by
+/// comparing the stored position, interleaved back into two input rows of sixteen.
+NEURITE_AVX2 static void unpool_2x2_block(const float *g, const int *at, long base, long width, long c, float *top, float *bottom) {
+    const __m256 value = _mm256_add_ps(_mm256_setzero_ps(), _mm256_loadu_ps(g + c));
+    const __m256i index = _mm256_loadu_si256((const __m256i *)(at + c));
+    const __m256i left = _mm256_add_epi32(_mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14), _mm256_set1_epi32((int)(base + 2 * c)));
+    const __m256i below = _mm256_add_epi32(left, _mm256_set1_epi32((int)width));
+    const __m256i one = _mm256_set1_epi32(1);
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256 a = _mm256_blendv_ps(zero, value, _mm256_castsi256_ps(_mm256_cmpeq_epi32(index, left)));
+    const __m256 b = _mm256_blendv_ps(zero, value, _mm256_castsi256_ps(_mm256_cmpeq_epi32(index, _mm256_add_epi32(left, one))));
+    const __m256 d = _mm256_blendv_ps(zero, value, _mm256_castsi256_ps(_mm256_cmpeq_epi32(index, below)));
+    const __m256 e = _mm256_blendv_ps(zero, value, _mm256_castsi256_ps(_mm256_cmpeq_epi32(index, _mm256_add_epi32(below, one))));
+    // [a0 b0 a1 b1 | a4 b4 a5 b5] and [a2 b2 a3 b3 | a6 b6 a7 b7] → a0 b0 … a7 b7.
+    const __m256 top_low = _mm256_unpacklo_ps(a, b), top_high = _mm256_unpackhi_ps(a, b);
+    const __m256 bottom_low = _mm256_unpacklo_ps(d, e), bottom_high = _mm256_unpackhi_ps(d, e);
+    _mm256_storeu_ps(top + 2 * c, _mm256_permute2f128_ps(top_low, top_high, 0x20));
+    _mm256_storeu_ps(top + 2 * c + 8, _mm256_permute2f128_ps(top_low, top_high, 0x31));
+    _mm256_storeu_ps(bottom + 2 * c, _mm256_permute2f128_ps(bottom_low, bottom_high, 0x20));
+    _mm256_storeu_ps(bottom + 2 * c + 8, _mm256_permute2f128_ps(bottom_low, bottom_high, 0x31));
+}
+
+#endif
+
 void neurite_max_unpool_2x2(const float *gradient, const int *indices, long planes, long height, long width, long outputs_y,
                             long outputs_x, float *out) {
+#if defined(__x86_64__)
+    const int vectorised = __builtin_cpu_supports("avx2");
+#else
+    const int vectorised = 0;
+#endif
     for (long p = 0; p < planes; p++) {
         const float *g = gradient + p * outputs_y * outputs_x;
         const int *at = indices + p * outputs_y * outputs_x;
@@ -229,7 +259,12 @@ void neurite_max_unpool_2x2(const float *gradient, const int *indices, long plan
         for (long r = 0; r < outputs_y; r++) {
             float *top = plane + 2 * r * width, *bottom = top + width;
             const long base = 2 * r * width;
-            for (long c = 0; c < outputs_x; c++) {
+            long c = 0;
+#if defined(__x86_64__)
+            if (vectorised)
+                for (; c + 8 <= outputs_x; c += 8) unpool_2x2_block(g + r * outputs_x, at + r * outputs_x, base, width, c, top, bottom);
+#endif
+            for (; c < outputs_x; c++) {
                 // 0 + g, as zeroing and adding gives (−0 becomes +0).
                 const float value = 0.0f + g[r * outputs_x + c];
                 const long index = at[r * outputs_x + c], left = base + 2 * c;
