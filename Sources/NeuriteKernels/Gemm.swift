@@ -317,7 +317,8 @@ public final class PackedA: @unchecked Sendable {
         precondition(rows > 0 && depth > 0, "PackedA: rows \(rows) and depth \(depth) must be positive")
         (self.rows, self.depth, self.alpha) = (rows, depth, alpha)
         let paddedRows = Gemm.roundUp(rows, Gemm.rowTile)
-        pointer = .allocate(capacity: paddedRows * depth)
+        // From the buffer cache: a convolution packs its weight every step.
+        pointer = BufferCache.shared.allocate(count: paddedRows * depth)
         let packA = simd == .avx2 ? neurite_pack_a_avx2 : neurite_pack_a_portable
         for depthStart in stride(from: 0, to: depth, by: Gemm.depthBlock) {
             let blockDepth = min(Gemm.depthBlock, depth - depthStart)
@@ -326,7 +327,7 @@ public final class PackedA: @unchecked Sendable {
         }
     }
 
-    deinit { pointer.deallocate() }
+    deinit { BufferCache.shared.deallocate(pointer, count: Gemm.roundUp(rows, Gemm.rowTile) * depth) }
 
     /// Where the panel of `row` (a multiple of 6) starts in the depth block at `depthStart`, of
     /// depth `depth`, for a matrix of `rows` rows.

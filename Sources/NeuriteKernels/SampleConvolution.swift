@@ -110,8 +110,9 @@ public enum SampleConvolution {
         // transpose, and only the gradient (O × P, smaller) is packed transposed. Each element
         // is the same sum of the same products in the same order either way.
         let transposed = outChannels > Gemm.skinnyColumns && plan.depth > Gemm.skinnyRows
-        let partials = UnsafeMutablePointer<Float>.allocate(capacity: chunks * size)
-        defer { partials.deallocate() }
+        // From the buffer cache: a large allocation freed every step would be fresh pages each time.
+        let partials = BufferCache.shared.allocate(count: chunks * size)
+        defer { BufferCache.shared.deallocate(partials, count: chunks * size) }
         let (upstream, source, spare) = (UncheckedSendable(gradient), UncheckedSendable(input), UncheckedSendable(partials))
         Parallel.forEachRange(chunks, threads: plan.sampleThreads) { range in
             ScratchBuffers.with(count: transposed ? plan.depth * plan.positions : plan.panelsCount) { columns in
