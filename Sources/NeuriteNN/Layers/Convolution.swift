@@ -182,7 +182,9 @@ public final class Convolution<Axes: SpatialAxes>: Module, DescribableLayer {
                 length >= span, "\(layerDescription): the kernel spans \(span) but the padded input is \(length) long (input \(shape))")
             output.append((length - span) / stride[axis] + 1)
         }
-        // The product unfolds the whole batch: [in · k…, N · positions] floats.
+        // Grouped convolutions unfold the whole batch: [in · k…, N · positions] floats. Ungrouped
+        // ones unfold a sample at a time, so for them this bound is conservative; it is kept for
+        // every convolution so that what a model file may ask for does not depend on the path.
         let unfolded = [inChannels * kernelSize.reduce(1, *)] + [shape[0]] + output.dropFirst(2)
         if let problem = SizeLimit.problem(allocating: unfolded, for: "its unfolded input") {
             throw LayerShapeError("\(layerDescription): \(problem)")
