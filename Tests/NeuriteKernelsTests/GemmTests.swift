@@ -183,9 +183,11 @@ struct GemmTests {
                     let operands = Operands(transposeA: transposeA, transposeB: false, m: m, n: n, k: k)
                     let expected = operands.run(alpha: 1, beta: beta, threads: 1, simd: simd)
                     let packed = PackedA(transposeA: transposeA, rows: m, depth: k, a: operands.a, lda: operands.lda, simd: simd)
+                    // The operands are computed properties: read each once.
+                    let (b, ldb) = (operands.b, operands.ldb)
                     var panels = [Float](repeating: 0, count: PanelMajor.count(rows: k, columns: n))
                     for r in 0..<k {
-                        for column in 0..<n { panels[PanelMajor.offset(row: r, column: column, rows: k)] = operands.b[r * operands.ldb + column] }
+                        for column in 0..<n { panels[PanelMajor.offset(row: r, column: column, rows: k)] = b[r * ldb + column] }
                     }
                     for (threads, inPanels) in [(1, false), (2, false), (3, true), (1, true)] {
                         var c = operands.c
@@ -196,7 +198,7 @@ struct GemmTests {
                                     c: buffer.baseAddress!, ldc: operands.ldc, threads: threads, simd: simd)
                             } else {
                                 Gemm.multiply(
-                                    packedA: packed, transposeB: false, n: n, b: operands.b, ldb: operands.ldb, beta: beta,
+                                    packedA: packed, transposeB: false, n: n, b: b, ldb: ldb, beta: beta,
                                     c: buffer.baseAddress!, ldc: operands.ldc, threads: threads, simd: simd)
                             }
                         }
