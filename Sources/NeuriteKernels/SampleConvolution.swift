@@ -2,8 +2,9 @@
 /// cache: the sample's unfolded input (`depth = C·kh·kw` rows of `P = oh·ow` positions, in
 /// `PanelMajor` layout) or its unfolded gradient, never the whole batch's.
 ///
-/// Per sample `n`, with `W` the weight as an `[O, depth]` matrix and `G[n]` the upstream gradient
-/// as `[O, P]` (both are what `[N, O, oh, ow]` stores for that sample, so nothing is transposed):
+/// Per sample `n`, with `W` the weight as the `[O, depth]` matrix it is stored as and `G[n]` the
+/// upstream gradient as the `[O, P]` matrix `[N, O, oh, ow]` stores for that sample (so neither
+/// is copied or transposed first):
 ///
 /// - forward: `out[n] = W · unfold(input[n]) + bias`, written straight into `[N, O, oh, ow]`;
 /// - input gradient: `∂input[n] = fold(Wᵀ · G[n])`;
