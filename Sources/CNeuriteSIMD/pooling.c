@@ -246,12 +246,7 @@ NEURITE_AVX2 static void unpool_2x2_block(const float *g, const int *at, long ba
 #endif
 
 void neurite_max_unpool_2x2(const float *gradient, const int *indices, long planes, long height, long width, long outputs_y,
-                            long outputs_x, float *out) {
-#if defined(__x86_64__)
-    const int vectorised = __builtin_cpu_supports("avx2");
-#else
-    const int vectorised = 0;
-#endif
+                            long outputs_x, int vectorised, float *out) {
     for (long p = 0; p < planes; p++) {
         const float *g = gradient + p * outputs_y * outputs_x;
         const int *at = indices + p * outputs_y * outputs_x;

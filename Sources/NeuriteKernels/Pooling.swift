@@ -130,7 +130,7 @@ public enum Pooling {
     /// windows zero the planes and add (`maxBackward`). The same bits either way.
     public static func maxGradient(
         _ gradient: UnsafePointer<Float>, indices: UnsafePointer<Int32>, planes: Int, height: Int, width: Int, rows: PoolingAxis,
-        columns: PoolingAxis, into input: UnsafeMutablePointer<Float>, threads: Int? = nil
+        columns: PoolingAxis, into input: UnsafeMutablePointer<Float>, threads: Int? = nil, simd: SIMDLevel = .detected
     ) {
         let outputPlane = rows.outputs * columns.outputs
         let threads = threads ?? Self.threads(for: planes * outputPlane)
@@ -146,7 +146,7 @@ public enum Pooling {
         Parallel.forEachRange(planes, threads: threads) { range in
             neurite_max_unpool_2x2(
                 upstream.value + range.lowerBound * outputPlane, positions.value + range.lowerBound * outputPlane, range.count,
-                height, width, rows.outputs, columns.outputs, target.value + range.lowerBound * height * width)
+                height, width, rows.outputs, columns.outputs, simd == .avx2 ? 1 : 0, target.value + range.lowerBound * height * width)
         }
     }
 

@@ -58,11 +58,14 @@ struct PoolingKernelTests {
             if out % 5 == 2 { return -1 }
             return Int32((2 * r + (out / 3) % 2) * width + 2 * c + out % 2)
         }
-        var dense = [Float](repeating: .nan, count: planes * height * width)
         var added = [Float](repeating: 0, count: planes * height * width)
-        Pooling.maxGradient(
-            gradient, indices: indices, planes: planes, height: height, width: width, rows: rows, columns: columns, into: &dense)
         Pooling.maxBackward(gradient, indices: indices, planes: planes, planeSize: height * width, outputPlane: outputs / planes, into: &added)
-        #expect(dense.map(\.bitPattern) == added.map(\.bitPattern))
+        for simd in SIMDLevel.available {
+            var dense = [Float](repeating: .nan, count: planes * height * width)
+            Pooling.maxGradient(
+                gradient, indices: indices, planes: planes, height: height, width: width, rows: rows, columns: columns, into: &dense,
+                simd: simd)
+            #expect(dense.map(\.bitPattern) == added.map(\.bitPattern), "\(simd)")
+        }
     }
 }

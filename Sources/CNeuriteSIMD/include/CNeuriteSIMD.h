@@ -112,8 +112,9 @@ void neurite_max_pool_2x2_avx2(const float *input, long planes, long height, lon
 /// `planes` planes of `height × width` gets `0 + gradient` of its window if it was the window's
 /// maximum (`indices`, offsets in the plane) and 0 otherwise, rows and columns outside every window
 /// included, so the output needs no zeroing first. The same bits as zeroing and adding.
+/// `vectorised` (the caller's SIMD level is AVX2) takes eight windows at a time.
 void neurite_max_unpool_2x2(const float *gradient, const int *indices, long planes, long height, long width, long outputs_y,
-                            long outputs_x, float *out);
+                            long outputs_x, int vectorised, float *out);
 void neurite_max_pool_plane_portable(const float *plane, long width, long outputs_y, const long *first_y, const long *count_y,
                                      long step_y, long outputs_x, const long *first_x, const long *count_x, long step_x,
                                      float *out, int *indices);
