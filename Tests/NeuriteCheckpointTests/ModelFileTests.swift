@@ -77,6 +77,8 @@ struct ModelFileTests {
         case "AdaptiveMaxPool2D": (AdaptiveMaxPool2D(outputSize: 1), [2, 3, 5, 7])
         case "BasicBlock": (BasicBlock(3, 4, stride: 2, generator: &generator), [2, 3, 7, 6])
         case "Dropout2D": (Dropout2D(0.3, generator: PhiloxGenerator(seed: 2)), [2, 3, 4, 4])
+        case "Embedding": (Embedding(10, 3, paddingIndex: 2, generator: &generator), [2, 5])
+        case "EmbeddingBag": (EmbeddingBag(10, 3, mode: .max, paddingIndex: -1, generator: &generator), [2, 5])
         default: nil
         }
     }
@@ -88,7 +90,10 @@ struct ModelFileTests {
         var generator = PhiloxGenerator(seed: 4)
         let (layer, inputShape) = try #require(Self.example(of: layerType, generator: &generator), "no example of \(layerType)")
         #expect(layer.typeName == layerType)
-        let input = Tensor.normal(inputShape, generator: &generator)
+        // Lookup tables take ids (0..<10 here); every other layer real values.
+        let input =
+            layerType.hasPrefix("Embedding")
+            ? Tensor((0..<inputShape.reduce(1, *)).map { Float($0 * 7 % 10) }, shape: inputShape) : Tensor.normal(inputShape, generator: &generator)
         _ = layer(input)  // running statistics move
         layer.eval()
         let expected = layer(input)

@@ -1,0 +1,209 @@
+import NeuriteCore
+
+/// The table shared by `Embedding` and `EmbeddingBag`: PyTorch's `num_embeddings`,
+/// `embedding_dim` and `padding_idx` (negative counts from the end).
+public struct EmbeddingTableConfiguration: Codable, Sendable, Equatable {
+    public var rowCount: Int
+    public var dimension: Int
+    public var paddingIndex: Int?
+
+    public init(rowCount: Int, dimension: Int, paddingIndex: Int? = nil) {
+        self.rowCount = rowCount
+        self.dimension = dimension
+        self.paddingIndex = paddingIndex
+    }
+
+    func validate() throws(LayerConfigurationError) {
+        try LayerConfigurationError.require(
+            rowCount > 0 && dimension > 0, "the table needs rows and columns, got \(rowCount) × \(dimension)")
+        // Ids travel as exact integers in Float.
+        try LayerConfigurationError.require(rowCount <= 1 << 24, "at most 16,777,216 rows (ids are exact in Float up to 2²⁴), got \(rowCount)")
+        try LayerConfigurationError.requireAllocatable([rowCount, dimension], for: "a weight")
+        if let paddingIndex {
+            try LayerConfigurationError.require(
+                (-rowCount..<rowCount).contains(paddingIndex), "padding index \(paddingIndex) out of range for \(rowCount) rows")
+        }
+    }
+
+    /// PyTorch's initialisation: N(0, 1), with the padding row zero.
+    func makeWeight(generator: inout PhiloxGenerator) -> Tensor {
+        var weight = Tensor.normal([rowCount, dimension], generator: &generator)
+        if let paddingIndex {
+            let row = paddingIndex < 0 ? paddingIndex + rowCount : paddingIndex
+            weight.withUnsafeMutableBufferPointer { buffer in
+                for k in 0..<dimension { buffer[row * dimension + k] = 0 }
+            }
+        }
+        return weight
+    }
+
+    var description: String {
+        "\(rowCount), \(dimension)\(paddingIndex.map { ", paddingIndex: \($0)" } ?? "")"
+    }
+}
+
+/// A lookup table of `rowCount` vectors of `dimension` values (PyTorch's `nn.Embedding`): ids of
+/// any shape (exact integers in `0..<rowCount`) give `ids.shape + [dimension]`.
+///
+/// `weight` is `[rowCount, dimension]` (state-dict key `weight`, as PyTorch), initialised from
+/// N(0, 1) with the padding row zero. The padding row receives no gradient, so it stays as it is.
+/// PyTorch's `max_norm` and `scale_grad_by_freq` are not offered.
+public final class Embedding: Module, DescribableLayer {
+    /// `{"num_embeddings": 1000, "embedding_dim": 64, "padding_idx": 0}` (PyTorch's names).
+    public struct Configuration: LayerConfiguration {
+        public var table: EmbeddingTableConfiguration
+
+        public init(rowCount: Int, dimension: Int, paddingIndex: Int? = nil) {
+            table = EmbeddingTableConfiguration(rowCount: rowCount, dimension: dimension, paddingIndex: paddingIndex)
+        }
+
+        public func validate() throws(LayerConfigurationError) { try table.validate() }
+
+        public init(from decoder: Decoder) throws { table = try EmbeddingCodingKeys.decodeTable(from: decoder) }
+        public func encode(to encoder: Encoder) throws { try EmbeddingCodingKeys.encode(table, to: encoder) }
+    }
+
+    public let configuration: Configuration
+    /// The table, `[rowCount, dimension]`.
+    public let weight: Parameter
+    public var rowCount: Int { configuration.table.rowCount }
+    public var dimension: Int { configuration.table.dimension }
+    public var paddingIndex: Int? { configuration.table.paddingIndex }
+
+    public init(_ rowCount: Int, _ dimension: Int, paddingIndex: Int? = nil, generator: inout PhiloxGenerator) {
+        configuration = Configuration(rowCount: rowCount, dimension: dimension, paddingIndex: paddingIndex).validated(for: "Embedding")
+        weight = Parameter(configuration.table.makeWeight(generator: &generator))
+        super.init()
+    }
+
+    /// A table drawn from the default generator (see `DefaultGenerator`).
+    public convenience init(_ rowCount: Int, _ dimension: Int, paddingIndex: Int? = nil) {
+        var generator = DefaultGenerator.makeGenerator()
+        self.init(rowCount, dimension, paddingIndex: paddingIndex, generator: &generator)
+    }
+
+    public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
+        let table = configuration.table
+        self.init(table.rowCount, table.dimension, paddingIndex: table.paddingIndex, generator: &generator)
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        embedding(input, weight: weight.value, paddingIndex: paddingIndex)
+    }
+
+    public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? { shape + [dimension] }
+
+    public override var layerDescription: String { "Embedding(\(configuration.table.description))" }
+}
+
+/// Bags of table rows reduced to one vector each (PyTorch's `nn.EmbeddingBag`; default mode
+/// `mean`): the fastText-style text encoder. `forward` takes `[bags, length]` ids, one bag per
+/// row (pad rows of different lengths with `paddingIndex`, which is skipped and does not count for
+/// the mean); `callAsFunction(_:offsets:perSampleWeights:)` takes 1-D ids with offsets as PyTorch
+/// does. The output is `[bags, dimension]`; an empty bag gives zeros.
+///
+/// `weight` is `[rowCount, dimension]` (state-dict key `weight`), initialised from N(0, 1) with the
+/// padding row zero; the padding row receives no gradient.
+public final class EmbeddingBag: Module, DescribableLayer {
+    /// `{"num_embeddings": 100000, "embedding_dim": 64, "mode": "mean", "padding_idx": 0}`.
+    public struct Configuration: LayerConfiguration {
+        public var table: EmbeddingTableConfiguration
+        public var mode: EmbeddingBagMode
+
+        public init(rowCount: Int, dimension: Int, mode: EmbeddingBagMode = .mean, paddingIndex: Int? = nil) {
+            table = EmbeddingTableConfiguration(rowCount: rowCount, dimension: dimension, paddingIndex: paddingIndex)
+            self.mode = mode
+        }
+
+        public func validate() throws(LayerConfigurationError) { try table.validate() }
+
+        public init(from decoder: Decoder) throws {
+            table = try EmbeddingCodingKeys.decodeTable(from: decoder)
+            mode = try decoder.container(keyedBy: EmbeddingCodingKeys.self).decode(.mode, default: .mean)
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            try EmbeddingCodingKeys.encode(table, to: encoder)
+            var container = encoder.container(keyedBy: EmbeddingCodingKeys.self)
+            try container.encode(mode, forKey: .mode)
+        }
+    }
+
+    public let configuration: Configuration
+    /// The table, `[rowCount, dimension]`.
+    public let weight: Parameter
+    public var rowCount: Int { configuration.table.rowCount }
+    public var dimension: Int { configuration.table.dimension }
+    public var paddingIndex: Int? { configuration.table.paddingIndex }
+    public var mode: EmbeddingBagMode { configuration.mode }
+
+    public init(
+        _ rowCount: Int, _ dimension: Int, mode: EmbeddingBagMode = .mean, paddingIndex: Int? = nil,
+        generator: inout PhiloxGenerator
+    ) {
+        configuration = Configuration(rowCount: rowCount, dimension: dimension, mode: mode, paddingIndex: paddingIndex)
+            .validated(for: "EmbeddingBag")
+        weight = Parameter(configuration.table.makeWeight(generator: &generator))
+        super.init()
+    }
+
+    /// A table drawn from the default generator (see `DefaultGenerator`).
+    public convenience init(_ rowCount: Int, _ dimension: Int, mode: EmbeddingBagMode = .mean, paddingIndex: Int? = nil) {
+        var generator = DefaultGenerator.makeGenerator()
+        self.init(rowCount, dimension, mode: mode, paddingIndex: paddingIndex, generator: &generator)
+    }
+
+    public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
+        let table = configuration.table
+        self.init(table.rowCount, table.dimension, mode: configuration.mode, paddingIndex: table.paddingIndex, generator: &generator)
+    }
+
+    /// One bag per row of `input` (`[bags, length]`).
+    public override func forward(_ input: Tensor) -> Tensor {
+        embeddingBag(input, weight: weight.value, mode: mode, paddingIndex: paddingIndex)
+    }
+
+    /// PyTorch's 1-D form: bag `i` holds `ids[offsets[i] ..< offsets[i + 1]]` (the last runs to the
+    /// end, or, with `includeLastOffset`, the last offset closes it); `perSampleWeights` (mode
+    /// `sum` only) scales each row.
+    public func callAsFunction(
+        _ ids: Tensor, offsets: Tensor, perSampleWeights: Tensor? = nil, includeLastOffset: Bool = false
+    ) -> Tensor {
+        embeddingBag(
+            ids, weight: weight.value, offsets: offsets, mode: mode, perSampleWeights: perSampleWeights,
+            includeLastOffset: includeLastOffset, paddingIndex: paddingIndex)
+    }
+
+    public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {
+        try LayerShapeError.require(
+            shape.count == 2, "\(layerDescription) takes [bags, length] ids (one bag per row), got \(shape)")
+        return [shape[0], dimension]
+    }
+
+    public override var layerDescription: String {
+        "EmbeddingBag(\(configuration.table.description)\(mode == .mean ? "" : ", mode: \(mode.rawValue)"))"
+    }
+}
+
+/// The keys of both layers' descriptions: PyTorch's argument names.
+enum EmbeddingCodingKeys: String, CodingKey {
+    case rowCount = "num_embeddings"
+    case dimension = "embedding_dim"
+    case paddingIndex = "padding_idx"
+    case mode
+
+    static func decodeTable(from decoder: Decoder) throws -> EmbeddingTableConfiguration {
+        let container = try decoder.container(keyedBy: Self.self)
+        return EmbeddingTableConfiguration(
+            rowCount: try container.decode(Int.self, forKey: .rowCount),
+            dimension: try container.decode(Int.self, forKey: .dimension),
+            paddingIndex: try container.decodeIfPresent(Int.self, forKey: .paddingIndex))
+    }
+
+    static func encode(_ table: EmbeddingTableConfiguration, to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: Self.self)
+        try container.encode(table.rowCount, forKey: .rowCount)
+        try container.encode(table.dimension, forKey: .dimension)
+        try container.encodeIfPresent(table.paddingIndex, forKey: .paddingIndex)
+    }
+}
