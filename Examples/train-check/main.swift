@@ -2,6 +2,7 @@
 // misses its bar. Run by .ci/run:
 //
 //     swift run -c release train-check [digits] [fashion] [fashion-regularized] [regression] [fine-tuning] [cnn] [cnn-fine-tuning]
+//     swift run -c release train-check text-data DIRECTORY   (writes the built-in text sets as TSV)
 //
 // Fashion-MNIST is read from /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist).
 import Foundation
@@ -230,6 +231,26 @@ if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "export" {
             model, loss: crossEntropyLoss, optimizer: try Adam(model.parameters, learningRate: 3e-3),
             data: DataLoader(train, batchSize: 64, shuffle: true, seed: 2), epochs: 2, progress: .quiet)
         try ModelFile.save(model, to: CommandLine.arguments[2], metadata: ["format": "pt"])
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("train-check: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
+// `train-check text-data DIRECTORY`: writes the built-in text sets as the reference scripts write
+// them (`langid/train.tsv`, …), for CI to compare their SHA-256 digests with the reference's.
+if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "text-data" {
+    do {
+        for (name, split) in [("langid", try FortuneTexts.langid()), ("topics", try FortuneTexts.topics())] {
+            let directory = "\(CommandLine.arguments[2])/\(name)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try Data(TextDataSplit.tsv(split.train).utf8).write(to: URL(fileURLWithPath: "\(directory)/train.tsv"))
+            try Data(TextDataSplit.tsv(split.test).utf8).write(to: URL(fileURLWithPath: "\(directory)/test.tsv"))
+            print(
+                "\(name): \(split.train.count) training and \(split.test.count) test texts, \(split.classes.count) classes; \(split.counters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))"
+            )
+        }
         exit(0)
     } catch {
         FileHandle.standardError.write(Data("train-check: \(error)\n".utf8))

@@ -1,0 +1,38 @@
+/// One labelled text: its class name, where it came from, and the text.
+public struct TextExample: Sendable, Hashable {
+    public var label: String
+    /// The file the text came from (relative to the data set's directory), or any note of origin.
+    public var source: String
+    public var text: String
+
+    public init(label: String, source: String = "", text: String) {
+        self.label = label
+        self.source = source
+        self.text = text
+    }
+}
+
+/// A text data set's training and test examples, with its class names.
+public struct TextDataSplit: Sendable {
+    public var train: [TextExample]
+    public var test: [TextExample]
+    /// The class names, sorted (by code point): label `i` of a model is `classes[i]`.
+    public var classes: [String]
+    /// How many records each cleaning rule dropped or changed (`"drop_short"`, …), for reports.
+    public var counters: [String: Int]
+
+    public init(train: [TextExample], test: [TextExample], counters: [String: Int] = [:]) {
+        self.train = train
+        self.test = test
+        self.classes = Set((train + test).map(\.label)).sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+        self.counters = counters
+    }
+
+    /// Tab-separated lines `label<TAB>source<TAB>text` after a header line, as the reference
+    /// scripts write them (texts hold no tabs or newlines).
+    public static func tsv(_ examples: [TextExample]) -> String {
+        var result = "label\tsource\ttext\n"
+        for example in examples { result += "\(example.label)\t\(example.source)\t\(example.text)\n" }
+        return result
+    }
+}
