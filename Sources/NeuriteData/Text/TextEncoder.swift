@@ -1,0 +1,81 @@
+/// Turns texts into the integer ids an embedding table reads: words through a `Vocabulary`, and
+/// word and character n-grams hashed into `buckets` extra ids after the vocabulary's (fastText's
+/// bucket trick: no list of n-grams to store; colliding n-grams share a row).
+///
+/// Ids of one text, in order: its words (unknown words as `<unk>`), then its word n-grams, then
+/// each word's character n-grams; at most `maximumLength` of them. The encoder is saved in a
+/// model file so that the model reads raw text.
+public struct TextEncoder: Codable, Sendable, Equatable {
+    public var tokenizer: Tokenizer
+    public var vocabulary: Vocabulary
+    /// How many hashed n-gram ids follow the vocabulary's (0: n-grams are not used).
+    public var buckets: Int
+    /// The most ids kept per text (the first ones).
+    public var maximumLength: Int
+
+    public init(tokenizer: Tokenizer, vocabulary: Vocabulary, buckets: Int = 0, maximumLength: Int = 4096) {
+        precondition(buckets >= 0, "TextEncoder: negative bucket count \(buckets)")
+        precondition(
+            buckets > 0 || (tokenizer.wordNgrams == 1 && tokenizer.characterNgrams == nil),
+            "TextEncoder: the tokenizer makes n-grams, which need buckets > 0")
+        precondition(maximumLength > 0, "TextEncoder: maximumLength must be positive, got \(maximumLength)")
+        self.tokenizer = tokenizer
+        self.vocabulary = vocabulary
+        self.buckets = buckets
+        self.maximumLength = maximumLength
+    }
+
+    /// An encoder whose vocabulary holds the words of `texts` seen at least `minimumCount` times
+    /// (at most `maximumVocabularySize`).
+    public init(
+        fitting texts: [String], tokenizer: Tokenizer, minimumCount: Int = 1, maximumVocabularySize: Int? = nil,
+        buckets: Int = 0, maximumLength: Int = 4096
+    ) {
+        let vocabulary = Vocabulary(counting: texts.lazy.map(tokenizer.words), minimumCount: minimumCount, maximumSize: maximumVocabularySize)
+        self.init(tokenizer: tokenizer, vocabulary: vocabulary, buckets: buckets, maximumLength: maximumLength)
+    }
+
+    /// The number of distinct ids: the rows an embedding table needs.
+    public var idCount: Int { vocabulary.count + buckets }
+
+    /// The ids of `text` (empty for a text without words).
+    public func encode(_ text: String) -> [Int] {
+        let words = tokenizer.words(text)
+        var ids = words.map(vocabulary.id(of:))
+        if buckets > 0 {
+            for ngram in tokenizer.wordNgrams(of: words) { ids.append(bucketID(ngram)) }
+            for word in words {
+                if ids.count >= maximumLength { break }
+                for ngram in tokenizer.characterNgrams(of: word) { ids.append(bucketID(ngram)) }
+            }
+        }
+        if ids.count > maximumLength { ids.removeLast(ids.count - maximumLength) }
+        return ids
+    }
+
+    /// The tokens behind `encode(text)`'s ids, position for position (an n-gram's own text, not
+    /// whatever else shares its bucket): what attributions are printed against.
+    public func tokens(_ text: String) -> [String] {
+        let words = tokenizer.words(text)
+        var tokens = words.map { vocabulary.contains($0) ? $0 : Vocabulary.unknownToken }
+        if buckets > 0 {
+            tokens += tokenizer.wordNgrams(of: words)
+            for word in words {
+                if tokens.count >= maximumLength { break }
+                tokens += tokenizer.characterNgrams(of: word)
+            }
+        }
+        return Array(tokens.prefix(maximumLength))
+    }
+
+    /// The id of an n-gram: the vocabulary's size plus its 32-bit FNV-1a hash (of its UTF-8
+    /// bytes) modulo `buckets`.
+    public func bucketID(_ ngram: String) -> Int {
+        var hash: UInt32 = 2_166_136_261
+        for byte in ngram.utf8 {
+            hash ^= UInt32(byte)
+            hash = hash &* 16_777_619
+        }
+        return vocabulary.count + Int(hash % UInt32(buckets))
+    }
+}
