@@ -193,6 +193,44 @@ func fashionCNN() throws -> Check {
         measured: String(format: "test accuracy %.4f, %.1f s per epoch", accuracy, seconds / 10))
 }
 
+/// A fastText-style classifier on a built-in text set: words (and, for langid, character 1–4-grams
+/// of each word; for topics, word bigrams) averaged by a sparse `EmbeddingBag`, then one `Dense`
+/// layer; Adam with lazy row updates.
+func textClassification(_ name: String) throws -> Check {
+    let environment = ProcessInfo.processInfo.environment
+    func setting(_ key: String, _ fallback: Double) -> Double { environment[key].flatMap(Double.init) ?? fallback }
+    let split = name == "langid" ? try FortuneTexts.langid() : try FortuneTexts.topics()
+    let classIndex = Dictionary(uniqueKeysWithValues: split.classes.enumerated().map { ($1, $0) })
+    let tokenizer =
+        name == "langid"
+        ? Tokenizer(characterNgrams: Int(setting("MINN", 1))...Int(setting("MAXN", 4))) : Tokenizer(wordNgrams: Int(setting("WORDNGRAMS", 2)))
+    let ((train, test, encoder), encodeSeconds) = timed { () -> (TextDataset, TextDataset, TextEncoder) in
+        let encoder = TextEncoder(
+            fitting: split.train.map(\.text), tokenizer: tokenizer, minimumCount: Int(setting("MINCOUNT", 1)), buckets: Int(setting("BUCKETS", 262_144)))
+        let train = TextDataset(texts: split.train.map(\.text), labels: split.train.map { classIndex[$0.label]! }, encoder: encoder)
+        let test = TextDataset(texts: split.test.map(\.text), labels: split.test.map { classIndex[$0.label]! }, encoder: encoder)
+        return (train, test, encoder)
+    }
+    print("\(name): \(encoder.vocabulary.count) words, \(encoder.idCount) ids, encoded in \(String(format: "%.1f", encodeSeconds)) s")
+    var generator = PhiloxGenerator(seed: 31)
+    let dimension = Int(setting("DIM", 64))
+    let model = Sequential {
+        EmbeddingBag(encoder.idCount, dimension, mode: .mean, paddingIndex: 0, sparse: true, generator: &generator)
+        Dense(dimension, split.classes.count, generator: &generator)
+    }
+    let epochs = Int(setting("EPOCHS", 5))
+    let (_, seconds) = try timed {
+        try fit(
+            model, loss: crossEntropyLoss, optimizer: try Adam(model.parameters, learningRate: Float(setting("LR", 1e-2))),
+            data: DataLoader(train, batchSize: Int(setting("BATCH", 64)), shuffle: true, seed: 32), epochs: epochs, validation: test, progress: .lines)
+    }
+    let accuracy = evaluate(model, on: test, loss: crossEntropyLoss).accuracy!
+    let bar = name == "langid" ? 0.995 : 0.58
+    return Check(
+        name: "\(name) fastText-style classifier", bar: "test accuracy ≥ \(bar)", passed: accuracy >= bar,
+        measured: String(format: "test accuracy %.4f, %.1f s per epoch", accuracy, seconds / Double(epochs)))
+}
+
 /// A noisy 1-D function fitted with MSE: y = sin(2x) + 0.1·noise on [−2, 2].
 func regression() throws -> Check {
     let train = SyntheticData.function({ sinf(2 * $0) }, in: -2...2, count: 512, noise: 0.1, seed: 7)
@@ -259,7 +297,7 @@ if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "text-data" {
 }
 
 let requested = Set(CommandLine.arguments.dropFirst())
-let all = ["digits", "fashion", "fashion-regularized", "regression", "fine-tuning", "cnn", "cnn-fine-tuning"]
+let all = ["digits", "fashion", "fashion-regularized", "regression", "fine-tuning", "cnn", "cnn-fine-tuning", "langid", "topics"]
 if let unknown = requested.first(where: { !all.contains($0) }) {
     FileHandle.standardError.write(Data("train-check: unknown check '\(unknown)' (expected \(all.joined(separator: ", ")))\n".utf8))
     exit(2)
@@ -274,6 +312,7 @@ do {
         case "fine-tuning": checks.append(try fineTuning())
         case "cnn": checks.append(try fashionCNN())
         case "cnn-fine-tuning": checks.append(try fineTuning(convolutional: true))
+        case "langid", "topics": checks.append(try textClassification(name))
         default: checks.append(try regression())
         }
         print("\(checks.last!.passed ? "PASS" : "FAIL")  \(checks.last!.name): \(checks.last!.measured)  [bar: \(checks.last!.bar)]")

@@ -18,8 +18,9 @@ public enum EmbeddingBagMode: String, Sendable, Codable, CaseIterable {
 /// Derivative with respect to `weight`: each row receives the sum of the gradients of the
 /// positions that selected it; the row `paddingIndex` (negative counts from the end) receives
 /// none, as in PyTorch, so it stays what it was initialised to (zeros in `Embedding`). `indices`
-/// gets no gradient.
-public func embedding(_ indices: Tensor, weight: Tensor, paddingIndex: Int? = nil) -> Tensor {
+/// gets no gradient. With a `rowGradientSink`, the weight's gradient goes there as rows (PyTorch's
+/// `sparse=True`) and not through the graph.
+public func embedding(_ indices: Tensor, weight: Tensor, paddingIndex: Int? = nil, rowGradientSink: RowGradientSink? = nil) -> Tensor {
     let table = EmbeddingTable(weight: weight, paddingIndex: paddingIndex, operation: "embedding")
     let ids = table.resolve(indices)
     let dim = table.dim
@@ -28,17 +29,10 @@ public func embedding(_ indices: Tensor, weight: Tensor, paddingIndex: Int? = ni
             (output.baseAddress! + position * dim).update(from: weight.storage.base + id * dim, count: dim)
         }
     }
-    let weightShape = weight.shape
-    return Tensor.recording("embedding", value: value, inputs: [weight]) { g in
-        var full = Tensor.zeros(weightShape)
-        full.withUnsafeMutableBufferPointer { buffer in
-            for (position, id) in ids.enumerated() where id != table.paddingRow {
-                let source = g.storage.base + position * dim
-                let target = buffer.baseAddress! + id * dim
-                for k in 0..<dim { target[k] += source[k] }
-            }
-        }
-        return [full]
+    // Every position is a bag of one.
+    let bags = (0..<ids.count).map { $0..<$0 + 1 }
+    return table.record("embedding", value: value, weight: weight, sink: rowGradientSink) { g in
+        table.rowGradient(g, ids: ids, bags: bags) { _, _ in 1 }
     }
 }
 
@@ -58,9 +52,11 @@ public func embedding(_ indices: Tensor, weight: Tensor, paddingIndex: Int? = ni
 /// Derivatives: with respect to `weight`, each row selected receives its bag's gradient (times its
 /// weight; divided by the bag's count for `mean`; for `max`, only the row that gave a column's
 /// maximum receives that column); with respect to `perSampleWeights`, `⟨gradient of the bag, W[id]⟩`.
+/// With a `rowGradientSink`, the weight's gradient goes there as rows (PyTorch's `sparse=True`).
 public func embeddingBag(
     _ indices: Tensor, weight: Tensor, offsets: Tensor? = nil, mode: EmbeddingBagMode = .mean,
-    perSampleWeights: Tensor? = nil, includeLastOffset: Bool = false, paddingIndex: Int? = nil
+    perSampleWeights: Tensor? = nil, includeLastOffset: Bool = false, paddingIndex: Int? = nil,
+    rowGradientSink: RowGradientSink? = nil
 ) -> Tensor {
     let operation = "embeddingBag"
     let table = EmbeddingTable(weight: weight, paddingIndex: paddingIndex, operation: operation)
@@ -104,44 +100,33 @@ public func embeddingBag(
         }
     }
     let (bagCounts, maxima) = (counts, winners)
-    let weightShape = weight.shape
-    var inputs = [weight]
-    if let perSampleWeights { inputs.append(perSampleWeights) }
-    return Tensor.recording(operation, value: value, inputs: inputs) { g in
-        var weightGradient = Tensor.zeros(weightShape)
-        weightGradient.withUnsafeMutableBufferPointer { buffer in
-            for (bag, range) in bags.ranges.enumerated() where bagCounts[bag] > 0 {
-                let source = g.storage.base + bag * dim
-                switch mode {
-                case .sum, .mean:
-                    let bagScale: Float = mode == .mean ? 1 / Float(bagCounts[bag]) : 1
-                    for position in range where ids[position] != padding {
-                        let scale = bagScale * (rowWeights?[position] ?? 1)
-                        let target = buffer.baseAddress! + ids[position] * dim
-                        for k in 0..<dim { target[k] += scale * source[k] }
-                    }
-                case .max:
-                    for k in 0..<dim {
-                        buffer[ids[maxima[bag * dim + k]] * dim + k] += source[k]
-                    }
-                }
-            }
+    let weightGradient = { (g: Tensor) -> RowSparseGradient in
+        if mode == .max {
+            return table.maximumRowGradient(g, ids: ids, bags: bags.ranges) { bag, k in maxima[bag * dim + k] }
         }
-        guard let perSampleWeights else { return [weightGradient] }
-        let perSampleGradient = Tensor(unsafeUninitializedShape: perSampleWeights.shape) { output in
-            output.initialize(repeating: 0)
-            for (bag, range) in bags.ranges.enumerated() {
-                let source = g.storage.base + bag * dim
-                for position in range where ids[position] != padding {
-                    let row = weight.storage.base + ids[position] * dim
-                    var dot: Float = 0
-                    for k in 0..<dim { dot += source[k] * row[k] }
-                    output[position] = dot
-                }
-            }
+        return table.rowGradient(g, ids: ids, bags: bags.ranges) { bag, position in
+            (mode == .mean ? 1 / Float(bagCounts[bag]) : 1) * (rowWeights?[position] ?? 1)
         }
-        return [weightGradient, perSampleGradient]
     }
+    let perSampleGradient = perSampleWeights.map { perSampleWeights in
+        { (g: Tensor) -> Tensor in
+            Tensor(unsafeUninitializedShape: perSampleWeights.shape) { output in
+                output.initialize(repeating: 0)
+                for (bag, range) in bags.ranges.enumerated() {
+                    let source = g.storage.base + bag * dim
+                    for position in range where ids[position] != padding {
+                        let row = weight.storage.base + ids[position] * dim
+                        var dot: Float = 0
+                        for k in 0..<dim { dot += source[k] * row[k] }
+                        output[position] = dot
+                    }
+                }
+            }
+        }
+    }
+    return table.record(
+        operation, value: value, weight: weight, sink: rowGradientSink, perSampleWeights: perSampleWeights,
+        perSampleGradient: perSampleGradient, weightGradient: weightGradient)
 }
 
 /// A lookup table's shape and padding row, and the check that ids select rows of it.
@@ -165,6 +150,67 @@ struct EmbeddingTable {
         } else {
             paddingRow = -1
         }
+    }
+
+    /// The result recorded with its derivative: the weight's gradient (computed as rows) goes
+    /// densified through the graph, or to `sink` when there is one; `perSampleWeights` get theirs.
+    func record(
+        _ operation: String, value: Tensor, weight: Tensor, sink: RowGradientSink?, perSampleWeights: Tensor? = nil,
+        perSampleGradient: ((Tensor) -> Tensor)? = nil, weightGradient: @escaping (Tensor) -> RowSparseGradient
+    ) -> Tensor {
+        let extra = perSampleWeights.map { [$0] } ?? []
+        guard let sink else {
+            return Tensor.recording(operation, value: value, inputs: [weight] + extra) { g in
+                [weightGradient(g).densified()] + (perSampleGradient.map { [$0(g)] } ?? [])
+            }
+        }
+        // The table is not an input: its gradient reaches the sink, triggered through its leaf
+        // (whose own gradient is nil: it gets none).
+        let trigger = weight.requiresGradient ? sink.trigger : sink.trigger.detached()
+        return Tensor.recording(operation, value: value, inputs: [trigger] + extra) { g in
+            if weight.requiresGradient { sink.accumulate(weightGradient(g)) }
+            return [nil] + (perSampleGradient.map { [$0(g)] } ?? [])
+        }
+    }
+
+    /// The weight's gradient as rows: each non-padding position of each bag adds
+    /// `scale(bag, position) · g[bag]` to its row, in position order.
+    func rowGradient(_ g: Tensor, ids: [Int], bags: [Range<Int>], scale: (Int, Int) -> Float) -> RowSparseGradient {
+        let (rows, slots) = distinctRows(ids)
+        let values = Tensor(unsafeUninitializedShape: [rows.count, dim]) { buffer in
+            buffer.initialize(repeating: 0)
+            for (bag, range) in bags.enumerated() {
+                let source = g.storage.base + bag * dim
+                for position in range where ids[position] != paddingRow {
+                    let factor = scale(bag, position)
+                    let target = buffer.baseAddress! + slots[ids[position]]! * dim
+                    for k in 0..<dim { target[k] += factor * source[k] }
+                }
+            }
+        }
+        return RowSparseGradient(shape: [self.rows, dim], rows: rows, values: values)
+    }
+
+    /// The weight's gradient as rows for max bags: column `k` of bag `bag` goes to the row at
+    /// position `winner(bag, k)` (-1: an empty bag, nothing).
+    func maximumRowGradient(_ g: Tensor, ids: [Int], bags: [Range<Int>], winner: (Int, Int) -> Int) -> RowSparseGradient {
+        let (rows, slots) = distinctRows(ids)
+        let values = Tensor(unsafeUninitializedShape: [rows.count, dim]) { buffer in
+            buffer.initialize(repeating: 0)
+            for bag in bags.indices {
+                for k in 0..<dim {
+                    let position = winner(bag, k)
+                    if position >= 0 { buffer[slots[ids[position]]! * dim + k] += g.storage.base[bag * dim + k] }
+                }
+            }
+        }
+        return RowSparseGradient(shape: [self.rows, dim], rows: rows, values: values)
+    }
+
+    /// The distinct non-padding ids, ascending, and each one's slot among them.
+    private func distinctRows(_ ids: [Int]) -> (rows: [Int], slots: [Int: Int]) {
+        let rows = Set(ids).subtracting([paddingRow]).sorted()
+        return (rows, Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) }))
     }
 
     /// The ids as integers, each checked to be a row of the table.

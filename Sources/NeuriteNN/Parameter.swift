@@ -19,8 +19,22 @@ public final class Parameter {
     }
 
     /// The gradient accumulated by `backward()`, shaped like `value`; nil before the first
-    /// backward pass, after `zeroGradient()`, or when frozen.
+    /// backward pass, after `zeroGradient()`, or when frozen. A table with row-sparse gradients
+    /// has none here: see `sparseGradient`.
     public var gradient: Tensor? { value.gradient }
+
+    /// Where lookups deliver this table's gradient as rows, for a parameter made with
+    /// `receivesRowSparseGradients()` (a sparse `Embedding` or `EmbeddingBag`); nil otherwise.
+    public private(set) var rowGradientSink: RowGradientSink?
+
+    /// The rows of the gradient accumulated by `backward()`, for a parameter with row-sparse
+    /// gradients; nil otherwise and before the first backward pass. Optimisers update just those rows.
+    public var sparseGradient: RowSparseGradient? { rowGradientSink?.gradient }
+
+    /// Makes lookups deliver this parameter's gradient as rows (`sparseGradient`) from now on.
+    public func receivesRowSparseGradients() {
+        if rowGradientSink == nil { rowGradientSink = RowGradientSink() }
+    }
 
     /// The shape of `value`.
     public var shape: [Int] { value.shape }
@@ -35,5 +49,6 @@ public final class Parameter {
     /// Clears the accumulated gradient.
     public func zeroGradient() {
         if value.isLeaf { value.gradient = nil }
+        rowGradientSink?.clear()
     }
 }

@@ -131,6 +131,47 @@ public class Adam: StatefulOptimizer<AdamState> {
         parameter.value -= m / denominator * (group.learningRate / correction1)
     }
 
+    /// The lazy update of a sparse table (PyTorch's `SparseAdam`): only the rows with a gradient
+    /// change, and only their moments move; rows not in the batch keep theirs (the dense update
+    /// would decay them). The formula per row is Adam's above, with the step count shared by the
+    /// table, so a step in which every row has a gradient is the dense step. (`SparseAdam` places
+    /// ε before the bias correction: `θ ← θ − γ·√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (√v + ε)`.) With weight
+    /// decay or AMSGrad the dense update runs instead.
+    public override func update(_ parameter: Parameter, rows: RowSparseGradient, group: Group, state: inout AdamState) {
+        guard group.weightDecay == 0 && !settings.amsgrad else {
+            return update(parameter, gradient: rows.densified(), group: group, state: &state)
+        }
+        state.step += 1
+        let (beta1, beta2, epsilon) = (settings.beta1, settings.beta2, settings.epsilon)
+        let correction1 = Float(1 - pow(Double(beta1), Double(state.step)))
+        let root2 = Float(1 - pow(Double(beta2), Double(state.step))).squareRoot()
+        let stepSize = group.learningRate / correction1
+        var m = state.exponentialAverage ?? Tensor.zeros(parameter.shape)
+        var v = state.exponentialAverageOfSquares ?? Tensor.zeros(parameter.shape)
+        state.exponentialAverage = nil
+        state.exponentialAverageOfSquares = nil
+        let dimension = rows.shape[1]
+        rows.values.withUnsafeBufferPointer { g in
+            m.withUnsafeMutableBufferPointer { m in
+                v.withUnsafeMutableBufferPointer { v in
+                    parameter.value.withUnsafeMutableBufferPointer { theta in
+                        for (slot, row) in rows.rows.enumerated() {
+                            for k in 0..<dimension {
+                                let (i, gradient) = (row * dimension + k, g[slot * dimension + k])
+                                m[i] = m[i] * beta1 + gradient * (1 - beta1)
+                                v[i] = v[i] * beta2 + gradient * gradient * (1 - beta2)
+                                // The dense update's order of operations, so that the two agree to the bit.
+                                theta[i] -= m[i] / (v[i].squareRoot() / root2 + epsilon) * stepSize
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        state.exponentialAverage = m
+        state.exponentialAverageOfSquares = v
+    }
+
     public override var cycledMomentum: Float? {
         get { settings.beta1 }
         set { if let newValue { settings.beta1 = newValue } }

@@ -16,7 +16,8 @@ import NeuriteNN
 @discardableResult
 public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Float, norm: Float = 2) -> Float {
     precondition(maxNorm >= 0 && norm > 0, "clipGradientNorm: maxNorm \(maxNorm) and norm \(norm) must be positive")
-    let gradients = parameters.compactMap(\.gradient)
+    // A sparse table's rows count as its gradient (the rows it lacks are zeros).
+    let gradients = parameters.compactMap { $0.gradient ?? $0.sparseGradient?.values }
     guard !gradients.isEmpty else { return 0 }
     let total: Float = withoutGradients {
         if norm == .infinity { return gradients.map { abs($0).max().scalar }.max()! }
@@ -26,8 +27,11 @@ public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Float, norm: Fl
     let coefficient = Swift.min(maxNorm / (total + 1e-6), 1)
     withoutGradients {
         for parameter in parameters {
-            guard let gradient = parameter.gradient else { continue }
-            parameter.value.gradient = gradient * coefficient
+            if let gradient = parameter.gradient { parameter.value.gradient = gradient * coefficient }
+            if var rows = parameter.sparseGradient {
+                rows.values = rows.values * coefficient
+                parameter.rowGradientSink?.replace(with: rows)
+            }
         }
     }
     return total
@@ -38,8 +42,11 @@ public func clipGradientValues(_ parameters: [Parameter], maxValue: Float) {
     precondition(maxValue >= 0, "clipGradientValues: maxValue \(maxValue) is negative")
     withoutGradients {
         for parameter in parameters {
-            guard let gradient = parameter.gradient else { continue }
-            parameter.value.gradient = clamp(gradient, min: -maxValue, max: maxValue)
+            if let gradient = parameter.gradient { parameter.value.gradient = clamp(gradient, min: -maxValue, max: maxValue) }
+            if var rows = parameter.sparseGradient {
+                rows.values = clamp(rows.values, min: -maxValue, max: maxValue)
+                parameter.rowGradientSink?.replace(with: rows)
+            }
         }
     }
 }

@@ -89,6 +89,23 @@ public final class SGD: StatefulOptimizer<SGDState> {
         parameter.value -= g * group.learningRate
     }
 
+    /// A sparse table's update: without momentum or weight decay only the rows with a gradient
+    /// change, exactly as the dense update would change them (the others' gradient is zero);
+    /// otherwise the dense update runs (PyTorch's momentum buffer is dense too).
+    public override func update(_ parameter: Parameter, rows: RowSparseGradient, group: Group, state: inout SGDState) {
+        guard group.weightDecay == 0 && settings.momentum == 0 else {
+            return update(parameter, gradient: rows.densified(), group: group, state: &state)
+        }
+        let (rate, dimension) = (group.learningRate, rows.shape[1])
+        rows.values.withUnsafeBufferPointer { g in
+            parameter.value.withUnsafeMutableBufferPointer { theta in
+                for (slot, row) in rows.rows.enumerated() {
+                    for k in 0..<dimension { theta[row * dimension + k] -= g[slot * dimension + k] * rate }
+                }
+            }
+        }
+    }
+
     public override var cycledMomentum: Float? {
         get { settings.momentum }
         set { if let newValue { settings.momentum = newValue } }

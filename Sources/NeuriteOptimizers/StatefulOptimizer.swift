@@ -70,11 +70,17 @@ open class StatefulOptimizer<State: ParameterState>: Optimizer {
         withoutGradients {
             for group in groups {
                 for parameter in group.parameters where parameter.isTrainable {
-                    guard let gradient = parameter.gradient else { continue }
                     let key = ObjectIdentifier(parameter)
-                    var state = states[key] ?? State()
-                    update(parameter, gradient: gradient, group: group, state: &state)
-                    states[key] = state
+                    if let gradient = parameter.gradient {
+                        var state = states.removeValue(forKey: key) ?? State()
+                        update(parameter, gradient: gradient, group: group, state: &state)
+                        states[key] = state
+                    } else if let rows = parameter.sparseGradient {
+                        // Taken out of the dictionary so that its tensors can change in place.
+                        var state = states.removeValue(forKey: key) ?? State()
+                        update(parameter, rows: rows, group: group, state: &state)
+                        states[key] = state
+                    }
                 }
             }
         }
@@ -83,6 +89,13 @@ open class StatefulOptimizer<State: ParameterState>: Optimizer {
     /// One parameter's update. Runs without gradient recording.
     open func update(_ parameter: Parameter, gradient: Tensor, group: Group, state: inout State) {
         preconditionFailure("\(type(of: self)) does not implement update")
+    }
+
+    /// One update of a table from a row-sparse gradient (a sparse `Embedding`). By default the
+    /// gradient is densified and `update(_:gradient:group:state:)` runs: exactly the dense update,
+    /// at the cost of the whole table. `Adam` and `SGD` override it to touch only the rows.
+    open func update(_ parameter: Parameter, rows: RowSparseGradient, group: Group, state: inout State) {
+        update(parameter, gradient: rows.densified(), group: group, state: &state)
     }
 
     public override var state: OptimizerState {

@@ -19,8 +19,9 @@ public final class DivergenceGuard: Callback {
             return
         }
         for (name, parameter) in context.model.namedParameters {
-            guard let gradient = parameter.gradient else { continue }
-            if gradient.scalars.contains(where: { !$0.isFinite }) {
+            // A sparse table's gradient is its rows.
+            guard let gradient = parameter.gradient ?? parameter.sparseGradient?.values else { continue }
+            if gradient.withUnsafeBufferPointer({ $0.contains { !$0.isFinite } }) {
                 diverge("training diverged at \(place): the gradient of \(name) is not finite", context)
                 return
             }

@@ -32,19 +32,21 @@ public struct Evaluation: Sendable {
 /// Runs `model` over `dataset` in evaluation mode without gradients, in batches, and reports the
 /// mean loss and the metrics of the task. The model's mode is restored.
 public func evaluate(
-    _ model: Module, on dataset: TensorDataset, loss: (Tensor, Tensor) -> Tensor, task: PredictionTask = .classification,
+    _ model: Module, on dataset: any Dataset, loss: (Tensor, Tensor) -> Tensor, task: PredictionTask = .classification,
     batchSize: Int = Evaluation.batchSize
 ) -> Evaluation {
     let wasTraining = model.isTraining
     model.eval()
     defer { model.train(wasTraining) }
     var outputs: [Tensor] = []
+    var targets: [Tensor] = []
     var lossSum = 0.0
     withoutGradients {
         for batch in DataLoader(dataset, batchSize: batchSize).batches() {
             let output = model(batch.inputs)
             lossSum += Double(loss(output, batch.targets).scalar) * Double(batch.inputs.shape[0])
             outputs.append(output)
+            targets.append(batch.targets)
         }
     }
     let meanLoss = lossSum / Double(max(dataset.count, 1))
@@ -52,17 +54,18 @@ public func evaluate(
         return Evaluation(loss: .nan, accuracy: nil, confusion: nil, classScores: nil, meanAbsoluteError: nil, meanSquaredError: nil)
     }
     let all = Tensor.concatenate(outputs)
+    let allTargets = Tensor.concatenate(targets)
     switch task {
     case .classification:
         let classes = all.shape[1]
-        let confusion = Metrics.confusionMatrix(predictions: all.argmax(axis: 1), labels: dataset.targets, classes: classes)
+        let confusion = Metrics.confusionMatrix(predictions: all.argmax(axis: 1), labels: allTargets, classes: classes)
         return Evaluation(
-            loss: meanLoss, accuracy: Metrics.accuracy(logits: all, labels: dataset.targets), confusion: confusion,
+            loss: meanLoss, accuracy: Metrics.accuracy(logits: all, labels: allTargets), confusion: confusion,
             classScores: Metrics.classScores(confusion: confusion), meanAbsoluteError: nil, meanSquaredError: nil)
     case .regression:
         return Evaluation(
             loss: meanLoss, accuracy: nil, confusion: nil, classScores: nil,
-            meanAbsoluteError: Metrics.meanAbsoluteError(all, dataset.targets),
-            meanSquaredError: Metrics.meanSquaredError(all, dataset.targets))
+            meanAbsoluteError: Metrics.meanAbsoluteError(all, allTargets),
+            meanSquaredError: Metrics.meanSquaredError(all, allTargets))
     }
 }

@@ -42,7 +42,7 @@ public func fit(
     optimizer: Optimizer,
     data: DataLoader,
     epochs: Int,
-    validation: TensorDataset? = nil,
+    validation: (any Dataset)? = nil,
     task: PredictionTask = .classification,
     scheduler: LearningRateScheduler? = nil,
     reduceOnPlateau: ReduceOnPlateau? = nil,

@@ -1,16 +1,21 @@
 import NeuriteCore
 
 /// The table shared by `Embedding` and `EmbeddingBag`: PyTorch's `num_embeddings`,
-/// `embedding_dim` and `padding_idx` (negative counts from the end).
+/// `embedding_dim`, `padding_idx` (negative counts from the end) and `sparse`.
 public struct EmbeddingTableConfiguration: Codable, Sendable, Equatable {
     public var rowCount: Int
     public var dimension: Int
     public var paddingIndex: Int?
+    /// Whether the weight's gradient is kept as the rows a batch used (`Parameter.sparseGradient`)
+    /// rather than a full tensor: PyTorch's `sparse=True`. `Adam` and `SGD` then update only
+    /// those rows (see `Adam.update(_:rows:group:state:)`); the other optimisers densify it.
+    public var sparse: Bool
 
-    public init(rowCount: Int, dimension: Int, paddingIndex: Int? = nil) {
+    public init(rowCount: Int, dimension: Int, paddingIndex: Int? = nil, sparse: Bool = false) {
         self.rowCount = rowCount
         self.dimension = dimension
         self.paddingIndex = paddingIndex
+        self.sparse = sparse
     }
 
     func validate() throws(LayerConfigurationError) {
@@ -38,7 +43,14 @@ public struct EmbeddingTableConfiguration: Codable, Sendable, Equatable {
     }
 
     var description: String {
-        "\(rowCount), \(dimension)\(paddingIndex.map { ", paddingIndex: \($0)" } ?? "")"
+        "\(rowCount), \(dimension)\(paddingIndex.map { ", paddingIndex: \($0)" } ?? "")\(sparse ? ", sparse: true" : "")"
+    }
+
+    /// The weight, receiving row-sparse gradients when `sparse`.
+    func makeParameter(generator: inout PhiloxGenerator) -> Parameter {
+        let weight = Parameter(makeWeight(generator: &generator))
+        if sparse { weight.receivesRowSparseGradients() }
+        return weight
     }
 }
 
@@ -49,12 +61,12 @@ public struct EmbeddingTableConfiguration: Codable, Sendable, Equatable {
 /// N(0, 1) with the padding row zero. The padding row receives no gradient, so it stays as it is.
 /// PyTorch's `max_norm` and `scale_grad_by_freq` are not offered.
 public final class Embedding: Module, DescribableLayer {
-    /// `{"num_embeddings": 1000, "embedding_dim": 64, "padding_idx": 0}` (PyTorch's names).
+    /// `{"num_embeddings": 1000, "embedding_dim": 64, "padding_idx": 0, "sparse": true}` (PyTorch's names).
     public struct Configuration: LayerConfiguration {
         public var table: EmbeddingTableConfiguration
 
-        public init(rowCount: Int, dimension: Int, paddingIndex: Int? = nil) {
-            table = EmbeddingTableConfiguration(rowCount: rowCount, dimension: dimension, paddingIndex: paddingIndex)
+        public init(rowCount: Int, dimension: Int, paddingIndex: Int? = nil, sparse: Bool = false) {
+            table = EmbeddingTableConfiguration(rowCount: rowCount, dimension: dimension, paddingIndex: paddingIndex, sparse: sparse)
         }
 
         public func validate() throws(LayerConfigurationError) { try table.validate() }
@@ -70,25 +82,26 @@ public final class Embedding: Module, DescribableLayer {
     public var dimension: Int { configuration.table.dimension }
     public var paddingIndex: Int? { configuration.table.paddingIndex }
 
-    public init(_ rowCount: Int, _ dimension: Int, paddingIndex: Int? = nil, generator: inout PhiloxGenerator) {
-        configuration = Configuration(rowCount: rowCount, dimension: dimension, paddingIndex: paddingIndex).validated(for: "Embedding")
-        weight = Parameter(configuration.table.makeWeight(generator: &generator))
+    public init(_ rowCount: Int, _ dimension: Int, paddingIndex: Int? = nil, sparse: Bool = false, generator: inout PhiloxGenerator) {
+        configuration = Configuration(rowCount: rowCount, dimension: dimension, paddingIndex: paddingIndex, sparse: sparse)
+            .validated(for: "Embedding")
+        weight = configuration.table.makeParameter(generator: &generator)
         super.init()
     }
 
     /// A table drawn from the default generator (see `DefaultGenerator`).
-    public convenience init(_ rowCount: Int, _ dimension: Int, paddingIndex: Int? = nil) {
+    public convenience init(_ rowCount: Int, _ dimension: Int, paddingIndex: Int? = nil, sparse: Bool = false) {
         var generator = DefaultGenerator.makeGenerator()
-        self.init(rowCount, dimension, paddingIndex: paddingIndex, generator: &generator)
+        self.init(rowCount, dimension, paddingIndex: paddingIndex, sparse: sparse, generator: &generator)
     }
 
     public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
         let table = configuration.table
-        self.init(table.rowCount, table.dimension, paddingIndex: table.paddingIndex, generator: &generator)
+        self.init(table.rowCount, table.dimension, paddingIndex: table.paddingIndex, sparse: table.sparse, generator: &generator)
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
-        embedding(input, weight: weight.value, paddingIndex: paddingIndex)
+        embedding(input, weight: weight.value, paddingIndex: paddingIndex, rowGradientSink: weight.rowGradientSink)
     }
 
     public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? { shape + [dimension] }
@@ -110,8 +123,8 @@ public final class EmbeddingBag: Module, DescribableLayer {
         public var table: EmbeddingTableConfiguration
         public var mode: EmbeddingBagMode
 
-        public init(rowCount: Int, dimension: Int, mode: EmbeddingBagMode = .mean, paddingIndex: Int? = nil) {
-            table = EmbeddingTableConfiguration(rowCount: rowCount, dimension: dimension, paddingIndex: paddingIndex)
+        public init(rowCount: Int, dimension: Int, mode: EmbeddingBagMode = .mean, paddingIndex: Int? = nil, sparse: Bool = false) {
+            table = EmbeddingTableConfiguration(rowCount: rowCount, dimension: dimension, paddingIndex: paddingIndex, sparse: sparse)
             self.mode = mode
         }
 
@@ -138,29 +151,33 @@ public final class EmbeddingBag: Module, DescribableLayer {
     public var mode: EmbeddingBagMode { configuration.mode }
 
     public init(
-        _ rowCount: Int, _ dimension: Int, mode: EmbeddingBagMode = .mean, paddingIndex: Int? = nil,
+        _ rowCount: Int, _ dimension: Int, mode: EmbeddingBagMode = .mean, paddingIndex: Int? = nil, sparse: Bool = false,
         generator: inout PhiloxGenerator
     ) {
-        configuration = Configuration(rowCount: rowCount, dimension: dimension, mode: mode, paddingIndex: paddingIndex)
+        configuration = Configuration(rowCount: rowCount, dimension: dimension, mode: mode, paddingIndex: paddingIndex, sparse: sparse)
             .validated(for: "EmbeddingBag")
-        weight = Parameter(configuration.table.makeWeight(generator: &generator))
+        weight = configuration.table.makeParameter(generator: &generator)
         super.init()
     }
 
     /// A table drawn from the default generator (see `DefaultGenerator`).
-    public convenience init(_ rowCount: Int, _ dimension: Int, mode: EmbeddingBagMode = .mean, paddingIndex: Int? = nil) {
+    public convenience init(
+        _ rowCount: Int, _ dimension: Int, mode: EmbeddingBagMode = .mean, paddingIndex: Int? = nil, sparse: Bool = false
+    ) {
         var generator = DefaultGenerator.makeGenerator()
-        self.init(rowCount, dimension, mode: mode, paddingIndex: paddingIndex, generator: &generator)
+        self.init(rowCount, dimension, mode: mode, paddingIndex: paddingIndex, sparse: sparse, generator: &generator)
     }
 
     public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
         let table = configuration.table
-        self.init(table.rowCount, table.dimension, mode: configuration.mode, paddingIndex: table.paddingIndex, generator: &generator)
+        self.init(
+            table.rowCount, table.dimension, mode: configuration.mode, paddingIndex: table.paddingIndex, sparse: table.sparse,
+            generator: &generator)
     }
 
     /// One bag per row of `input` (`[bags, length]`).
     public override func forward(_ input: Tensor) -> Tensor {
-        embeddingBag(input, weight: weight.value, mode: mode, paddingIndex: paddingIndex)
+        embeddingBag(input, weight: weight.value, mode: mode, paddingIndex: paddingIndex, rowGradientSink: weight.rowGradientSink)
     }
 
     /// PyTorch's 1-D form: bag `i` holds `ids[offsets[i] ..< offsets[i + 1]]` (the last runs to the
@@ -171,7 +188,7 @@ public final class EmbeddingBag: Module, DescribableLayer {
     ) -> Tensor {
         embeddingBag(
             ids, weight: weight.value, offsets: offsets, mode: mode, perSampleWeights: perSampleWeights,
-            includeLastOffset: includeLastOffset, paddingIndex: paddingIndex)
+            includeLastOffset: includeLastOffset, paddingIndex: paddingIndex, rowGradientSink: weight.rowGradientSink)
     }
 
     public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {
@@ -190,6 +207,7 @@ enum EmbeddingCodingKeys: String, CodingKey {
     case rowCount = "num_embeddings"
     case dimension = "embedding_dim"
     case paddingIndex = "padding_idx"
+    case sparse
     case mode
 
     static func decodeTable(from decoder: Decoder) throws -> EmbeddingTableConfiguration {
@@ -197,7 +215,8 @@ enum EmbeddingCodingKeys: String, CodingKey {
         return EmbeddingTableConfiguration(
             rowCount: try container.decode(Int.self, forKey: .rowCount),
             dimension: try container.decode(Int.self, forKey: .dimension),
-            paddingIndex: try container.decodeIfPresent(Int.self, forKey: .paddingIndex))
+            paddingIndex: try container.decodeIfPresent(Int.self, forKey: .paddingIndex),
+            sparse: try container.decodeIfPresent(Bool.self, forKey: .sparse) ?? false)
     }
 
     static func encode(_ table: EmbeddingTableConfiguration, to encoder: Encoder) throws {
@@ -205,5 +224,6 @@ enum EmbeddingCodingKeys: String, CodingKey {
         try container.encode(table.rowCount, forKey: .rowCount)
         try container.encode(table.dimension, forKey: .dimension)
         try container.encodeIfPresent(table.paddingIndex, forKey: .paddingIndex)
+        if table.sparse { try container.encode(true, forKey: .sparse) }
     }
 }
