@@ -30,9 +30,9 @@ public struct EmbeddingTableConfiguration: Codable, Sendable, Equatable {
         }
     }
 
-    /// PyTorch's initialisation: N(0, 1), with the padding row zero.
-    func makeWeight(generator: inout PhiloxGenerator) -> Tensor {
-        var weight = Tensor.normal([rowCount, dimension], generator: &generator)
+    /// Drawn from `initializer`, PyTorch's N(0, 1) when nil, with the padding row zero.
+    func makeWeight(initializer: Initializer?, generator: inout PhiloxGenerator) -> Tensor {
+        var weight = (initializer ?? .normal()).make([rowCount, dimension], generator: &generator)
         if let paddingIndex {
             let row = paddingIndex < 0 ? paddingIndex + rowCount : paddingIndex
             weight.withUnsafeMutableBufferPointer { buffer in
@@ -47,8 +47,8 @@ public struct EmbeddingTableConfiguration: Codable, Sendable, Equatable {
     }
 
     /// The weight, receiving row-sparse gradients when `sparse`.
-    func makeParameter(generator: inout PhiloxGenerator) -> Parameter {
-        let weight = Parameter(makeWeight(generator: &generator))
+    func makeParameter(initializer: Initializer?, generator: inout PhiloxGenerator) -> Parameter {
+        let weight = Parameter(makeWeight(initializer: initializer, generator: &generator))
         if sparse { weight.receivesRowSparseGradients() }
         return weight
     }
@@ -82,10 +82,15 @@ public final class Embedding: Module, DescribableLayer {
     public var dimension: Int { configuration.table.dimension }
     public var paddingIndex: Int? { configuration.table.paddingIndex }
 
-    public init(_ rowCount: Int, _ dimension: Int, paddingIndex: Int? = nil, sparse: Bool = false, generator: inout PhiloxGenerator) {
+    /// A table drawn from `initializer` (N(0, 1), PyTorch's default, when nil) with the padding row
+    /// zero.
+    public init(
+        _ rowCount: Int, _ dimension: Int, paddingIndex: Int? = nil, sparse: Bool = false, initializer: Initializer? = nil,
+        generator: inout PhiloxGenerator
+    ) {
         configuration = Configuration(rowCount: rowCount, dimension: dimension, paddingIndex: paddingIndex, sparse: sparse)
             .validated(for: "Embedding")
-        weight = configuration.table.makeParameter(generator: &generator)
+        weight = configuration.table.makeParameter(initializer: initializer, generator: &generator)
         super.init()
     }
 
@@ -150,13 +155,15 @@ public final class EmbeddingBag: Module, DescribableLayer {
     public var paddingIndex: Int? { configuration.table.paddingIndex }
     public var mode: EmbeddingBagMode { configuration.mode }
 
+    /// A table drawn from `initializer` (N(0, 1), PyTorch's default, when nil) with the padding row
+    /// zero.
     public init(
         _ rowCount: Int, _ dimension: Int, mode: EmbeddingBagMode = .mean, paddingIndex: Int? = nil, sparse: Bool = false,
-        generator: inout PhiloxGenerator
+        initializer: Initializer? = nil, generator: inout PhiloxGenerator
     ) {
         configuration = Configuration(rowCount: rowCount, dimension: dimension, mode: mode, paddingIndex: paddingIndex, sparse: sparse)
             .validated(for: "EmbeddingBag")
-        weight = configuration.table.makeParameter(generator: &generator)
+        weight = configuration.table.makeParameter(initializer: initializer, generator: &generator)
         super.init()
     }
 
