@@ -206,23 +206,29 @@ func textClassification(_ name: String) throws -> Check {
         ? Tokenizer(characterNgrams: Int(setting("MINN", 1))...Int(setting("MAXN", 4))) : Tokenizer(wordNgrams: Int(setting("WORDNGRAMS", 2)))
     let ((train, test, encoder), encodeSeconds) = timed { () -> (TextDataset, TextDataset, TextEncoder) in
         let encoder = TextEncoder(
-            fitting: split.train.map(\.text), tokenizer: tokenizer, minimumCount: Int(setting("MINCOUNT", 1)), buckets: Int(setting("BUCKETS", 262_144)))
+            fitting: split.train.map(\.text), tokenizer: tokenizer, minimumCount: Int(setting("MINCOUNT", 1)),
+            buckets: Int(setting("BUCKETS", 262_144)))
         let train = TextDataset(texts: split.train.map(\.text), labels: split.train.map { classIndex[$0.label]! }, encoder: encoder)
         let test = TextDataset(texts: split.test.map(\.text), labels: split.test.map { classIndex[$0.label]! }, encoder: encoder)
         return (train, test, encoder)
     }
     print("\(name): \(encoder.vocabulary.count) words, \(encoder.idCount) ids, encoded in \(String(format: "%.1f", encodeSeconds)) s")
-    var generator = PhiloxGenerator(seed: 31)
+    var generator = PhiloxGenerator(seed: UInt64(setting("SEED", 31)))
     let dimension = Int(setting("DIM", 64))
     let model = Sequential {
-        EmbeddingBag(encoder.idCount, dimension, mode: .mean, paddingIndex: 0, sparse: true, generator: &generator)
+        EmbeddingBag(
+            encoder.idCount, dimension, mode: .mean, paddingIndex: 0, sparse: true,
+            initializer: .uniform(low: -Float(setting("INIT", 1)) / Float(dimension), high: Float(setting("INIT", 1)) / Float(dimension)),
+            generator: &generator)
         Dense(dimension, split.classes.count, generator: &generator)
     }
     let epochs = Int(setting("EPOCHS", 5))
     let (_, seconds) = try timed {
         try fit(
             model, loss: crossEntropyLoss, optimizer: try Adam(model.parameters, learningRate: Float(setting("LR", 1e-2))),
-            data: DataLoader(train, batchSize: Int(setting("BATCH", 64)), shuffle: true, seed: 32), epochs: epochs, validation: test, progress: .lines)
+            data: DataLoader(train, batchSize: Int(setting("BATCH", 64)), shuffle: true, seed: UInt64(setting("SEED", 31)) + 1), epochs: epochs,
+            validation: test, progress: .lines
+        )
     }
     let accuracy = evaluate(model, on: test, loss: crossEntropyLoss).accuracy!
     let bar = name == "langid" ? 0.995 : 0.58

@@ -34,6 +34,8 @@ enum ArchitectureChoice: String, CaseIterable, ExpressibleByArgument {
     /// A small residual network: a 3×3 stem, three basic blocks (32, 64 and 128 channels, the last
     /// two halving the size), global average pooling and one Dense layer.
     case resnet
+    /// For texts: the mean of the embeddings of the words and n-grams, then one Dense layer.
+    case fasttext
 }
 
 /// `--initializer`.

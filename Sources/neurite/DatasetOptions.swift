@@ -3,18 +3,25 @@ import Foundation
 import Neurite
 
 /// A data set named on the command line: `digits`, `fashion-mnist`, `mnist` (both from a
-/// directory of IDX files), `idx:DIR`, `csv:FILE` (label in the last column) or `npy:X,Y`.
+/// directory of IDX files), `idx:DIR`, `csv:FILE` (label in the last column), `npy:X,Y`, or the
+/// texts `langid`, `topics` (from Debian's fortune packages) and `text:PATH` (TSV, CSV or one
+/// directory per class).
 enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
     case digits, fashionMNIST, mnist
     case idx(directory: String)
     case csv(file: String)
     case npy(inputs: String, labels: String)
+    case langid, topics
+    case text(path: String)
 
     init?(argument: String) {
         switch argument {
         case "digits": self = .digits
         case "fashion-mnist": self = .fashionMNIST
         case "mnist": self = .mnist
+        case "langid": self = .langid
+        case "topics": self = .topics
+        case let spec where spec.hasPrefix("text:") && spec.count > 5: self = .text(path: String(spec.dropFirst(5)))
         case let spec where spec.hasPrefix("idx:") && spec.count > 4: self = .idx(directory: String(spec.dropFirst(4)))
         case let spec where spec.hasPrefix("csv:") && spec.count > 4: self = .csv(file: String(spec.dropFirst(4)))
         case let spec where spec.hasPrefix("npy:"):
@@ -26,7 +33,7 @@ enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
     }
 
     /// The forms, as the help and the parser's error list them.
-    static var allValueStrings: [String] { ["digits", "fashion-mnist", "mnist", "idx:DIR", "csv:FILE", "npy:X,Y"] }
+    static var allValueStrings: [String] { ["digits", "fashion-mnist", "mnist", "idx:DIR", "csv:FILE", "npy:X,Y", "langid", "topics", "text:PATH"] }
     static var defaultCompletionKind: CompletionKind { .default }
 
     var description: String {
@@ -37,6 +44,9 @@ enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
         case .idx(let directory): "idx:\(directory)"
         case .csv(let file): "csv:\(file)"
         case .npy(let inputs, let labels): "npy:\(inputs),\(labels)"
+        case .langid: "langid"
+        case .topics: "topics"
+        case .text(let path): "text:\(path)"
         }
     }
     var defaultValueDescription: String { description }
@@ -66,6 +76,8 @@ enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
                     "\(labelsPath): expected \(inputs.shape.first ?? 0) labels for inputs of shape \(inputs.shape), found shape \(labels.shape)")
             }
             return try split(TensorDataset(inputs: inputs, targets: labels), labelsFile: labelsPath)
+        case .langid, .topics, .text:
+            throw CommandError("\(self) holds texts, which this command does not read; give a model trained on texts, or images and tables")
         }
     }
 
@@ -83,6 +95,9 @@ enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
 
 /// `--dataset`, shared by every command that reads a data set.
 struct DatasetOptions: ParsableArguments {
-    @Option(help: "The data set (a directory of IDX files, a CSV file with the label in the last column, or NumPy inputs and labels).")
+    @Option(
+        help:
+            "The data set (a directory of IDX files, a CSV file with the label in the last column, NumPy inputs and labels, or texts: langid, topics, a TSV/CSV file of label and text, or a directory per class)."
+    )
     var dataset: DatasetSpec = .digits
 }

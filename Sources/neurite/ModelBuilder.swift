@@ -6,17 +6,42 @@ struct ModelBuilder {
 
     /// The network for samples of `sampleShape` and `classes` outputs.
     func build(sampleShape: [Int], classes: Int, dataset: String) throws -> Sequential {
-        switch options.architecture {
+        switch options.network {
+        case .fasttext:
+            throw CommandError("--architecture fasttext reads texts; \(dataset) holds samples of shape \(sampleShape) (use mlp, cnn or resnet)")
         case .mlp:
             guard let features = SizeLimit.elementCount(sampleShape) else { throw CommandError("\(dataset): samples too large") }
             return try build(inputFeatures: features, classes: classes)
         case .cnn, .resnet:
             guard sampleShape.count == 3, sampleShape[1] >= 4, sampleShape[2] >= 4 else {
                 throw CommandError(
-                    "--architecture \(options.architecture.rawValue) needs images [C, H, W] of at least 4×4; \(dataset) has samples of shape \(sampleShape)"
+                    "--architecture \(options.network.rawValue) needs images [C, H, W] of at least 4×4; \(dataset) has samples of shape \(sampleShape)"
                 )
             }
-            return options.architecture == .cnn ? try convolutional(sampleShape, classes: classes) : residual(sampleShape, classes: classes)
+            return options.network == .cnn ? try convolutional(sampleShape, classes: classes) : residual(sampleShape, classes: classes)
+        }
+    }
+
+    /// The network for texts that `encoder` reads. fastText's: the mean of the embeddings of a
+    /// text's words and n-grams (a sparse `EmbeddingBag`, rows drawn from U(−1/d, 1/d) as fastText
+    /// draws them, padding id 0) → Dense(d → classes).
+    func textModel(encoder: TextEncoder, classes: Int, dataset: String) throws -> Sequential {
+        guard options.network == .fasttext else {
+            throw CommandError("--architecture \(options.network.rawValue) reads images or tables; \(dataset) holds texts (use fasttext)")
+        }
+        let dimension = options.text.dimension
+        do {
+            try EmbeddingBag.Configuration(rowCount: encoder.idCount, dimension: dimension).validate()
+        } catch {
+            throw CommandError("\(dataset): an embedding table of \(encoder.idCount) ids × \(dimension): \(error) (try fewer --buckets)")
+        }
+        var generator = PhiloxGenerator(seed: options.seed)
+        let bound = 1 / Float(dimension)
+        return Sequential {
+            EmbeddingBag(
+                encoder.idCount, dimension, mode: .mean, paddingIndex: Vocabulary.paddingID, sparse: true,
+                initializer: .uniform(low: -bound, high: bound), generator: &generator)
+            Dense(dimension, classes, generator: &generator)
         }
     }
 

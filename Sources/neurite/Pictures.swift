@@ -2,7 +2,8 @@ import Neurite
 
 /// The pictures `neurite train` writes next to the model.
 enum Pictures {
-    static func write(history: History, model: Sequential, test: TensorDataset, evaluation: Evaluation, to directory: String) throws {
+    /// `test`: the test images, for the samples and first-layer pictures (nil for texts).
+    static func write(history: History, model: Sequential, test: TensorDataset?, evaluation: Evaluation, to directory: String) throws {
         let epochs = history.epochs
         try Charts.learningCurves(
             loss: epochs.map(\.loss), validationLoss: epochs.map(\.validationLoss), accuracy: epochs.map(\.accuracy),
@@ -12,6 +13,7 @@ enum Pictures {
             try Charts.confusionMatrix(confusion).writePNG(to: "\(directory)/confusion-matrix.png")
         }
         // Test samples with predicted (P) and true (T) labels; mistakes framed in red.
+        guard let test else { return }
         let shown = min(32, test.count)
         guard shown > 0, test.inputs.rank == 4, test.inputs.shape[1] == 1 else { return }
         let images = test.inputs[0..<shown]

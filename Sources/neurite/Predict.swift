@@ -17,21 +17,29 @@ struct Predict: ParsableCommand {
               values         index, the raw outputs (regression)
             The default is values for a model with one output per sample and probabilities otherwise.
 
+            A model trained on texts reads raw text: --text "…" (repeatable) or --input FILE with one text \
+            per line; its columns are named by class.
+
             Examples:
               neurite predict --model neurite-run/model.safetensors --input images.npy
+              neurite predict --model langid-run/model.safetensors --text "Wer reitet so spät durch Nacht und Wind?"
               neurite predict --model model.safetensors --input t10k-images-idx3-ubyte.gz --output predictions.csv
               neurite predict --model regression.safetensors --input rows.csv --output-kind values
             """)
 
     @OptionGroup var saved: ModelOptions
-    @Option(help: "An .idx(.gz), .csv, .npy or .png file of inputs.")
-    var input: String
+    @Option(help: "An .idx(.gz), .csv, .npy or .png file of inputs (for a text model: a file of texts, one per line).")
+    var input: String?
+    @Option(help: "A text to classify (text models; repeat for several).")
+    var text: [String] = []
     @Option(help: "What to write per input (default: values for one output per sample, probabilities otherwise).")
     var outputKind: OutputKindChoice?
     @Option(help: "Where to write the predictions (.csv or .npy); standard output by default.")
     var output: String?
 
     func validate() throws {
+        if input == nil && text.isEmpty { throw ValidationError("give --input FILE (or, for a text model, --text \"…\")") }
+        if input != nil && !text.isEmpty { throw ValidationError("--input and --text exclude each other") }
         if let output, !(output.hasSuffix(".csv") || output.hasSuffix(".npy")) {
             throw ValidationError("--output must name a .csv or .npy file, got '\(output)'")
         }
@@ -40,10 +48,21 @@ struct Predict: ParsableCommand {
     func run() throws {
         try NeuriteCommand.reportingErrors {
             let model = try saved.load()
-            let inputs = try model.shaped(try readInputs(), from: input)
-            guard inputs.shape[0] > 0 else { throw CommandError("\(input): no inputs") }
-            let outputShape = try model.checkedOutputShape(
-                forSample: Array(inputs.shape.dropFirst()), batch: inputs.shape.first ?? 1, from: input)
+            let source = input ?? "--text"
+            let inputs: Tensor
+            if let reader = model.text {
+                let texts = try input.map(readTexts) ?? text
+                guard !texts.isEmpty else { throw CommandError("\(source): no texts") }
+                inputs = TextDataset(texts: texts, labels: texts.map { _ in 0 }, encoder: reader.encoder).batch(at: Array(texts.indices)).inputs
+            } else {
+                guard let input else { throw CommandError("--text: \(saved.model) reads tensors, not texts; give --input FILE") }
+                inputs = try model.shaped(try readInputs(input), from: input)
+                guard inputs.shape[0] > 0 else { throw CommandError("\(input): no inputs") }
+            }
+            let outputShape =
+                try model.text == nil
+                ? model.checkedOutputShape(
+                    forSample: Array(inputs.shape.dropFirst()), batch: inputs.shape.first ?? 1, from: source) : [1, model.text!.classes.count]
             guard outputShape.count == 2 else {
                 throw CommandError("\(saved.model): the model gives outputs of shape \(outputShape) for one input; predict needs [1, C]")
             }
@@ -58,10 +77,16 @@ struct Predict: ParsableCommand {
             // Probabilities in fixed point (as they always were); raw outputs keep their magnitude.
             let format = kind == .probabilities ? "%.6f" : "%.7g"
             let classes = kind == .values ? [] : rows.argmax(axis: 1).scalars
-            var text = (kind == .values ? "index," : "index,class,") + (0..<width).map(kind.columnName).joined(separator: ",") + "\n"
+            // A text model's classes are names: the class column holds the name and the others are
+            // named by it.
+            let names = model.text?.classes
+            func className(_ index: Int) -> String { names.map { csvField($0[index]) } ?? "\(index)" }
+            let columns = (0..<width).map { index in names.map { "\(kind.columnName(0).dropLast())_\(csvField($0[index]))" } ?? kind.columnName(index)
+            }
+            var text = (kind == .values ? "index," : "index,class,") + columns.joined(separator: ",") + "\n"
             for row in 0..<rows.shape[0] {
                 let numbers = (0..<width).map { String(format: format, values[row * width + $0]) }.joined(separator: ",")
-                text += kind == .values ? "\(row),\(numbers)\n" : "\(row),\(Int(classes[row])),\(numbers)\n"
+                text += kind == .values ? "\(row),\(numbers)\n" : "\(row),\(className(Int(classes[row]))),\(numbers)\n"
             }
             if let output {
                 do {
@@ -75,7 +100,19 @@ struct Predict: ParsableCommand {
         }
     }
 
-    private func readInputs() throws -> Tensor {
+    /// A CSV field: quoted when it holds a comma, a quote or a line break.
+    private func csvField(_ value: String) -> String {
+        value.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+    }
+
+    /// One text per line (blank lines skipped).
+    private func readTexts(_ path: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CommandError("\(path): cannot be read") }
+        guard let content = String(validating: data, as: UTF8.self) else { throw CommandError("\(path): is not UTF-8 text") }
+        return content.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.allSatisfy(\.isWhitespace) }
+    }
+
+    private func readInputs(_ input: String) throws -> Tensor {
         let name = input.lowercased()
         if name.hasSuffix(".npy") || name.hasSuffix(".npy.gz") { return try NPYReader.read(input) }
         if name.hasSuffix(".csv") || name.hasSuffix(".csv.gz") {

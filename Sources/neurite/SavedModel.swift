@@ -20,12 +20,15 @@ struct SavedModel {
     let network: Module
     /// The shape of one sample, e.g. `[1, 28, 28]`; nil when none was recorded.
     let inputShape: [Int]?
+    /// For a model trained on texts: its encoder and class names.
+    let text: TextModelMetadata?
 
     /// A model already in memory (e.g. built from a description), described as coming from `path`.
     init(path: String, network: Module, inputShape: [Int]?) {
         self.path = path
         self.network = network
         self.inputShape = inputShape
+        self.text = nil
     }
 
     /// Reads the model and checks that its layers chain for the recorded input shape.
@@ -33,6 +36,7 @@ struct SavedModel {
         let (network, metadata) = try ModelFile.read(path, allowingNonFiniteWeights: allowingNonFiniteWeights)
         self.path = path
         self.network = network
+        self.text = try TextModelMetadata(metadata: metadata, path: path)
         if let text = metadata[Self.inputShapeKey] {
             guard let shape = PositiveIntegers(parsing: text)?.values else {
                 throw CommandError("\(path): the recorded input shape '\(text)' is not positive integers separated by commas")

@@ -20,8 +20,11 @@ struct Train: ParsableCommand {
             """)
 
     @OptionGroup var data: DatasetOptions
-    @Option(help: "The network: mlp (dense layers of --hidden widths), cnn (two convolutions, for images) or resnet (residual blocks, for images).")
-    var architecture = ArchitectureChoice.mlp
+    @Option(
+        help:
+            "The network: mlp (dense layers of --hidden widths; the default for images and tables), cnn (two convolutions, for images), resnet (residual blocks, for images) or fasttext (an average of word and n-gram embeddings and one dense layer; the default for texts)."
+    )
+    var architecture: ArchitectureChoice?
     @Option(help: "Hidden layer widths of the mlp, comma-separated (default: 256).", transform: PositiveIntegers.parse)
     var hidden = PositiveIntegers([256])
     @Option(help: "A model description (JSON, as `neurite import` reads) to train instead of the MLP the options describe.")
@@ -38,8 +41,8 @@ struct Train: ParsableCommand {
     var initializer = InitializerChoice.pytorch
     @Option(help: "The optimiser.")
     var optimizer = OptimizerChoice.adam
-    @Option(help: "Learning rate.")
-    var learningRate: Float = 3e-3
+    @Option(help: "Learning rate (default: 3e-3; 1e-2 for texts).")
+    var learningRate: Float?
     @Option(help: "Momentum for sgd and rmsprop.")
     var momentum: Float = 0.9
     @Option(help: "Weight decay (decoupled for adamw, L2 otherwise).")
@@ -54,10 +57,10 @@ struct Train: ParsableCommand {
     var earlyStopping: Int?
     @Option(help: "Fraction of the training data held out for validation.")
     var validationSplit: Double = 0.1
-    @Option(help: "Passes over the training data.")
-    var epochs = 40
-    @Option(help: "Samples per batch.")
-    var batchSize = 32
+    @Option(help: "Passes over the training data (default: 40; 5 for texts).")
+    var epochs: Int?
+    @Option(help: "Samples per batch (default: 32; 64 for texts).")
+    var batchSize: Int?
     @Option(help: "Seed for initialisation, shuffling, dropout and augmentation.")
     var seed: UInt64 = 1
     @Option(help: "Threads for the kernels (default: all cores).")
@@ -70,9 +73,16 @@ struct Train: ParsableCommand {
     var overwrite = false
     @Flag(help: "Print only the final line.")
     var quiet = false
+    @OptionGroup var text: TextOptions
+
+    // The defaults that depend on the data: texts train fast and overfit soon.
+    var epochCount: Int { epochs ?? (data.dataset.isText ? 5 : 40) }
+    var samplesPerBatch: Int { batchSize ?? (data.dataset.isText ? 64 : 32) }
+    var rate: Float { learningRate ?? (data.dataset.isText ? 1e-2 : 3e-3) }
+    var network: ArchitectureChoice { architecture ?? (data.dataset.isText ? .fasttext : .mlp) }
 
     var optimizerConfiguration: OptimizerChoice.Configuration {
-        .init(choice: optimizer, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+        .init(choice: optimizer, learningRate: rate, momentum: momentum, weightDecay: weightDecay)
     }
 
     /// Bounds that no real run comes near, so that a typo or `Int.max` gets an error instead of
@@ -84,11 +94,13 @@ struct Train: ParsableCommand {
         func require(_ condition: Bool, _ message: @autoclosure () -> String) throws {
             if !condition { throw ValidationError(message()) }
         }
-        try require((1...Self.maximumEpochs).contains(epochs), "--epochs must be between 1 and \(Self.maximumEpochs), got \(epochs)")
-        try require((1...Self.maximumBatchSize).contains(batchSize), "--batch-size must be between 1 and \(Self.maximumBatchSize), got \(batchSize)")
+        try require((1...Self.maximumEpochs).contains(epochCount), "--epochs must be between 1 and \(Self.maximumEpochs), got \(epochCount)")
+        try require(
+            (1...Self.maximumBatchSize).contains(samplesPerBatch),
+            "--batch-size must be between 1 and \(Self.maximumBatchSize), got \(samplesPerBatch)")
         try require((0..<1).contains(dropout), "--dropout must be in [0, 1), got \(dropout)")
         try require((0..<1).contains(validationSplit), "--validation-split must be in [0, 1), got \(validationSplit)")
-        try require(learningRate > 0 && learningRate.isFinite, "--learning-rate must be a finite positive number, got \(learningRate)")
+        try require(rate > 0 && rate.isFinite, "--learning-rate must be a finite positive number, got \(rate)")
         try require(
             (0...Self.maximumResidualBlocks).contains(residualBlocks),
             "--residual-blocks must be between 0 and \(Self.maximumResidualBlocks), got \(residualBlocks)")
@@ -122,26 +134,25 @@ struct Train: ParsableCommand {
             // A run refused before it wrote anything leaves no directory behind.
             var finished = false
             defer { if !finished && !existed { paths.removeIfEmpty() } }
-            let (fullTrain, test, classes) = try data.dataset.load()
-            let (train, validation) = try split(fullTrain)
-            guard test.count > 0 else { throw CommandError("\(data.dataset): the test split is empty") }
-            let sampleShape = Array(train.inputs.shape.dropFirst())
-            let model = try buildModel(sampleShape: sampleShape, classes: classes)
+            let prepared = data.dataset.isText ? try prepareTexts() : try prepareTensors()
+            let model = prepared.model
             let optimizer = try optimizerConfiguration.make(model.parameters)
             // Batch normalisation cannot normalise one sample in training (PyTorch raises): refuse
             // batches of one, and drop a last batch of one sample (a different one each epoch).
             let normalisesBatches = model.namedModules.contains { $0.module is BatchNorm }
-            if normalisesBatches && train.count < 2 {
+            if normalisesBatches && prepared.train.count < 2 {
                 throw CommandError("\(data.dataset): the training split has 1 sample; batch normalisation needs at least 2 per batch")
             }
-            if normalisesBatches && batchSize < 2 {
+            if normalisesBatches && samplesPerBatch < 2 {
                 throw CommandError("--batch-size 1: the model has batch normalisation, which needs at least 2 samples per batch in training")
             }
-            let dropLast = normalisesBatches && train.count % batchSize == 1
+            let dropLast = normalisesBatches && prepared.train.count % samplesPerBatch == 1
             let loader = DataLoader(
-                train, batchSize: batchSize, shuffle: true, dropLast: dropLast, seed: seed, transform: try augmentation(sampleShape))
+                prepared.train, batchSize: samplesPerBatch, shuffle: true, dropLast: dropLast, seed: seed, transform: prepared.transform)
+            let validation = prepared.validation
+            let test = prepared.test
             let scheduler = schedule.makeScheduler(
-                optimizer, epochs: epochs, batchesPerEpoch: loader.batchCount, maximumRate: learningRate)
+                optimizer, epochs: epochCount, batchesPerEpoch: loader.batchCount, maximumRate: rate)
 
             var callbacks: [any Callback] = []
             if let clipNorm { callbacks.append(GradientClipping(maxNorm: clipNorm)) }
@@ -152,7 +163,7 @@ struct Train: ParsableCommand {
             callbacks.append(logger)
             let loss = { (logits: Tensor, labels: Tensor) in crossEntropy(logits: logits, classIndices: labels) }
             let history = try fit(
-                model, loss: loss, optimizer: optimizer, data: loader, epochs: epochs, validation: validation,
+                model, loss: loss, optimizer: optimizer, data: loader, epochs: epochCount, validation: validation,
                 scheduler: scheduler, earlyStopping: stopping, checkpoint: paths.checkpoint, callbacks: callbacks,
                 progress: quiet ? .quiet : .automatic, resuming: resumeFrom)
             if let divergence = history.divergence {
@@ -169,33 +180,94 @@ struct Train: ParsableCommand {
                 if let reason = history.stopReason, stopping?.stoppedEpoch == nil { print(reason) }
             }
             let result = evaluate(model, on: test, loss: loss)
-            try Pictures.write(history: history, model: model, test: test, evaluation: result, to: output)
+            try Pictures.write(history: history, model: model, test: prepared.images, evaluation: result, to: output)
             // Last, so that a run that fails on the way never replaces an earlier model.
-            try ModelFile.save(
-                model, to: paths.model,
-                metadata: [
-                    SavedModel.inputShapeKey: sampleShape.map(String.init).joined(separator: ","),
-                    "neurite.dataset": "\(data.dataset)",
-                ])
+            try ModelFile.save(model, to: paths.model, metadata: prepared.metadata.merging(["neurite.dataset": "\(data.dataset)"]) { $1 })
             print(String(format: "test accuracy %.4f  loss %.4f", result.accuracy ?? .nan, result.loss))
             finished = true
         }
     }
 
-    /// The training data and the validation data `--validation-split` holds out; both must hold
+    /// What a run trains on: the model, the data (training, validation, test), the augmentation,
+    /// what the model file records about its input, and test images for the pictures.
+    struct PreparedData {
+        let model: Sequential
+        let train: any Dataset
+        let validation: (any Dataset)?
+        let test: any Dataset
+        let transform: (@Sendable (Batch, inout PhiloxGenerator) -> Batch)?
+        let metadata: [String: String]
+        let images: TensorDataset?
+    }
+
+    /// Images or tables: tensors of one shape per sample.
+    private func prepareTensors() throws -> PreparedData {
+        let (fullTrain, test, classes) = try data.dataset.load()
+        let (trainIndices, validationIndices) = try split(count: fullTrain.count)
+        let train = validationIndices == nil ? fullTrain : fullTrain.subset(trainIndices)
+        guard test.count > 0 else { throw CommandError("\(data.dataset): the test split is empty") }
+        let sampleShape = Array(fullTrain.inputs.shape.dropFirst())
+        let model = try buildModel(sampleShape: sampleShape, classes: classes)
+        return PreparedData(
+            model: model, train: train, validation: validationIndices.map { fullTrain.subset($0) }, test: test,
+            transform: try augmentation(sampleShape), metadata: [SavedModel.inputShapeKey: sampleShape.map(String.init).joined(separator: ",")],
+            images: test)
+    }
+
+    /// Labelled texts: the encoder is fitted to the training texts (not the validation ones) and
+    /// saved with the model, with the class names.
+    private func prepareTexts() throws -> PreparedData {
+        if augment != nil { throw ValidationError("--augment: the augmentations (flip, crop, …) are for images; \(data.dataset) holds texts") }
+        let texts = try data.dataset.loadTexts()
+        guard !texts.test.isEmpty else { throw CommandError("\(data.dataset): the test split is empty") }
+        let (trainIndices, validationIndices) = try split(count: texts.train.count)
+        let trainExamples = trainIndices.map { texts.train[$0] }
+        let reader = TextModelMetadata(encoder: text.encoder(for: data.dataset, fitting: trainExamples.map(\.text)), classes: texts.classes)
+        let source = "\(data.dataset)"
+        let train = try reader.dataset(trainExamples, source: source)
+        let validation = try validationIndices.map { try reader.dataset($0.map { texts.train[$0] }, source: source) }
+        let model = try buildTextModel(encoder: reader.encoder, classes: texts.classes.count, sample: train)
+        return PreparedData(
+            model: model, train: train, validation: validation, test: try reader.dataset(texts.test, source: source), transform: nil,
+            metadata: reader.metadata, images: nil)
+    }
+
+    /// The indices of the training data and of the validation data `--validation-split` holds out
+    /// (nil without one), drawn with the seed as `TensorDataset.split` draws them; both must hold
     /// samples.
-    private func split(_ data: TensorDataset) throws -> (train: TensorDataset, validation: TensorDataset?) {
+    private func split(count: Int) throws -> (train: [Int], validation: [Int]?) {
         guard validationSplit > 0 else {
-            guard data.count > 0 else { throw CommandError("\(self.data.dataset): the training split is empty") }
-            return (data, nil)
+            guard count > 0 else { throw CommandError("\(self.data.dataset): the training split is empty") }
+            return (Array(0..<count), nil)
         }
-        let (train, validation) = data.split(fraction: 1 - validationSplit, seed: seed)
-        guard train.count > 0, validation.count > 0 else {
+        var generator = PhiloxGenerator(seed: seed)
+        let order = Array(0..<count).shuffled(using: &generator)
+        let first = Int(Double(count) * (1 - validationSplit))
+        guard first > 0, first < count else {
             throw CommandError(
-                "\(self.data.dataset): --validation-split \(validationSplit) leaves \(train.count) of \(data.count) samples for training and \(validation.count) for validation; both need samples"
+                "\(self.data.dataset): --validation-split \(validationSplit) leaves \(first) of \(count) samples for training and \(count - first) for validation; both need samples"
             )
         }
-        return (train, validation)
+        return (Array(order[..<first]), Array(order[first...]))
+    }
+
+    /// The text network: `--model`'s description, or the one `--architecture` names.
+    private func buildTextModel(encoder: TextEncoder, classes: Int, sample: TextDataset) throws -> Sequential {
+        if let description = model {
+            var generator = PhiloxGenerator(seed: seed)
+            guard let sequential = try DescriptionFile.build(description, generator: &generator) as? Sequential else {
+                throw CommandError("\(description): the top-level layer must be a Sequential")
+            }
+            if let table = sequential.namedModules.lazy.compactMap({ $0.module as? EmbeddingBag }).first, table.rowCount < encoder.idCount {
+                throw CommandError("\(description): its EmbeddingBag has \(table.rowCount) rows; the text encoder gives \(encoder.idCount) ids")
+            }
+            let outputs = withoutGradients { sequential(sample.batch(at: [0]).inputs).shape }
+            guard outputs == [1, classes] else {
+                throw CommandError("\(description): the model gives outputs of shape \(outputs) for one text; \(data.dataset) needs [1, \(classes)]")
+            }
+            return sequential
+        }
+        return try ModelBuilder(options: self).textModel(encoder: encoder, classes: classes, dataset: "\(data.dataset)")
     }
 
     /// The network `--model` describes, checked against the data, or the MLP the options describe.
@@ -209,7 +281,7 @@ struct Train: ParsableCommand {
         }
         let saved = SavedModel(path: description, network: sequential, inputShape: nil)
         let outputs = try saved.checkedOutputShape(
-            forSample: sampleShape, batch: max(batchSize, Evaluation.batchSize), from: "the \(data.dataset) data set")
+            forSample: sampleShape, batch: max(samplesPerBatch, Evaluation.batchSize), from: "the \(data.dataset) data set")
         guard outputs == [1, classes] else {
             throw CommandError(
                 "\(description): the model gives outputs of shape \(outputs) for one sample; the \(data.dataset) data set needs [1, \(classes)]")

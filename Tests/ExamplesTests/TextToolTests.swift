@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// `neurite` on texts: a labelled TSV trained, predicted from raw text, evaluated by class name.
+@Suite("neurite on texts")
+struct TextToolTests {
+    let examples = ExampleTests()
+
+    /// Two made-up languages whose words never overlap: any bag of words separates them.
+    func writeCorpus(to path: String) throws {
+        let words = ["alpha": ["kato", "mirel", "suna", "drav", "pelo"], "beta": ["quix", "zorb", "yent", "wubb", "fron"]]
+        var lines = ["label\ttext"]
+        for index in 0..<80 {
+            let label = index % 2 == 0 ? "alpha" : "beta"
+            let vocabulary = words[label]!
+            lines.append("\(label)\t" + (0..<5).map { vocabulary[(index * 7 + $0 * 3) % 5] }.joined(separator: " "))
+        }
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test func aTextClassifierTrainsPredictsAndEvaluates() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-text-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let corpus = "\(directory)/corpus.tsv"
+        try writeCorpus(to: corpus)
+        let run = try examples.run(
+            "neurite",
+            [
+                "train", "--dataset", "text:\(corpus)", "--char-ngrams", "2-3", "--buckets", "1000", "--epochs", "20", "--quiet", "--output",
+                "\(directory)/run",
+            ])
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.output.hasPrefix("test accuracy 1.0000"), "\(run.output)")
+        let model = "\(directory)/run/model.safetensors"
+
+        let predicted = try examples.run("neurite", ["predict", "--model", model, "--text", "suna drav kato", "--text", "Zorb, QUIX!"])
+        #expect(predicted.status == 0, "\(predicted.error)")
+        let rows = predicted.output.split(separator: "\n")
+        #expect(rows.first == "index,class,p_alpha,p_beta")
+        #expect(rows.dropFirst().map { $0.split(separator: ",")[1] } == ["alpha", "beta"])
+
+        let lines = "\(directory)/lines.txt"
+        try "wubb fron\n\nmirel pelo\n".write(toFile: lines, atomically: true, encoding: .utf8)
+        let fromFile = try examples.run("neurite", ["predict", "--model", model, "--input", lines])
+        #expect(fromFile.output.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[1] } == ["beta", "alpha"])
+
+        let evaluated = try examples.run("neurite", ["evaluate", "--model", model, "--dataset", "text:\(corpus)"])
+        #expect(
+            evaluated.status == 0 && evaluated.output.contains("alpha") && evaluated.output.contains("test accuracy 1.0000"), "\(evaluated.output)")
+
+        // The same seed gives the same model file.
+        _ = try examples.run(
+            "neurite",
+            [
+                "train", "--dataset", "text:\(corpus)", "--char-ngrams", "2-3", "--buckets", "1000", "--epochs", "20", "--quiet", "--output",
+                "\(directory)/again",
+            ])
+        #expect(FileManager.default.contents(atPath: model) == FileManager.default.contents(atPath: "\(directory)/again/model.safetensors"))
+
+        // Texts and tensors do not mix.
+        let mixed = try examples.run("neurite", ["train", "--dataset", "text:\(corpus)", "--architecture", "cnn", "--output", "\(directory)/cnn"])
+        #expect(mixed.status == 1 && mixed.error.contains("--architecture cnn reads images or tables"), "\(mixed.error)")
+        let images = try examples.run("neurite", ["evaluate", "--model", model, "--dataset", "digits"])
+        #expect(images.status == 1 && images.error.contains("reads texts"), "\(images.error)")
+        let missing = try examples.run("neurite", ["train", "--dataset", "text:\(directory)/none.tsv", "--output", "\(directory)/none"])
+        #expect(missing.status == 1 && missing.error == "neurite: \(directory)/none.tsv: no such file or directory\n", "\(missing.error)")
+    }
+}
