@@ -7,15 +7,28 @@ import NeuriteCore
 /// `withoutGradients`, which keeps it the same leaf. A frozen parameter (`isTrainable == false`)
 /// records no graph and receives no gradient.
 public final class Parameter {
-    /// The current values. Assigning a new tensor keeps the parameter's trainability.
+    /// The current values. Assigning a new tensor keeps the parameter's trainability. Changing
+    /// them in place (`value -= step`, `value.withUnsafeMutableBufferPointer`) changes this
+    /// parameter's buffer without copying it, as optimisers do.
     public var value: Tensor {
-        didSet { value.requiresGradient = isTrainable }
+        get { storedValue }
+        set {
+            storedValue = newValue
+            storedValue.requiresGradient = isTrainable
+        }
+        // In place: an observed stored property would hand the mutation a copy, and the
+        // copy-on-write buffer would then be copied whole on every optimiser step.
+        _modify {
+            yield &storedValue
+            storedValue.requiresGradient = isTrainable
+        }
     }
+    private var storedValue: Tensor
 
     /// Whether the parameter receives gradients. Setting it to `false` freezes it (and drops any
     /// accumulated gradient).
     public var isTrainable: Bool {
-        didSet { value.requiresGradient = isTrainable }
+        didSet { storedValue.requiresGradient = isTrainable }
     }
 
     /// The gradient accumulated by `backward()`, shaped like `value`; nil before the first
@@ -41,9 +54,9 @@ public final class Parameter {
 
     /// A parameter holding `value`.
     public init(_ value: Tensor, isTrainable: Bool = true) {
-        self.value = value
+        storedValue = value
         self.isTrainable = isTrainable
-        self.value.requiresGradient = isTrainable
+        storedValue.requiresGradient = isTrainable
     }
 
     /// Clears the accumulated gradient.

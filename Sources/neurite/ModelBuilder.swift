@@ -22,9 +22,7 @@ struct ModelBuilder {
         }
     }
 
-    /// The network for texts that `encoder` reads. fastText's: the mean of the embeddings of a
-    /// text's words and n-grams (a sparse `EmbeddingBag`, rows drawn from U(−1/d, 1/d) as fastText
-    /// draws them, padding id 0) → Dense(d → classes).
+    /// The network for texts that `encoder` reads: `fastTextClassifier`.
     func textModel(encoder: TextEncoder, classes: Int, dataset: String) throws -> Sequential {
         guard options.network == .fasttext else {
             throw CommandError("--architecture \(options.network.rawValue) reads images or tables; \(dataset) holds texts (use fasttext)")
@@ -36,13 +34,7 @@ struct ModelBuilder {
             throw CommandError("\(dataset): an embedding table of \(encoder.idCount) ids × \(dimension): \(error) (try fewer --buckets)")
         }
         var generator = PhiloxGenerator(seed: options.seed)
-        let bound = 1 / Float(dimension)
-        return Sequential {
-            EmbeddingBag(
-                encoder.idCount, dimension, mode: .mean, paddingIndex: Vocabulary.paddingID, sparse: true,
-                initializer: .uniform(low: -bound, high: bound), generator: &generator)
-            Dense(dimension, classes, generator: &generator)
-        }
+        return fastTextClassifier(idCount: encoder.idCount, dimension: dimension, classes: classes, generator: &generator)
     }
 
     /// The 2-conv network: conv(C→32, 3×3, pad 1) → [BatchNorm] → activation → maxpool 2 →
