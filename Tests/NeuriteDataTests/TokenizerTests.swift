@@ -47,6 +47,14 @@ struct TokenizerTests {
         // FNV-1a of "a" is 0xE40C292C.
         #expect(encoder.bucketID("a") == 5 + Int(UInt32(0xE40C_292C) % 100))
         #expect(TextEncoder(tokenizer: tokenizer, vocabulary: encoder.vocabulary, buckets: 100, maximumLength: 3).encode("the bird").count == 3)
+        // Character n-grams are hashed from bytes directly: the same ids as hashing each n-gram's
+        // text, for multi-byte characters too.
+        let characters = TextEncoder(fitting: ["straße"], tokenizer: Tokenizer(characterNgrams: 1...4), buckets: 1009)
+        for text in ["Straße über 東京", "ab"] {
+            let words = characters.tokenizer.words(text).count
+            let ids = characters.encode(text)
+            #expect(ids.dropFirst(words) == characters.tokens(text).dropFirst(words).map(characters.bucketID)[...], "\(text)")
+        }
         let decoded = try JSONDecoder().decode(TextEncoder.self, from: JSONEncoder().encode(encoder))
         #expect(decoded == encoder && decoded.encode("the cat sat") == encoder.encode("the cat sat"))
     }

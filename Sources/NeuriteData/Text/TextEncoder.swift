@@ -44,13 +44,43 @@ public struct TextEncoder: Codable, Sendable, Equatable {
         var ids = words.map(vocabulary.id(of:))
         if buckets > 0 {
             for ngram in tokenizer.wordNgrams(of: words) { ids.append(bucketID(ngram)) }
-            for word in words {
-                if ids.count >= maximumLength { break }
-                for ngram in tokenizer.characterNgrams(of: word) { ids.append(bucketID(ngram)) }
+            if let lengths = tokenizer.characterNgrams {
+                for word in words {
+                    if ids.count >= maximumLength { break }
+                    appendCharacterNgramIDs(of: word, lengths: lengths, to: &ids)
+                }
             }
         }
         if ids.count > maximumLength { ids.removeLast(ids.count - maximumLength) }
         return ids
+    }
+
+    /// The ids of `Tokenizer.characterNgrams(of:)`, in its order, hashed straight from the UTF-8
+    /// bytes of the word without making a string per n-gram (encoding is most of the work of
+    /// reading a text set).
+    private func appendCharacterNgramIDs(of word: String, lengths: ClosedRange<Int>, to ids: inout [Int]) {
+        // Each scalar's UTF-8 bytes, with the boundary marks.
+        var bytes: [UInt8] = [UInt8(ascii: "<")]
+        var starts: [Int] = [0]
+        for scalar in word.unicodeScalars {
+            starts.append(bytes.count)
+            bytes.append(contentsOf: UTF8.encode(scalar)!)
+        }
+        starts.append(bytes.count)
+        bytes.append(UInt8(ascii: ">"))
+        starts.append(bytes.count)
+        let count = starts.count - 1
+        for n in lengths where n <= count {
+            for start in 0...(count - n) {
+                if n == 1 && (start == 0 || start == count - 1) { continue }
+                var hash: UInt32 = 2_166_136_261
+                for index in starts[start]..<starts[start + n] {
+                    hash ^= UInt32(bytes[index])
+                    hash = hash &* 16_777_619
+                }
+                ids.append(vocabulary.count + Int(hash % UInt32(buckets)))
+            }
+        }
     }
 
     /// The tokens behind `encode(text)`'s ids, position for position (an n-gram's own text, not
