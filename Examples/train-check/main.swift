@@ -1,8 +1,9 @@
 // Release-mode learning checks: trains the reference models and fails (exit status 1) when one
 // misses its bar. Run by .ci/run:
 //
-//     swift run -c release train-check [digits] [fashion] [fashion-regularized] [regression] [fine-tuning] [cnn] [cnn-fine-tuning]
+//     swift run -c release train-check [digits] [fashion] [fashion-regularized] [regression] [fine-tuning] [cnn] [cnn-fine-tuning] [langid] [topics]
 //     swift run -c release train-check text-data DIRECTORY   (writes the built-in text sets as TSV)
+//     swift run -c release train-check text-ids langid|topics DIRECTORY   (their ids, for Benchmarks/torch_text.py)
 //
 // Fashion-MNIST is read from /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist).
 import Foundation
@@ -193,48 +194,41 @@ func fashionCNN() throws -> Check {
         measured: String(format: "test accuracy %.4f, %.1f s per epoch", accuracy, seconds / 10))
 }
 
-/// A fastText-style classifier on a built-in text set: words (and, for langid, character 1–4-grams
-/// of each word; for topics, word bigrams) averaged by a sparse `EmbeddingBag`, then one `Dense`
-/// layer; Adam with lazy row updates.
-func textClassification(_ name: String) throws -> Check {
-    let environment = ProcessInfo.processInfo.environment
-    func setting(_ key: String, _ fallback: Double) -> Double { environment[key].flatMap(Double.init) ?? fallback }
+/// A built-in text set encoded as `neurite train --dataset NAME` encodes it by default: langid by
+/// words and their character 1–4-grams hashed into 2²⁰ buckets, topics by words.
+func encodedTexts(_ name: String) throws -> (train: TextDataset, test: TextDataset, encoder: TextEncoder, classes: [String]) {
     let split = name == "langid" ? try FortuneTexts.langid() : try FortuneTexts.topics()
     let classIndex = Dictionary(uniqueKeysWithValues: split.classes.enumerated().map { ($1, $0) })
-    let tokenizer =
+    let encoder =
         name == "langid"
-        ? Tokenizer(characterNgrams: Int(setting("MINN", 1))...Int(setting("MAXN", 4))) : Tokenizer(wordNgrams: Int(setting("WORDNGRAMS", 2)))
-    let ((train, test, encoder), encodeSeconds) = timed { () -> (TextDataset, TextDataset, TextEncoder) in
-        let encoder = TextEncoder(
-            fitting: split.train.map(\.text), tokenizer: tokenizer, minimumCount: Int(setting("MINCOUNT", 1)),
-            buckets: Int(setting("BUCKETS", 262_144)))
-        let train = TextDataset(texts: split.train.map(\.text), labels: split.train.map { classIndex[$0.label]! }, encoder: encoder)
-        let test = TextDataset(texts: split.test.map(\.text), labels: split.test.map { classIndex[$0.label]! }, encoder: encoder)
-        return (train, test, encoder)
+        ? TextEncoder(fitting: split.train.map(\.text), tokenizer: Tokenizer(characterNgrams: 1...4), buckets: 1 << 20)
+        : TextEncoder(fitting: split.train.map(\.text), tokenizer: Tokenizer())
+    func dataset(_ examples: [TextExample]) -> TextDataset {
+        TextDataset(texts: examples.map(\.text), labels: examples.map { classIndex[$0.label]! }, encoder: encoder)
     }
-    print("\(name): \(encoder.vocabulary.count) words, \(encoder.idCount) ids, encoded in \(String(format: "%.1f", encodeSeconds)) s")
-    var generator = PhiloxGenerator(seed: UInt64(setting("SEED", 31)))
-    let dimension = Int(setting("DIM", 64))
-    let model = Sequential {
-        EmbeddingBag(
-            encoder.idCount, dimension, mode: .mean, paddingIndex: 0, sparse: true,
-            initializer: .uniform(low: -Float(setting("INIT", 1)) / Float(dimension), high: Float(setting("INIT", 1)) / Float(dimension)),
-            generator: &generator)
-        Dense(dimension, split.classes.count, generator: &generator)
-    }
-    let epochs = Int(setting("EPOCHS", 5))
+    return (dataset(split.train), dataset(split.test), encoder, split.classes)
+}
+
+/// The fastText-style classifier (`fastTextClassifier`, as `neurite train --dataset NAME`
+/// builds it) on a built-in text set: Adam 10⁻² (lazy on the table), batch 64, the whole
+/// training split, `epochs` epochs, with the rate annealed by a cosine per epoch when `cosine`
+/// (`--schedule cosine`).
+func textClassification(_ name: String, epochs: Int, cosine: Bool, bar: Double) throws -> Check {
+    let ((train, test, encoder, classes), encodeSeconds) = try timed { try encodedTexts(name) }
+    var generator = PhiloxGenerator(seed: 31)
+    let model = fastTextClassifier(idCount: encoder.idCount, classes: classes.count, generator: &generator)
+    let optimizer = try Adam(model.parameters, learningRate: 1e-2)
+    let scheduler = cosine ? LearningRateScheduler(optimizer, schedule: CosineAnnealing(period: epochs)) : nil
     let (_, seconds) = try timed {
         try fit(
-            model, loss: crossEntropyLoss, optimizer: try Adam(model.parameters, learningRate: Float(setting("LR", 1e-2))),
-            data: DataLoader(train, batchSize: Int(setting("BATCH", 64)), shuffle: true, seed: UInt64(setting("SEED", 31)) + 1), epochs: epochs,
-            validation: test, progress: .lines
-        )
+            model, loss: crossEntropyLoss, optimizer: optimizer, data: DataLoader(train, batchSize: 64, shuffle: true, seed: 32),
+            epochs: epochs, scheduler: scheduler, progress: .quiet)
     }
     let accuracy = evaluate(model, on: test, loss: crossEntropyLoss).accuracy!
-    let bar = name == "langid" ? 0.995 : 0.58
     return Check(
-        name: "\(name) fastText-style classifier", bar: "test accuracy ≥ \(bar)", passed: accuracy >= bar,
-        measured: String(format: "test accuracy %.4f, %.1f s per epoch", accuracy, seconds / Double(epochs)))
+        name: "\(name), fastText-style (\(encoder.idCount) ids × 64), \(epochs) epochs\(cosine ? ", cosine" : "")",
+        bar: "test accuracy ≥ \(bar)", passed: accuracy >= bar,
+        measured: String(format: "test accuracy %.4f, encoding %.1f s, %.1f s per epoch", accuracy, encodeSeconds, seconds / Double(epochs)))
 }
 
 /// A noisy 1-D function fitted with MSE: y = sin(2x) + 0.1·noise on [−2, 2].
@@ -302,6 +296,36 @@ if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "text-data" {
     }
 }
 
+// `train-check text-ids NAME DIRECTORY`: the built-in text set's ids as Neurite encodes them, as
+// little-endian int32 files for `Benchmarks/torch_text.py` (the same hashing in both libraries).
+if CommandLine.arguments.count == 4 && CommandLine.arguments[1] == "text-ids" {
+    do {
+        let (train, test, encoder, classes) = try encodedTexts(CommandLine.arguments[2])
+        let directory = CommandLine.arguments[3]
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        func write(_ values: [Int], _ name: String) throws {
+            let bytes = values.flatMap { value in withUnsafeBytes(of: Int32(value).littleEndian) { Array($0) } }
+            try Data(bytes).write(to: URL(fileURLWithPath: "\(directory)/\(name).i32"))
+        }
+        for (name, data) in [("train", train), ("test", test)] {
+            var ids: [Int] = []
+            var offsets = [0]
+            for index in 0..<data.count {
+                ids += data.ids(at: index).map(Int.init)
+                offsets.append(ids.count)
+            }
+            try write(ids, "\(name).ids")
+            try write(offsets, "\(name).offsets")
+            try write(data.labels, "\(name).labels")
+        }
+        try "\(encoder.idCount) \(classes.count)\n".write(toFile: "\(directory)/meta.txt", atomically: true, encoding: .utf8)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("train-check: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
 let requested = Set(CommandLine.arguments.dropFirst())
 let all = ["digits", "fashion", "fashion-regularized", "regression", "fine-tuning", "cnn", "cnn-fine-tuning", "langid", "topics"]
 if let unknown = requested.first(where: { !all.contains($0) }) {
@@ -318,7 +342,8 @@ do {
         case "fine-tuning": checks.append(try fineTuning())
         case "cnn": checks.append(try fashionCNN())
         case "cnn-fine-tuning": checks.append(try fineTuning(convolutional: true))
-        case "langid", "topics": checks.append(try textClassification(name))
+        case "langid": checks.append(try textClassification(name, epochs: 5, cosine: true, bar: 0.995))
+        case "topics": checks.append(try textClassification(name, epochs: 10, cosine: false, bar: 0.58))
         default: checks.append(try regression())
         }
         print("\(checks.last!.passed ? "PASS" : "FAIL")  \(checks.last!.name): \(checks.last!.measured)  [bar: \(checks.last!.bar)]")

@@ -9,7 +9,7 @@ struct TextOptions: ParsableArguments {
     var wordNgrams: Int?
     @Option(help: "Text data: character n-gram lengths of each word, MIN-MAX or none (default: 1-4 for langid, none otherwise).")
     var charNgrams: CharacterNgramRange?
-    @Option(help: "Text data: hashed n-gram ids after the vocabulary (default 262144 when n-grams are used).")
+    @Option(help: "Text data: hashed n-gram ids after the vocabulary (default 1048576 when n-grams are used).")
     var buckets: Int?
     @Option(help: "Text data: words seen fewer times in the training texts become <unk> (default 1).")
     var minCount: Int?
@@ -40,7 +40,7 @@ struct TextOptions: ParsableArguments {
         let tokenizer = tokenizer(for: dataset)
         let usesNgrams = tokenizer.wordNgrams > 1 || tokenizer.characterNgrams != nil
         return TextEncoder(
-            fitting: texts, tokenizer: tokenizer, minimumCount: minCount ?? 1, buckets: usesNgrams ? (buckets ?? 262_144) : 0)
+            fitting: texts, tokenizer: tokenizer, minimumCount: minCount ?? 1, buckets: usesNgrams ? (buckets ?? 1 << 20) : 0)
     }
 
     var dimension: Int { embeddingDim ?? 64 }
