@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "NeuriteKernels", dependencies: ["CNeuriteSIMD"]),
         .target(name: "NeuriteCore", dependencies: ["NeuriteKernels"]),
         .target(name: "NeuriteNN", dependencies: ["NeuriteCore", "NeuriteKernels"]),
-        .target(name: "NeuriteOptimizers", dependencies: ["NeuriteCore", "NeuriteNN"]),
+        .target(name: "NeuriteOptimizers", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteKernels"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CLibPNG", path: "Sources/CLibPNG"),
         .target(name: "NeuritePlot", dependencies: ["NeuriteCore", "CLibPNG"]),

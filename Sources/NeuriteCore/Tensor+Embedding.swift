@@ -1,3 +1,5 @@
+import NeuriteKernels
+
 // Table lookups: rows of a weight matrix selected by integer ids (`torch.nn.functional.embedding`
 // and `embedding_bag`). Ids are exact integers held in `Float` (exact up to 2²⁴, so tables of up
 // to 16,777,216 rows).
@@ -174,43 +176,47 @@ struct EmbeddingTable {
     }
 
     /// The weight's gradient as rows: each non-padding position of each bag adds
-    /// `scale(bag, position) · g[bag]` to its row, in position order.
+    /// `scale(bag, position) · g[bag]` to its row. Each row sums its positions in position order
+    /// (the order of a plain loop over the bags), whatever the thread count; rows are spread over
+    /// threads.
     func rowGradient(_ g: Tensor, ids: [Int], bags: [Range<Int>], scale: (Int, Int) -> Float) -> RowSparseGradient {
-        let (rows, slots) = distinctRows(ids)
-        let values = Tensor(unsafeUninitializedShape: [rows.count, dim]) { buffer in
-            buffer.initialize(repeating: 0)
-            for (bag, range) in bags.enumerated() {
-                let source = g.storage.base + bag * dim
-                for position in range where ids[position] != paddingRow {
-                    let factor = scale(bag, position)
-                    let target = buffer.baseAddress! + slots[ids[position]]! * dim
-                    for k in 0..<dim { target[k] += factor * source[k] }
+        let groups = PositionGroups(ids: ids, padding: paddingRow)
+        var bagOfPosition = [Int32](repeating: 0, count: ids.count)
+        for (bag, range) in bags.enumerated() { for position in range { bagOfPosition[position] = Int32(bag) } }
+        let dim = self.dim
+        let values = Tensor(unsafeUninitializedShape: [groups.rows.count, dim]) { buffer in
+            let (target, source) = (buffer.baseAddress!, g.storage.base)
+            let work = groups.positions.count * dim
+            Parallel.forEachRange(groups.rows.count, threads: work < 1 << 16 ? 1 : Threading.maximumThreads) { slots in
+                for slot in slots {
+                    let row = target + slot * dim
+                    for k in 0..<dim { row[k] = 0 }
+                    for position in groups.positions(of: slot) {
+                        let bag = Int(bagOfPosition[position])
+                        let (factor, from) = (scale(bag, position), source + bag * dim)
+                        for k in 0..<dim { row[k] += factor * from[k] }
+                    }
                 }
             }
         }
-        return RowSparseGradient(shape: [self.rows, dim], rows: rows, values: values)
+        return RowSparseGradient(shape: [self.rows, dim], rows: groups.rows, values: values)
     }
 
     /// The weight's gradient as rows for max bags: column `k` of bag `bag` goes to the row at
     /// position `winner(bag, k)` (-1: an empty bag, nothing).
     func maximumRowGradient(_ g: Tensor, ids: [Int], bags: [Range<Int>], winner: (Int, Int) -> Int) -> RowSparseGradient {
-        let (rows, slots) = distinctRows(ids)
-        let values = Tensor(unsafeUninitializedShape: [rows.count, dim]) { buffer in
+        let groups = PositionGroups(ids: ids, padding: paddingRow)
+        let slots = groups.slotOfPosition(count: ids.count)
+        let values = Tensor(unsafeUninitializedShape: [groups.rows.count, dim]) { buffer in
             buffer.initialize(repeating: 0)
             for bag in bags.indices {
                 for k in 0..<dim {
                     let position = winner(bag, k)
-                    if position >= 0 { buffer[slots[ids[position]]! * dim + k] += g.storage.base[bag * dim + k] }
+                    if position >= 0 { buffer[slots[position] * dim + k] += g.storage.base[bag * dim + k] }
                 }
             }
         }
-        return RowSparseGradient(shape: [self.rows, dim], rows: rows, values: values)
-    }
-
-    /// The distinct non-padding ids, ascending, and each one's slot among them.
-    private func distinctRows(_ ids: [Int]) -> (rows: [Int], slots: [Int: Int]) {
-        let rows = Set(ids).subtracting([paddingRow]).sorted()
-        return (rows, Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) }))
+        return RowSparseGradient(shape: [self.rows, dim], rows: groups.rows, values: values)
     }
 
     /// The ids as integers, each checked to be a row of the table.
@@ -224,6 +230,42 @@ struct EmbeddingTable {
                 return id
             }
         }
+    }
+}
+
+/// The non-padding positions of a batch's ids grouped by id: the distinct ids ascending (`rows`),
+/// and for each its positions in increasing order. Made by sorting `id << 32 | position` keys:
+/// cheaper than hashing the tens of thousands of ids of a batch of texts.
+struct PositionGroups {
+    let rows: [Int]
+    /// The positions, grouped by row (slot `s` holds `positions[starts[s] ..< starts[s + 1]]`).
+    let positions: [Int]
+    private let starts: [Int]
+
+    init(ids: [Int], padding: Int) {
+        var keys: [Int] = []
+        keys.reserveCapacity(ids.count)
+        for (position, id) in ids.enumerated() where id != padding { keys.append(id << 32 | position) }
+        keys.sort()
+        var rows: [Int] = []
+        var starts: [Int] = []
+        for (index, key) in keys.enumerated() where rows.last != key >> 32 {
+            rows.append(key >> 32)
+            starts.append(index)
+        }
+        starts.append(keys.count)
+        self.rows = rows
+        self.starts = starts
+        positions = keys.map { $0 & 0xFFFF_FFFF }
+    }
+
+    func positions(of slot: Int) -> ArraySlice<Int> { positions[starts[slot]..<starts[slot + 1]] }
+
+    /// For each position of the ids, the slot of its row (-1 for padding).
+    func slotOfPosition(count: Int) -> [Int] {
+        var slots = [Int](repeating: -1, count: count)
+        for slot in rows.indices { for position in positions(of: slot) { slots[position] = slot } }
+        return slots
     }
 }
 

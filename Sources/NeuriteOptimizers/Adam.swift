@@ -1,4 +1,5 @@
 import NeuriteCore
+import NeuriteKernels
 import NeuriteNN
 
 #if canImport(Glibc)
@@ -155,13 +156,18 @@ public class Adam: StatefulOptimizer<AdamState> {
             m.withUnsafeMutableBufferPointer { m in
                 v.withUnsafeMutableBufferPointer { v in
                     parameter.value.withUnsafeMutableBufferPointer { theta in
-                        for (slot, row) in rows.rows.enumerated() {
-                            for k in 0..<dimension {
-                                let (i, gradient) = (row * dimension + k, g[slot * dimension + k])
-                                m[i] = m[i] * beta1 + gradient * (1 - beta1)
-                                v[i] = v[i] * beta2 + gradient * gradient * (1 - beta2)
-                                // The dense update's order of operations, so that the two agree to the bit.
-                                theta[i] -= m[i] / (v[i].squareRoot() / root2 + epsilon) * stepSize
+                        // Rows are independent: threads take ranges of them (the rows of a big
+                        // table are scattered in memory, so the update waits on memory, and two
+                        // cores wait in parallel).
+                        let rowList = rows.rows
+                        let threads = rowList.count * dimension < 1 << 15 ? 1 : Threading.maximumThreads
+                        Parallel.forEachRange(rowList.count, threads: threads) { slots in
+                            for slot in slots {
+                                let row = rowList[slot]
+                                Self.lazyRowUpdate(
+                                    gradient: g.baseAddress! + slot * dimension, m: m.baseAddress! + row * dimension,
+                                    v: v.baseAddress! + row * dimension, theta: theta.baseAddress! + row * dimension, count: dimension,
+                                    beta1: beta1, beta2: beta2, root2: root2, epsilon: epsilon, stepSize: stepSize)
                             }
                         }
                     }
@@ -170,6 +176,38 @@ public class Adam: StatefulOptimizer<AdamState> {
         }
         state.exponentialAverage = m
         state.exponentialAverageOfSquares = v
+    }
+
+    /// One row of the lazy update, eight values at a time: the dense update's operations in the
+    /// dense update's order (so that the two agree to the bit; no fused multiply-adds).
+    @inline(__always)
+    private static func lazyRowUpdate(
+        gradient: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
+        theta: UnsafeMutablePointer<Float>, count: Int, beta1: Float, beta2: Float, root2: Float, epsilon: Float, stepSize: Float
+    ) {
+        typealias Lanes = SIMD8<Float>
+        let (keep1, keep2) = (Lanes(repeating: beta1), Lanes(repeating: beta2))
+        let (take1, take2) = (Lanes(repeating: 1 - beta1), Lanes(repeating: 1 - beta2))
+        let (root, small, size) = (Lanes(repeating: root2), Lanes(repeating: epsilon), Lanes(repeating: stepSize))
+        func load(_ pointer: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(pointer).loadUnaligned(as: Lanes.self) }
+        func store(_ value: Lanes, _ pointer: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Lanes.self) }
+        var k = 0
+        while k + Lanes.scalarCount <= count {
+            let g = load(gradient + k)
+            let newM = load(m + k) * keep1 + g * take1
+            let newV = load(v + k) * keep2 + g * g * take2
+            store(newM, m + k)
+            store(newV, v + k)
+            store(load(theta + k) - newM / (newV.squareRoot() / root + small) * size, theta + k)
+            k += Lanes.scalarCount
+        }
+        while k < count {
+            let g = gradient[k]
+            m[k] = m[k] * beta1 + g * (1 - beta1)
+            v[k] = v[k] * beta2 + g * g * (1 - beta2)
+            theta[k] -= m[k] / (v[k].squareRoot() / root2 + epsilon) * stepSize
+            k += 1
+        }
     }
 
     public override var cycledMomentum: Float? {

@@ -1,4 +1,5 @@
 import NeuriteCore
+import NeuriteKernels
 import NeuriteNN
 import NeuriteOptimizers
 import Testing
@@ -7,12 +8,12 @@ import _NeuriteTestSupport
 @Suite("Sparse embedding gradients")
 struct SparseEmbeddingTests {
     /// The same table twice, one dense and one sparse, from one seed.
-    func pair(mode: EmbeddingBagMode = .mean) -> (dense: EmbeddingBag, sparse: EmbeddingBag) {
+    func pair(mode: EmbeddingBagMode = .mean, dimension: Int = 4) -> (dense: EmbeddingBag, sparse: EmbeddingBag) {
         var first = PhiloxGenerator(seed: 5)
         var second = PhiloxGenerator(seed: 5)
         return (
-            EmbeddingBag(9, 4, mode: mode, paddingIndex: 0, generator: &first),
-            EmbeddingBag(9, 4, mode: mode, paddingIndex: 0, sparse: true, generator: &second)
+            EmbeddingBag(9, dimension, mode: mode, paddingIndex: 0, generator: &first),
+            EmbeddingBag(9, dimension, mode: mode, paddingIndex: 0, sparse: true, generator: &second)
         )
     }
 
@@ -44,12 +45,15 @@ struct SparseEmbeddingTests {
 
     /// When a batch touches every row, lazy Adam is Adam, to the bit; rows a later batch does not
     /// touch then stay where they are (where dense Adam would keep moving them).
-    @Test func lazyAdamIsAdamOnTheRowsItTouches() throws {
-        let (dense, sparse) = pair()
+    /// (19 columns: two blocks of eight and a tail of three in the vectorised row update.)
+    @Test(arguments: [4, 19])
+    func lazyAdamIsAdamOnTheRowsItTouches(dimension: Int) throws {
+        let (dense, sparse) = pair(dimension: dimension)
         let denseAdam = try Adam(dense.parameters, learningRate: 0.1)
         let sparseAdam = try Adam(sparse.parameters, learningRate: 0.1)
         let everyRow = Tensor(rows: [[1, 2, 3, 4], [5, 6, 7, 8]])
-        for model in [dense, sparse] { (model(everyRow) * Tensor([1, -2, 3, 0.5])).sum().backward() }
+        let weights = Tensor((0..<dimension).map { Float($0 % 5) - 1.5 })
+        for model in [dense, sparse] { (model(everyRow) * weights).sum().backward() }
         denseAdam.step()
         sparseAdam.step()
         #expect(dense.weight.value == sparse.weight.value)
@@ -92,4 +96,30 @@ struct SparseEmbeddingTests {
         #expect(sparse.weight.sparseGradient == nil)
         #expect(EmbeddingBag(5, 2, sparse: true).layerDescription == "EmbeddingBag(5, 2, sparse: true)")
     }
+}
+
+/// Big enough batches run the row gradient and the lazy Adam update on threads: the same bits on
+/// one thread and on three.
+@Test func sparseTrainingStepIsTheSameOnAnyThreadCount() throws {
+    func step(threads: Int) throws -> Tensor {
+        let saved = Threading.maximumThreads
+        Threading.maximumThreads = threads
+        defer { Threading.maximumThreads = saved }
+        var generator = PhiloxGenerator(seed: 12)
+        let bag = EmbeddingBag(3000, 64, paddingIndex: 0, sparse: true, generator: &generator)
+        let adam = try Adam(bag.parameters, learningRate: 0.05)
+        // Ids spread over the table, every fifth one padding.
+        let values: [Float] = (0..<2400).map { position in
+            let id = position % 5 == 0 ? 0 : (position * 7919) % 2999 + 1
+            return Float(id)
+        }
+        let ids = Tensor(values, shape: [40, 60])
+        for _ in 0..<2 {
+            adam.zeroGradients()
+            (bag(ids) * Tensor.normal([40, 64], seed: 3)).sum().backward()
+            adam.step()
+        }
+        return bag.weight.value
+    }
+    #expect(try step(threads: 1) == step(threads: 3))
 }
