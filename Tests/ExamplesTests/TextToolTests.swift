@@ -49,6 +49,10 @@ struct TextToolTests {
         #expect(
             evaluated.status == 0 && evaluated.output.contains("alpha") && evaluated.output.contains("test accuracy 1.0000"), "\(evaluated.output)")
 
+        let summary = try examples.run("neurite", ["summary", "--model", model])
+        #expect(
+            summary.status == 0 && summary.output.contains("(EmbeddingBag)") && summary.output.contains("classes: alpha, beta"), "\(summary.output)")
+
         // The same seed gives the same model file.
         _ = try examples.run(
             "neurite",
