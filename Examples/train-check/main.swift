@@ -277,7 +277,8 @@ if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "export" {
 }
 
 // `train-check text-data DIRECTORY`: writes the built-in text sets as the reference scripts write
-// them (`langid/train.tsv`, …), for CI to compare their SHA-256 digests with the reference's.
+// them (`langid/train.tsv`, …), for CI to compare their SHA-256 digests with the reference's, and
+// checks WordNet lookups against the reference reader's.
 if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "text-data" {
     do {
         for (name, split) in [("langid", try FortuneTexts.langid()), ("topics", try FortuneTexts.topics())] {
@@ -289,7 +290,28 @@ if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "text-data" {
                 "\(name): \(split.train.count) training and \(split.test.count) test texts, \(split.classes.count) classes; \(split.counters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))"
             )
         }
-        exit(0)
+        // Debian's WordNet against the lookups of the reference reader
+        // (../shared/datasets/text/wordnet_debian.py, NLTK's order): first senses, first synonyms, counts.
+        let wordNet = try WordNet()
+        let expected: [(String, [(String, Int)], [String], Int)] = [
+            ("dogs", [("n", 2_084_071), ("n", 10_114_209), ("n", 10_023_039)], ["dog", "domestic dog", "canis familiaris", "frump", "cad"], 30),
+            ("happy", [("a", 1_148_283), ("a", 1_048_406), ("a", 2_565_584)], ["felicitous", "glad", "well chosen"], 3),
+            ("ran", [("v", 1_926_329), ("v", 2_075_067), ("v", 2_685_951)], ["run", "scat", "scarper", "turn tail", "lam"], 52),
+            ("better", [("n", 5_143_558), ("n", 9_851_876), ("n", 9_851_719)], ["bettor", "wagerer", "punter", "break", "improve"], 47),
+            ("ice cream", [("n", 7_614_500)], ["icecream"], 1),
+            ("quickly", [("r", 85811), ("r", 105_603), ("r", 290_935)], ["rapidly", "speedily", "chop chop", "apace", "promptly"], 7),
+        ]
+        var mismatches: [String] = []
+        for (word, senses, synonyms, count) in expected {
+            let found = wordNet.synsets(word).prefix(3).map { ($0.partOfSpeech.rawValue, $0.offset) }
+            let words = wordNet.synonyms(word)
+            if !found.elementsEqual(senses, by: { $0 == $1 }) || Array(words.prefix(synonyms.count)) != synonyms || words.count != count {
+                mismatches.append("\(word): senses \(found), synonyms \(words.prefix(5)) (\(words.count))")
+            }
+        }
+        print("WordNet: \(expected.count - mismatches.count) of \(expected.count) lookups as the reference")
+        for mismatch in mismatches { print("  differs: \(mismatch)") }
+        exit(mismatches.isEmpty ? 0 : 1)
     } catch {
         FileHandle.standardError.write(Data("train-check: \(error)\n".utf8))
         exit(1)

@@ -45,6 +45,9 @@ struct Activations: ParsableCommand {
     func run() throws {
         try NeuriteCommand.reportingErrors {
             let model = try saved.load()
+            if model.text != nil {
+                throw CommandError("\(saved.model): the model reads texts; neurite activations works on images and tables (not on texts yet)")
+            }
             let network = model.network
             let dataset = data.dataset
             let test = try model.shaped(try dataset.load().test, from: "\(dataset)")

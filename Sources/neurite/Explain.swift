@@ -73,6 +73,9 @@ struct Explain: ParsableCommand {
     func run() throws {
         try NeuriteCommand.reportingErrors {
             let model = try saved.load()
+            if model.text != nil {
+                throw CommandError("\(saved.model): the model reads texts; neurite explain works on images and tables (not on texts yet)")
+            }
             let network = model.network
             let (input, description, mean) = try loadInput(for: model)
             let logits = withoutGradients { network(input) }

@@ -67,6 +67,8 @@ struct TextToolTests {
         #expect(mixed.status == 1 && mixed.error.contains("--architecture cnn reads images or tables"), "\(mixed.error)")
         let images = try examples.run("neurite", ["evaluate", "--model", model, "--dataset", "digits"])
         #expect(images.status == 1 && images.error.contains("reads texts"), "\(images.error)")
+        let explained = try examples.run("neurite", ["explain", "--model", model])
+        #expect(explained.status == 1 && explained.error.contains("the model reads texts"), "\(explained.error)")
         let missing = try examples.run("neurite", ["train", "--dataset", "text:\(directory)/none.tsv", "--output", "\(directory)/none"])
         #expect(missing.status == 1 && missing.error == "neurite: \(directory)/none.tsv: no such file or directory\n", "\(missing.error)")
     }
