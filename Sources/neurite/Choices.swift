@@ -132,15 +132,21 @@ enum ScheduleChoice: ExpressibleByArgument, Equatable {
 /// One `--augment` step.
 enum AugmentationChoice: String, CaseIterable {
     case flip, crop, rotate, noise, cutout
+    /// EDA's operations, for texts.
+    case synonyms, insert, swap, delete
 
-    /// The augmentation for images of `height × width` pixels.
-    func augmentation(height: Int, width: Int) -> Augmentation {
+    /// The EDA operation, for the text choices.
+    var textOperation: TextAugmentation.Operation? { TextAugmentation.Operation(rawValue: rawValue) }
+
+    /// The augmentation for images of `height × width` pixels (nil for the text choices).
+    func augmentation(height: Int, width: Int) -> Augmentation? {
         switch self {
         case .flip: .horizontalFlip()
         case .crop: .randomCrop(padding: 2)
         case .rotate: .rotation(degrees: 10)
         case .noise: .gaussianNoise(standardDeviation: 0.05)
         case .cutout: .cutout(size: max(1, min(height, width) / 4))
+        case .synonyms, .insert, .swap, .delete: nil
         }
     }
 }

@@ -15,6 +15,8 @@ struct TextOptions: ParsableArguments {
     var minCount: Int?
     @Option(help: "Text data: the width of each word's embedding (default 64).")
     var embeddingDim: Int?
+    @Option(help: "Text data with --augment: edited copies made of each training text (default 4).")
+    var augmentCopies = 4
 
     static let maximumBuckets = 1 << 23
 

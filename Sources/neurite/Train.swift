@@ -51,7 +51,10 @@ struct Train: ParsableCommand {
     var schedule = ScheduleChoice.constant
     @Option(help: "Clip the global gradient norm to this value.")
     var clipNorm: Float?
-    @Option(help: "Augmentations, comma-separated: flip, crop, rotate, noise, cutout (images only).")
+    @Option(
+        help:
+            "Augmentations, comma-separated: flip, crop, rotate, noise, cutout for images; synonyms, insert, swap, delete for texts (EDA, with WordNet from wordnet-base)."
+    )
     var augment: AugmentationList?
     @Option(help: "Stop after this many epochs without a better validation loss, restoring the best weights.")
     var earlyStopping: Int?
@@ -217,11 +220,29 @@ struct Train: ParsableCommand {
     /// Labelled texts: the encoder is fitted to the training texts (not the validation ones) and
     /// saved with the model, with the class names.
     private func prepareTexts() throws -> PreparedData {
-        if augment != nil { throw ValidationError("--augment: the augmentations (flip, crop, …) are for images; \(data.dataset) holds texts") }
+        if let image = augment?.steps.first(where: { $0.textOperation == nil }) {
+            throw ValidationError("--augment \(image.rawValue) is for images; for texts use synonyms, insert, swap or delete")
+        }
         let texts = try data.dataset.loadTexts()
         guard !texts.test.isEmpty else { throw CommandError("\(data.dataset): the test split is empty") }
         let (trainIndices, validationIndices) = try split(count: texts.train.count)
-        let trainExamples = trainIndices.map { texts.train[$0] }
+        var trainExamples = trainIndices.map { texts.train[$0] }
+        if let augment {
+            // EDA's protocol: `--augment-copies` edited copies of every training text, made once
+            // (each text from its own random stream) and kept beside the originals. The
+            // vocabulary is fitted afterwards, so that the synonyms get rows of their own.
+            let operations = augment.steps.compactMap(\.textOperation)
+            let needsWordNet = operations.contains(.synonyms) || operations.contains(.insert)
+            let eda = TextAugmentation(operations: operations, wordNet: needsWordNet ? try WordNet() : nil)
+            var copies: [TextExample] = []
+            for (index, example) in trainExamples.enumerated() {
+                var generator = PhiloxGenerator(seed: seed, stream: 1 << 32 + UInt64(index))
+                for text in eda.augment(example.text, count: text.augmentCopies, generator: &generator) {
+                    copies.append(TextExample(label: example.label, source: example.source + " (EDA)", text: text))
+                }
+            }
+            trainExamples += copies
+        }
         let reader = TextModelMetadata(encoder: text.encoder(for: data.dataset, fitting: trainExamples.map(\.text)), classes: texts.classes)
         let source = "\(data.dataset)"
         let train = try reader.dataset(trainExamples, source: source)
@@ -294,6 +315,9 @@ struct Train: ParsableCommand {
         guard sampleShape.count == 3 else {
             throw ValidationError("--augment needs image data [C, H, W]; this data set's samples have shape \(sampleShape)")
         }
-        return Augmentation.pipeline(augment.steps.map { $0.augmentation(height: sampleShape[1], width: sampleShape[2]) })
+        if let text = augment.steps.first(where: { $0.textOperation != nil }) {
+            throw ValidationError("--augment \(text.rawValue) edits texts; for images use flip, crop, rotate, noise or cutout")
+        }
+        return Augmentation.pipeline(augment.steps.compactMap { $0.augmentation(height: sampleShape[1], width: sampleShape[2]) })
     }
 }

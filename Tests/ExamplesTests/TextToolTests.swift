@@ -67,6 +67,18 @@ struct TextToolTests {
         #expect(mixed.status == 1 && mixed.error.contains("--architecture cnn reads images or tables"), "\(mixed.error)")
         let images = try examples.run("neurite", ["evaluate", "--model", model, "--dataset", "digits"])
         #expect(images.status == 1 && images.error.contains("reads texts"), "\(images.error)")
+        // EDA's swap and deletion (no WordNet needed) add copies of the training texts.
+        let augmented = try examples.run(
+            "neurite",
+            [
+                "train", "--dataset", "text:\(corpus)", "--augment", "swap,delete", "--augment-copies", "2", "--epochs", "5", "--output",
+                "\(directory)/eda",
+            ])
+        #expect(augmented.status == 0 && augmented.output.contains("test accuracy 1.0000"), "\(augmented.error)")
+        #expect(augmented.output.contains("/3 - "), "57 training texts and 114 copies make 3 batches of 64: \(augmented.output)")
+        let imageAugmentation = try examples.run(
+            "neurite", ["train", "--dataset", "text:\(corpus)", "--augment", "flip", "--output", "\(directory)/flip"])
+        #expect(imageAugmentation.status == 64 && imageAugmentation.error.contains("--augment flip is for images"), "\(imageAugmentation.error)")
         let explained = try examples.run("neurite", ["explain", "--model", model])
         #expect(explained.status == 1 && explained.error.contains("the model reads texts"), "\(explained.error)")
         let missing = try examples.run("neurite", ["train", "--dataset", "text:\(directory)/none.tsv", "--output", "\(directory)/none"])

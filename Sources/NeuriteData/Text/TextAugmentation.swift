@@ -27,10 +27,14 @@ public struct TextAugmentation: Sendable {
     public var fraction: Double
     /// The probability that RD deletes a word (0.1).
     public var deletionProbability: Double
-    private let wordNet: WordNet
+    private let wordNet: WordNet?
 
-    public init(operations: [Operation] = Operation.allCases, fraction: Double = 0.1, deletionProbability: Double = 0.1, wordNet: WordNet) {
+    /// `wordNet` is needed by `synonyms` and `insert` (nil is enough for `swap` and `delete`).
+    public init(operations: [Operation] = Operation.allCases, fraction: Double = 0.1, deletionProbability: Double = 0.1, wordNet: WordNet?) {
         precondition(!operations.isEmpty, "TextAugmentation: no operations")
+        precondition(
+            wordNet != nil || !operations.contains(where: { $0 == .synonyms || $0 == .insert }),
+            "TextAugmentation: synonym replacement and insertion need WordNet")
         precondition((0...1).contains(fraction) && (0...1).contains(deletionProbability), "TextAugmentation: α and p must be in [0, 1]")
         self.operations = operations
         self.fraction = fraction
@@ -78,7 +82,7 @@ public struct TextAugmentation: Sendable {
         return sentences.prefix(count).map { $0.joined(separator: " ") }
     }
 
-    private func synonyms(of word: String) -> [String] { Self.stopWords.contains(word) ? [] : wordNet.synonyms(word) }
+    private func synonyms(of word: String) -> [String] { Self.stopWords.contains(word) ? [] : wordNet?.synonyms(word) ?? [] }
 
     func replacingSynonyms(_ words: [String], count: Int, generator: inout PhiloxGenerator) -> [String] {
         var candidates = Set(words.filter { !Self.stopWords.contains($0) }).sorted()
@@ -86,7 +90,7 @@ public struct TextAugmentation: Sendable {
         var result = words
         var done = 0
         for word in candidates {
-            let choices = wordNet.synonyms(word)
+            let choices = wordNet?.synonyms(word) ?? []
             if let synonym = choices.randomElement(using: &generator) {
                 result = result.map { $0 == word ? synonym : $0 }
                 done += 1
