@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 seconds=${1:-600}
 shift || true
 readers=("$@")
-[ ${#readers[@]} -gt 0 ] || readers=(safetensors model description idx npy csv png)
+[ ${#readers[@]} -gt 0 ] || readers=(safetensors model description idx npy csv png text)
 swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -use-ld=lld
 mkdir -p artifacts
 fuzz() {

@@ -2,7 +2,7 @@ import Foundation
 import Neurite
 
 /// libFuzzer's entry point: one input, given to the reader `NEURITE_FUZZ_TARGET` names
-/// (safetensors, model, description, idx, npy, csv, png). A reader may throw — that is the
+/// (safetensors, model, description, idx, npy, csv, png, text). A reader may throw — that is the
 /// point — but must never crash, hang or allocate past the limits.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
@@ -12,7 +12,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 }
 
 enum FuzzTarget: String, CaseIterable {
-    case safetensors, model, description, idx, npy, csv, png
+    case safetensors, model, description, idx, npy, csv, png, text
 
     static let current: FuzzTarget = {
         // Descriptions and headers may ask for big tensors; stay far below libFuzzer's memory limit.
@@ -64,6 +64,21 @@ enum FuzzTarget: String, CaseIterable {
         case .png:
             guard write(bytes) else { return }
             _ = try? PNGReader.readGrayscale(Self.scratch)
+        case .text:
+            // The same bytes as a TSV and as a CSV file; whatever reads, the tokenizer and the
+            // encoder take (any Unicode, any length).
+            let encoder = TextEncoder(
+                tokenizer: Tokenizer(wordNgrams: 2, characterNgrams: 1...4), vocabulary: Vocabulary(tokens: ["a", "the"]), buckets: 97,
+                maximumLength: 512)
+            for suffix in [".tsv", ".csv"] {
+                let path = Self.scratch + suffix
+                guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { continue }
+                for example in (try? TextFileReader.read(path)) ?? [] {
+                    let ids = encoder.encode(example.text)
+                    if ids.contains(where: { !(0..<encoder.idCount).contains($0) }) { fatalError("an id outside the table: \(ids)") }
+                    if ids.count != encoder.tokens(example.text).count { fatalError("ids and tokens differ in count") }
+                }
+            }
         }
     }
 
