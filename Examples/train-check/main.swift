@@ -4,6 +4,7 @@
 //     swift run -c release train-check [digits] [fashion] [fashion-regularized] [regression] [fine-tuning] [cnn] [cnn-fine-tuning] [langid] [topics]
 //     swift run -c release train-check text-data DIRECTORY   (writes the built-in text sets as TSV)
 //     swift run -c release train-check text-ids langid|topics DIRECTORY   (their ids, for Benchmarks/torch_text.py)
+//     swift run -c release train-check eda   (EDA on topics: the table of Documentation/Text.md)
 //
 // Fashion-MNIST is read from /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist).
 import Foundation
@@ -231,6 +232,59 @@ func textClassification(_ name: String, epochs: Int, cosine: Bool, bar: Double) 
         measured: String(format: "test accuracy %.4f, encoding %.1f s, %.1f s per epoch", accuracy, encodeSeconds, seconds / Double(epochs)))
 }
 
+/// EDA measured on topics: the fastText-style model on 10 %, 25 % and 100 % of the training texts
+/// (stratified, drawn with the seed), without and with EDA (the four operations, 4 copies per
+/// text), seeds 0–2, each run with at least 10 epochs and 2,000 updates (a fixed number of epochs
+/// would give the augmented runs five times the updates). Prints a Markdown table.
+func edaTable() throws {
+    let split = try FortuneTexts.topics()
+    let classIndex = Dictionary(uniqueKeysWithValues: split.classes.enumerated().map { ($1, $0) })
+    let wordNet = try WordNet()
+    let eda = TextAugmentation(wordNet: wordNet)
+    print("| training texts | seed | no EDA | EDA ×4 | Δ |")
+    print("|---|---|---|---|---|")
+    var deltas: [String: [Double]] = [:]
+    for fraction in [0.1, 0.25, 1.0] {
+        for seed in UInt64(0)..<3 {
+            var generator = PhiloxGenerator(seed: seed)
+            var subset: [TextExample] = []
+            for label in split.classes {
+                let members = split.train.filter { $0.label == label }.shuffled(using: &generator)
+                subset += members.prefix(max(1, Int(Double(members.count) * fraction)))
+            }
+            var results: [Double] = []
+            for augmented in [false, true] {
+                var examples = subset
+                if augmented {
+                    for (index, example) in subset.enumerated() {
+                        var stream = PhiloxGenerator(seed: seed, stream: 1 << 32 + UInt64(index))
+                        examples += eda.augment(example.text, count: 4, generator: &stream).map {
+                            TextExample(label: example.label, text: $0)
+                        }
+                    }
+                }
+                let encoder = TextEncoder(fitting: examples.map(\.text), tokenizer: Tokenizer())
+                let train = TextDataset(texts: examples.map(\.text), labels: examples.map { classIndex[$0.label]! }, encoder: encoder)
+                let test = TextDataset(texts: split.test.map(\.text), labels: split.test.map { classIndex[$0.label]! }, encoder: encoder)
+                var modelGenerator = PhiloxGenerator(seed: 100 + seed)
+                let model = fastTextClassifier(idCount: encoder.idCount, classes: split.classes.count, generator: &modelGenerator)
+                let loader = DataLoader(train, batchSize: 64, shuffle: true, seed: 200 + seed)
+                let epochs = max(10, (2000 + loader.batchCount - 1) / loader.batchCount)
+                try fit(
+                    model, loss: crossEntropyLoss, optimizer: try Adam(model.parameters, learningRate: 1e-2), data: loader, epochs: epochs,
+                    progress: .quiet)
+                results.append(evaluate(model, on: test, loss: crossEntropyLoss).accuracy!)
+            }
+            let name = "\(Int(fraction * 100)) % (\(subset.count))"
+            deltas[name, default: []].append(results[1] - results[0])
+            print(String(format: "| %@ | %d | %.4f | %.4f | %+.4f |", name, seed, results[0], results[1], results[1] - results[0]))
+        }
+    }
+    for (name, values) in deltas.sorted(by: { $0.key < $1.key }) {
+        print(String(format: "mean Δ at %@: %+.4f", name, values.reduce(0, +) / Double(values.count)))
+    }
+}
+
 /// A noisy 1-D function fitted with MSE: y = sin(2x) + 0.1·noise on [−2, 2].
 func regression() throws -> Check {
     let train = SyntheticData.function({ sinf(2 * $0) }, in: -2...2, count: 512, noise: 0.1, seed: 7)
@@ -341,6 +395,17 @@ if CommandLine.arguments.count == 4 && CommandLine.arguments[1] == "text-ids" {
             try write(data.labels, "\(name).labels")
         }
         try "\(encoder.idCount) \(classes.count)\n".write(toFile: "\(directory)/meta.txt", atomically: true, encoding: .utf8)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("train-check: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
+// `train-check eda`: the EDA table of Documentation/Text.md.
+if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "eda" {
+    do {
+        try edaTable()
         exit(0)
     } catch {
         FileHandle.standardError.write(Data("train-check: \(error)\n".utf8))
