@@ -16,8 +16,13 @@ struct Explain: ParsableCommand {
             prints the convergence delta; --baseline zeros, mean or a number), smoothgrad, occlusion, \
             or all (the default).
 
+            A model trained on texts explains --text "…": the top classes by name, then integrated \
+            gradients on the embeddings per word (with its character n-grams), red raising the class \
+            and blue lowering it on a terminal (signed numbers otherwise), and the strongest tokens.
+
             Examples:
               neurite explain --model neurite-run/model.safetensors --index 3
+              neurite explain --model langid-run/model.safetensors --text "Wer reitet so spät durch Nacht und Wind?"
               neurite explain --model run/model.safetensors --dataset fashion-mnist --index 0 --method integrated-gradients
               neurite explain --model run/model.safetensors --image digit.png --output digit-explained.png
             """)
@@ -28,6 +33,8 @@ struct Explain: ParsableCommand {
     var index = 0
     @Option(help: "A PNG image to explain instead of a data set sample (grayscale, scaled to [0, 1]).")
     var image: String?
+    @Option(help: "A text to explain, for a model trained on texts: integrated gradients of each word and n-gram.")
+    var text: String?
     @Option(help: "The attribution method, or all of them.")
     var method = AttributionChoice.all
     @Option(help: "The class to explain (default: the predicted one).")
@@ -73,9 +80,11 @@ struct Explain: ParsableCommand {
     func run() throws {
         try NeuriteCommand.reportingErrors {
             let model = try saved.load()
-            if model.text != nil {
-                throw CommandError("\(saved.model): the model reads texts; neurite explain works on images and tables (not on texts yet)")
+            if let reader = model.text {
+                guard let text else { throw CommandError("\(saved.model): the model reads texts; give --text \"…\"") }
+                return try explainText(text, model: model, reader: reader)
             }
+            if text != nil { throw CommandError("--text: \(saved.model) reads images or tables, not texts") }
             let network = model.network
             let (input, description, mean) = try loadInput(for: model)
             let logits = withoutGradients { network(input) }
@@ -102,6 +111,70 @@ struct Explain: ParsableCommand {
             try picture.writePNG(to: output)
             print("wrote \(output)")
         }
+    }
+
+    /// A text's explanation, printed: the top classes by name, then integrated gradients on the
+    /// embeddings (zero baseline, `--steps` midpoints) per word — each word's own id plus its
+    /// character n-grams, and its share of each word n-gram it is in — coloured on a terminal (red
+    /// raises the class, blue lowers it) and marked with signed numbers otherwise, then the
+    /// strongest tokens.
+    private func explainText(_ text: String, model: SavedModel, reader: TextModelMetadata) throws {
+        guard let network = model.network as? Sequential, let bag = network.layers.first as? EmbeddingBag, bag.mode != .max else {
+            throw CommandError("\(saved.model): explaining texts needs a model that starts with an EmbeddingBag (sum or mean)")
+        }
+        let encoder = reader.encoder
+        let ids = encoder.encode(text)
+        let tokens = encoder.tokens(text)
+        let input = TextDataset(texts: [text], labels: [0], encoder: encoder).batch(at: [0]).inputs
+        let logits = withoutGradients { network(input) }
+        let classes = logits.shape[1]
+        if let target, !(0..<classes).contains(target) {
+            throw CommandError("--target \(target) is not a class of the model (0 to \(classes - 1))")
+        }
+        let probabilities = softmax(logits, axis: 1).scalars
+        let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }
+        let explained = target ?? ranked[0]
+        func name(_ index: Int) -> String { index < reader.classes.count ? reader.classes[index] : "\(index)" }
+        print(
+            "top \(min(top, classes)): " + ranked.prefix(top).map { String(format: "%@ (%.4f)", name($0), probabilities[$0]) }.joined(separator: "  ")
+        )
+        guard !ids.isEmpty else {
+            print("the text has no words: nothing to attribute")
+            return
+        }
+        let (attributions, delta) = embeddingIntegratedGradients(network, ids: ids, target: explained, steps: steps)
+        print(
+            String(
+                format: "explaining %@ (logit %.4f): integrated gradients on the embeddings, %d steps, delta %.2e", name(explained),
+                logits.scalars[explained], steps, delta))
+        // Per word: its id, its character n-grams (in `tokens` after the word n-grams, word by
+        // word), half of each bigram it is in.
+        let words = encoder.tokenizer.words(text)
+        var perWord = Array(attributions.prefix(words.count))
+        var position = words.count
+        // Word n-grams in `Tokenizer.wordNgrams(of:)`'s order: by length, then by start.
+        if encoder.buckets > 0 && encoder.tokenizer.wordNgrams >= 2 {
+            for size in 2...encoder.tokenizer.wordNgrams where size <= words.count {
+                for start in 0...(words.count - size) where position < attributions.count {
+                    for word in start..<start + size { perWord[word] += attributions[position] / Float(size) }
+                    position += 1
+                }
+            }
+        }
+        for (index, word) in words.enumerated() where encoder.buckets > 0 {
+            for _ in encoder.tokenizer.characterNgrams(of: word) where position < attributions.count {
+                perWord[index] += attributions[position]
+                position += 1
+            }
+        }
+        let colour = isatty(1) != 0
+        let line = zip(words, perWord).map { word, value -> String in
+            guard colour else { return String(format: "%@(%+.3f)", word, value) }
+            return (value >= 0 ? "\u{1B}[31m" : "\u{1B}[34m") + word + "\u{1B}[0m"
+        }
+        print(line.joined(separator: " "))
+        let strongest = attributions.indices.sorted { abs(attributions[$0]) > abs(attributions[$1]) }.prefix(8)
+        print("strongest: " + strongest.map { String(format: "\"%@\" %+.3f", tokens[$0], attributions[$0]) }.joined(separator: "  "))
     }
 
     /// Grad-CAM's layer: the last one that gives feature maps `[1, C, h, w]` and is not a pooling

@@ -79,8 +79,13 @@ struct TextToolTests {
         let imageAugmentation = try examples.run(
             "neurite", ["train", "--dataset", "text:\(corpus)", "--augment", "flip", "--output", "\(directory)/flip"])
         #expect(imageAugmentation.status == 64 && imageAugmentation.error.contains("--augment flip is for images"), "\(imageAugmentation.error)")
-        let explained = try examples.run("neurite", ["explain", "--model", model])
-        #expect(explained.status == 1 && explained.error.contains("the model reads texts"), "\(explained.error)")
+        let explained = try examples.run("neurite", ["explain", "--model", model, "--text", "kato zorb mirel"])
+        #expect(explained.status == 0, "\(explained.error)")
+        let explanation = explained.output.split(separator: "\n")
+        #expect(explanation.first?.hasPrefix("top 2: alpha (") == true, "\(explained.output)")
+        #expect(explanation.count == 4 && explanation[2].hasPrefix("kato(+") && explanation[2].contains(" zorb(-"), "\(explained.output)")
+        let noText = try examples.run("neurite", ["explain", "--model", model])
+        #expect(noText.status == 1 && noText.error.contains("the model reads texts; give --text"), "\(noText.error)")
         let missing = try examples.run("neurite", ["train", "--dataset", "text:\(directory)/none.tsv", "--output", "\(directory)/none"])
         #expect(missing.status == 1 && missing.error == "neurite: \(directory)/none.tsv: no such file or directory\n", "\(missing.error)")
     }
