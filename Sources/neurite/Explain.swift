@@ -92,13 +92,8 @@ struct Explain: ParsableCommand {
                 throw CommandError(
                     "\(saved.model): the model gives outputs of shape \(logits.shape) for one input; explain needs class logits [1, C]")
             }
-            let classes = logits.shape[1]
-            if let target, !(0..<classes).contains(target) {
-                throw CommandError("--target \(target) is not a class of the model (0 to \(classes - 1))")
-            }
-            let probabilities = softmax(logits, axis: 1).scalars
-            let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }
-            let explained = target ?? ranked[0]
+            let (probabilities, ranked, explained) = try rankedClasses(logits)
+            let classes = probabilities.count
             print(description)
             print(
                 "top \(min(top, classes)): " + ranked.prefix(top).map { String(format: "%d (%.4f)", $0, probabilities[$0]) }.joined(separator: "  "))
@@ -111,6 +106,18 @@ struct Explain: ParsableCommand {
             try picture.writePNG(to: output)
             print("wrote \(output)")
         }
+    }
+
+    /// The class probabilities of one input's logits `[1, C]`, the classes from the most likely
+    /// down, and the class to explain (`--target`, checked, or the most likely).
+    private func rankedClasses(_ logits: Tensor) throws -> (probabilities: [Float], ranked: [Int], explained: Int) {
+        let classes = logits.shape[1]
+        if let target, !(0..<classes).contains(target) {
+            throw CommandError("--target \(target) is not a class of the model (0 to \(classes - 1))")
+        }
+        let probabilities = softmax(logits, axis: 1).scalars
+        let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }
+        return (probabilities, ranked, target ?? ranked[0])
     }
 
     /// A text's explanation, printed: the top classes by name, then integrated gradients on the
@@ -127,13 +134,8 @@ struct Explain: ParsableCommand {
         let tokens = encoder.tokens(text)
         let input = TextDataset(texts: [text], labels: [0], encoder: encoder).batch(at: [0]).inputs
         let logits = withoutGradients { network(input) }
-        let classes = logits.shape[1]
-        if let target, !(0..<classes).contains(target) {
-            throw CommandError("--target \(target) is not a class of the model (0 to \(classes - 1))")
-        }
-        let probabilities = softmax(logits, axis: 1).scalars
-        let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }
-        let explained = target ?? ranked[0]
+        let (probabilities, ranked, explained) = try rankedClasses(logits)
+        let classes = probabilities.count
         func name(_ index: Int) -> String { index < reader.classes.count ? reader.classes[index] : "\(index)" }
         print(
             "top \(min(top, classes)): " + ranked.prefix(top).map { String(format: "%@ (%.4f)", name($0), probabilities[$0]) }.joined(separator: "  ")
