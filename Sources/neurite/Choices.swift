@@ -36,6 +36,9 @@ enum ArchitectureChoice: String, CaseIterable, ExpressibleByArgument {
     case resnet
     /// For texts: the mean of the embeddings of the words and n-grams, then one Dense layer.
     case fasttext
+    /// For texts: word embeddings, a convolution over the sequence, the maximum over time, one
+    /// Dense layer.
+    case textcnn
 }
 
 /// `--initializer`.

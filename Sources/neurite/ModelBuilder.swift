@@ -7,8 +7,9 @@ struct ModelBuilder {
     /// The network for samples of `sampleShape` and `classes` outputs.
     func build(sampleShape: [Int], classes: Int, dataset: String) throws -> Sequential {
         switch options.network {
-        case .fasttext:
-            throw CommandError("--architecture fasttext reads texts; \(dataset) holds samples of shape \(sampleShape) (use mlp, cnn or resnet)")
+        case .fasttext, .textcnn:
+            throw CommandError(
+                "--architecture \(options.network.rawValue) reads texts; \(dataset) holds samples of shape \(sampleShape) (use mlp, cnn or resnet)")
         case .mlp:
             guard let features = SizeLimit.elementCount(sampleShape) else { throw CommandError("\(dataset): samples too large") }
             return try build(inputFeatures: features, classes: classes)
@@ -22,10 +23,11 @@ struct ModelBuilder {
         }
     }
 
-    /// The network for texts that `encoder` reads: `fastTextClassifier`.
+    /// The network for texts that `encoder` reads: `fastTextClassifier` or
+    /// `textConvolutionalClassifier`.
     func textModel(encoder: TextEncoder, classes: Int, dataset: String) throws -> Sequential {
-        guard options.network == .fasttext else {
-            throw CommandError("--architecture \(options.network.rawValue) reads images or tables; \(dataset) holds texts (use fasttext)")
+        guard options.network == .fasttext || options.network == .textcnn else {
+            throw CommandError("--architecture \(options.network.rawValue) reads images or tables; \(dataset) holds texts (use fasttext or textcnn)")
         }
         let dimension = options.text.dimension
         do {
@@ -34,6 +36,9 @@ struct ModelBuilder {
             throw CommandError("\(dataset): an embedding table of \(encoder.idCount) ids × \(dimension): \(error) (try fewer --buckets)")
         }
         var generator = PhiloxGenerator(seed: options.seed)
+        if options.network == .textcnn {
+            return textConvolutionalClassifier(idCount: encoder.idCount, dimension: dimension, classes: classes, generator: &generator)
+        }
         return fastTextClassifier(idCount: encoder.idCount, dimension: dimension, classes: classes, generator: &generator)
     }
 

@@ -31,15 +31,22 @@ struct TextOptions: ParsableArguments {
         }
     }
 
-    /// The tokenizer for `dataset`.
-    func tokenizer(for dataset: DatasetSpec) -> Tokenizer {
+    /// The tokenizer for `dataset` and `architecture`. A convolution reads the words in order, so
+    /// `textcnn` takes words alone (n-grams would follow them, out of order).
+    func tokenizer(for dataset: DatasetSpec, architecture: ArchitectureChoice) throws -> Tokenizer {
+        if architecture == .textcnn {
+            if (wordNgrams ?? 1) > 1 || charNgrams?.lengths != nil {
+                throw ValidationError("--architecture textcnn reads words in order; --word-ngrams and --char-ngrams are for fasttext")
+            }
+            return Tokenizer()
+        }
         let characters = charNgrams.map(\.lengths) ?? (dataset.isLanguageIdentification ? 1...4 : nil)
         return Tokenizer(wordNgrams: wordNgrams ?? 1, characterNgrams: characters)
     }
 
     /// An encoder fitted to the training texts.
-    func encoder(for dataset: DatasetSpec, fitting texts: [String]) -> TextEncoder {
-        let tokenizer = tokenizer(for: dataset)
+    func encoder(for dataset: DatasetSpec, architecture: ArchitectureChoice, fitting texts: [String]) throws -> TextEncoder {
+        let tokenizer = try tokenizer(for: dataset, architecture: architecture)
         let usesNgrams = tokenizer.wordNgrams > 1 || tokenizer.characterNgrams != nil
         return TextEncoder(
             fitting: texts, tokenizer: tokenizer, minimumCount: minCount ?? 1, buckets: usesNgrams ? (buckets ?? 1 << 20) : 0)

@@ -22,7 +22,7 @@ struct Train: ParsableCommand {
     @OptionGroup var data: DatasetOptions
     @Option(
         help:
-            "The network: mlp (dense layers of --hidden widths; the default for images and tables), cnn (two convolutions, for images), resnet (residual blocks, for images) or fasttext (an average of word and n-gram embeddings and one dense layer; the default for texts)."
+            "The network: mlp (dense layers of --hidden widths; the default for images and tables), cnn (two convolutions, for images), resnet (residual blocks, for images), fasttext (an average of word and n-gram embeddings and one dense layer; the default for texts) or textcnn (a convolution over word embeddings, for texts)."
     )
     var architecture: ArchitectureChoice?
     @Option(help: "Hidden layer widths of the mlp, comma-separated (default: 256).", transform: PositiveIntegers.parse)
@@ -243,7 +243,8 @@ struct Train: ParsableCommand {
             }
             trainExamples += copies
         }
-        let reader = TextModelMetadata(encoder: text.encoder(for: data.dataset, fitting: trainExamples.map(\.text)), classes: texts.classes)
+        let reader = TextModelMetadata(
+            encoder: try text.encoder(for: data.dataset, architecture: network, fitting: trainExamples.map(\.text)), classes: texts.classes)
         let source = "\(data.dataset)"
         let train = try reader.dataset(trainExamples, source: source)
         let validation = try validationIndices.map { try reader.dataset($0.map { texts.train[$0] }, source: source) }

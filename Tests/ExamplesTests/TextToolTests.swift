@@ -67,6 +67,17 @@ struct TextToolTests {
         #expect(mixed.status == 1 && mixed.error.contains("--architecture cnn reads images or tables"), "\(mixed.error)")
         let images = try examples.run("neurite", ["evaluate", "--model", model, "--dataset", "digits"])
         #expect(images.status == 1 && images.error.contains("reads texts"), "\(images.error)")
+        // The convolutional model reads the words in order; n-grams are fastText's.
+        let convolutional = try examples.run(
+            "neurite",
+            ["train", "--dataset", "text:\(corpus)", "--architecture", "textcnn", "--epochs", "10", "--quiet", "--output", "\(directory)/cnn-text"])
+        #expect(convolutional.status == 0 && convolutional.output.hasPrefix("test accuracy 1.0000"), "\(convolutional.output)\(convolutional.error)")
+        let predictedByCNN = try examples.run("neurite", ["predict", "--model", "\(directory)/cnn-text/model.safetensors", "--text", "quix yent"])
+        #expect(predictedByCNN.output.split(separator: "\n").last?.split(separator: ",")[1] == "beta", "\(predictedByCNN.output)")
+        let ngramCNN = try examples.run(
+            "neurite", ["train", "--dataset", "text:\(corpus)", "--architecture", "textcnn", "--char-ngrams", "2-3", "--output", "\(directory)/bad"])
+        #expect(ngramCNN.status == 64 && ngramCNN.error.contains("--architecture textcnn reads words in order"), "\(ngramCNN.error)")
+
         // EDA's swap and deletion (no WordNet needed) add copies of the training texts.
         let augmented = try examples.run(
             "neurite",

@@ -79,6 +79,7 @@ struct ModelFileTests {
         case "Dropout2D": (Dropout2D(0.3, generator: PhiloxGenerator(seed: 2)), [2, 3, 4, 4])
         case "Embedding": (Embedding(10, 3, paddingIndex: 2, generator: &generator), [2, 5])
         case "EmbeddingBag": (EmbeddingBag(10, 3, mode: .max, paddingIndex: -1, generator: &generator), [2, 5])
+        case "Transpose": (Transpose(1, -1), [2, 3, 4])
         default: nil
         }
     }

@@ -63,3 +63,46 @@ public final class Identity: Module, ParameterlessLayer {
     public override func forward(_ input: Tensor) -> Tensor { input }
     public override func outputShape(forInput shape: [Int]) -> [Int]? { shape }
 }
+
+/// Swaps two axes (`x.transpose(first, second)`; PyTorch has no layer for it, Keras's `Permute`
+/// is the nearest): `Transpose(1, 2)` turns a sequence of embeddings `[N, L, D]` into the
+/// channels-first `[N, D, L]` that `Conv1D` reads. Negative axes count from the end.
+public final class Transpose: Module, DescribableLayer {
+    /// The two axes (`{"first": 1, "second": 2}`).
+    public struct Configuration: LayerConfiguration {
+        public var first: Int
+        public var second: Int
+
+        public init(first: Int = 1, second: Int = 2) {
+            self.first = first
+            self.second = second
+        }
+    }
+
+    public let configuration: Configuration
+
+    public init(_ first: Int = 1, _ second: Int = 2) {
+        configuration = Configuration(first: first, second: second)
+        super.init()
+    }
+
+    public convenience init(configuration: Configuration, children: [Module], generator: inout PhiloxGenerator) {
+        self.init(configuration.first, configuration.second)
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor { input.transposed(configuration.first, configuration.second) }
+
+    public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {
+        let rank = shape.count
+        let (first, second) = (configuration.first, configuration.second)
+        let (a, b) = (first < 0 ? first + rank : first, second < 0 ? second + rank : second)
+        try LayerShapeError.require(
+            (0..<rank).contains(a) && (0..<rank).contains(b), "\(layerDescription): axes \(first) and \(second) do not fit an input of shape \(shape)"
+        )
+        var result = shape
+        result.swapAt(a, b)
+        return result
+    }
+
+    public override var layerDescription: String { "Transpose(\(configuration.first), \(configuration.second))" }
+}
