@@ -306,10 +306,21 @@ func regression() throws -> Check {
         passed: error < 0.05, measured: String(format: "MAE %.4f", error))
 }
 
+/// Runs one of train-check's subcommands and exits with the status `body` returns, or with 1
+/// after printing its error.
+func runSubcommand(_ body: () throws -> Int32) -> Never {
+    do {
+        exit(try body())
+    } catch {
+        FileHandle.standardError.write(Data("train-check: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
 // `train-check export PATH`: writes a small trained model as a self-describing safetensors file,
 // for CI to read back with the Python reference implementation.
 if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "export" {
-    do {
+    runSubcommand {
         let (train, _) = try Digits.trainTestSplit()
         var generator = PhiloxGenerator(seed: 1)
         let model = Sequential {
@@ -323,10 +334,7 @@ if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "export" {
             model, loss: crossEntropyLoss, optimizer: try Adam(model.parameters, learningRate: 3e-3),
             data: DataLoader(train, batchSize: 64, shuffle: true, seed: 2), epochs: 2, progress: .quiet)
         try ModelFile.save(model, to: CommandLine.arguments[2], metadata: ["format": "pt"])
-        exit(0)
-    } catch {
-        FileHandle.standardError.write(Data("train-check: \(error)\n".utf8))
-        exit(1)
+        return 0
     }
 }
 
@@ -334,7 +342,7 @@ if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "export" {
 // them (`langid/train.tsv`, …), for CI to compare their SHA-256 digests with the reference's, and
 // checks WordNet lookups against the reference reader's.
 if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "text-data" {
-    do {
+    runSubcommand {
         for (name, split) in [("langid", try FortuneTexts.langid()), ("topics", try FortuneTexts.topics())] {
             let directory = "\(CommandLine.arguments[2])/\(name)"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -365,17 +373,18 @@ if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "text-data" {
         }
         print("WordNet: \(expected.count - mismatches.count) of \(expected.count) lookups as the reference")
         for mismatch in mismatches { print("  differs: \(mismatch)") }
-        exit(mismatches.isEmpty ? 0 : 1)
-    } catch {
-        FileHandle.standardError.write(Data("train-check: \(error)\n".utf8))
-        exit(1)
+        return mismatches.isEmpty ? 0 : 1
     }
 }
 
 // `train-check text-ids NAME DIRECTORY`: the built-in text set's ids as Neurite encodes them, as
 // little-endian int32 files for `Benchmarks/torch_text.py` (the same hashing in both libraries).
 if CommandLine.arguments.count == 4 && CommandLine.arguments[1] == "text-ids" {
-    do {
+    runSubcommand {
+        guard ["langid", "topics"].contains(CommandLine.arguments[2]) else {
+            FileHandle.standardError.write(Data("train-check: text-ids takes langid or topics, got '\(CommandLine.arguments[2])'\n".utf8))
+            return 2
+        }
         let (train, test, encoder, classes) = try encodedTexts(CommandLine.arguments[2])
         let directory = CommandLine.arguments[3]
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -395,21 +404,15 @@ if CommandLine.arguments.count == 4 && CommandLine.arguments[1] == "text-ids" {
             try write(data.labels, "\(name).labels")
         }
         try "\(encoder.idCount) \(classes.count)\n".write(toFile: "\(directory)/meta.txt", atomically: true, encoding: .utf8)
-        exit(0)
-    } catch {
-        FileHandle.standardError.write(Data("train-check: \(error)\n".utf8))
-        exit(1)
+        return 0
     }
 }
 
 // `train-check eda`: the EDA table of Documentation/Text.md.
 if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "eda" {
-    do {
+    runSubcommand {
         try edaTable()
-        exit(0)
-    } catch {
-        FileHandle.standardError.write(Data("train-check: \(error)\n".utf8))
-        exit(1)
+        return 0
     }
 }
 

@@ -37,6 +37,7 @@ struct SavedModel {
         self.path = path
         self.network = network
         self.text = try TextModelMetadata(metadata: metadata, path: path)
+        try text?.check(network, path: path)
         if let text = metadata[Self.inputShapeKey] {
             guard let shape = PositiveIntegers(parsing: text)?.values else {
                 throw CommandError("\(path): the recorded input shape '\(text)' is not positive integers separated by commas")

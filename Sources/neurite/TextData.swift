@@ -48,8 +48,14 @@ struct TextOptions: ParsableArguments {
     func encoder(for dataset: DatasetSpec, architecture: ArchitectureChoice, fitting texts: [String]) throws -> TextEncoder {
         let tokenizer = try tokenizer(for: dataset, architecture: architecture)
         let usesNgrams = tokenizer.wordNgrams > 1 || tokenizer.characterNgrams != nil
-        return TextEncoder(
-            fitting: texts, tokenizer: tokenizer, minimumCount: minCount ?? 1, buckets: usesNgrams ? (buckets ?? 1 << 20) : 0)
+        let buckets = usesNgrams ? (self.buckets ?? 1 << 20) : 0
+        let vocabulary = Vocabulary(counting: texts.lazy.map(tokenizer.words), minimumCount: minCount ?? 1)
+        guard vocabulary.count + buckets <= 1 << 24 else {
+            throw CommandError(
+                "\(dataset): \(vocabulary.count) distinct words and \(buckets) buckets exceed the 16,777,216 ids a table can have; raise --min-count or lower --buckets"
+            )
+        }
+        return TextEncoder(tokenizer: tokenizer, vocabulary: vocabulary, buckets: buckets)
     }
 
     var dimension: Int { embeddingDim ?? 64 }
@@ -129,7 +135,34 @@ struct TextModelMetadata {
             encoder = try JSONDecoder().decode(TextEncoder.self, from: Data(json.utf8))
             classes = try JSONDecoder().decode([String].self, from: Data((metadata[Self.classesKey] ?? "[]").utf8))
         } catch {
-            throw CommandError("\(path): the text encoder in the metadata cannot be read: \(NeuriteCommand.reason(error))")
+            // A decoding error's own words say which setting is wrong; its localized description does not.
+            let reason: String
+            switch error as? DecodingError {
+            case .dataCorrupted(let context)?, .keyNotFound(_, let context)?, .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+                reason = context.debugDescription
+            default: reason = NeuriteCommand.reason(error)
+            }
+            throw CommandError("\(path): the text encoder in the metadata cannot be read: \(reason)")
+        }
+    }
+
+    /// Checks that `network` can read this encoder's ids and gives one logit per class: its
+    /// first table has a row for every id, and one id gives `[1, classes]`.
+    func check(_ network: Module, path: String) throws {
+        guard let rows = network.namedModules.lazy.compactMap({ ($0.module as? Embedding)?.rowCount ?? ($0.module as? EmbeddingBag)?.rowCount }).first
+        else { throw CommandError("\(path): the model reads texts but has no Embedding or EmbeddingBag layer") }
+        guard rows >= encoder.idCount else {
+            throw CommandError("\(path): the text encoder gives \(encoder.idCount) ids but the model's table has \(rows) rows")
+        }
+        let outputs: [Int]?
+        do {
+            outputs = try network.checkedOutputShape(forInput: [1, 1])
+        } catch {
+            throw CommandError("\(path): the model cannot read ids [1, 1]: \(error)")
+        }
+        let shape = outputs ?? withoutGradients { network(Tensor.zeros([1, 1])).shape }
+        guard shape == [1, classes.count] else {
+            throw CommandError("\(path): the model gives outputs of shape \(shape) for one text; its metadata names \(classes.count) classes")
         }
     }
 

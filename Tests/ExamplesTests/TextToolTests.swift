@@ -18,6 +18,91 @@ struct TextToolTests {
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// The tool: `NEURITE_CLI` when set (the release build in CI), else the build beside the tests.
+    func tool(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        guard let path = ProcessInfo.processInfo.environment["NEURITE_CLI"] else { return try examples.run("neurite", arguments) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let (output, error) = (Pipe(), Pipe())
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    }
+
+    /// A copy of the model file at `path` with its metadata changed by `change` (the header is
+    /// rewritten; the tensors' bytes stay as they are).
+    func rewriteMetadata(of path: String, to newPath: String, _ change: (inout [String: String]) -> Void) throws {
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        let length = Int(bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+        var header = try #require(try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<8 + length)) as? [String: Any])
+        var metadata = try #require(header["__metadata__"] as? [String: String])
+        change(&metadata)
+        header["__metadata__"] = metadata
+        let json = try JSONSerialization.data(withJSONObject: header)
+        var out = Data(withUnsafeBytes(of: UInt64(json.count).littleEndian) { Array($0) })
+        out += json
+        out += bytes.subdata(in: (8 + length)..<bytes.count)
+        try out.write(to: URL(fileURLWithPath: newPath))
+    }
+
+    /// A model file whose text metadata disagrees with its network, or asks for unbounded work,
+    /// gets one line from every command that reads it, never a trap. The commands run the release
+    /// build when `NEURITE_CLI` names it (CI does), where preconditions lose their messages.
+    @Test func hostileTextMetadataGetsOneLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-text-bad-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let corpus = "\(directory)/corpus.tsv"
+        try writeCorpus(to: corpus)
+        let trained = try examples.run(
+            "neurite",
+            [
+                "train", "--dataset", "text:\(corpus)", "--char-ngrams", "2-3", "--buckets", "100", "--epochs", "1", "--quiet", "--output",
+                "\(directory)/run",
+            ])
+        #expect(trained.status == 0, "\(trained.error)")
+        let model = "\(directory)/run/model.safetensors"
+        let encoderKey = "neurite.text_encoder"
+        let cases: [(String, (inout [String: String]) -> Void, String)] = [
+            (
+                "negative-buckets", { $0[encoderKey] = $0[encoderKey]!.replacingOccurrences(of: "\"buckets\":100", with: "\"buckets\":-5") },
+                "text encoder"
+            ),
+            ("more-ids", { $0[encoderKey] = $0[encoderKey]!.replacingOccurrences(of: "\"buckets\":100", with: "\"buckets\":100000") }, "table has"),
+            (
+                "zero-length", { $0[encoderKey] = $0[encoderKey]!.replacingOccurrences(of: "\"maximumLength\":4096", with: "\"maximumLength\":0") },
+                "maximumLength"
+            ),
+            (
+                "endless-ngrams",
+                {
+                    $0[encoderKey] = $0[encoderKey]!.replacingOccurrences(
+                        of: "\"characterNgrams\":[2,3]", with: "\"characterNgrams\":[-1,1000000000]")
+                },
+                "character n-grams"
+            ),
+            ("one-class", { $0["neurite.classes"] = "[\"alpha\"]" }, "names 1 classes"),
+            ("not-json", { $0[encoderKey] = "{" }, "text encoder"),
+        ]
+        for (name, change, expected) in cases {
+            let broken = "\(directory)/\(name).safetensors"
+            try rewriteMetadata(of: model, to: broken, change)
+            for arguments in [
+                ["predict", "--model", broken, "--text", "kato"], ["explain", "--model", broken, "--text", "kato"], ["summary", "--model", broken],
+            ] {
+                let run = try tool(arguments)
+                #expect(
+                    run.status == 1 && run.error.contains(expected) && run.error.split(separator: "\n").count == 1,
+                    "\(name) \(arguments[0]): \(run.error)")
+            }
+        }
+    }
+
     @Test func aTextClassifierTrainsPredictsAndEvaluates() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-text-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -37,6 +37,19 @@ import Testing
         #expect(cache.cachedBytes == 0)
     }
 
+    /// Buffers of 8 MiB or more start on a 2 MiB boundary (where transparent huge pages can back
+    /// them); smaller ones on a cache line. Both are usable to their last float and free cleanly.
+    @Test func largeBuffersStartOnAHugePageBoundary() {
+        let cache = BufferCache(limit: 0)
+        for (count, alignment) in [(BufferCache.hugePageThreshold / 4, BufferCache.hugePageSize), (BufferCache.minimumCount, 64)] {
+            let buffer = cache.allocate(count: count)
+            #expect(Int(bitPattern: buffer) % alignment == 0, "\(count) floats")
+            buffer.update(repeating: 3, count: count)
+            #expect(buffer[count - 1] == 3)
+            cache.deallocate(buffer, count: count)
+        }
+    }
+
     @Test func smallBuffersBypassTheCache() {
         let cache = BufferCache()
         let buffer = cache.allocate(count: 1000)

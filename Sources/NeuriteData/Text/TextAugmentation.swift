@@ -18,6 +18,7 @@ import NeuriteCore
 /// Back-translation, the essay's other text augmentation, needs a translation model, which cannot
 /// be had offline; it is not offered.
 public struct TextAugmentation: Sendable {
+    /// EDA's four edits (SR, RI, RS, RD above), named as `neurite train --augment` names them.
     public enum Operation: String, CaseIterable, Sendable {
         case synonyms, insert, swap, delete
     }

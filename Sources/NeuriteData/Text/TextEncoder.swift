@@ -14,15 +14,40 @@ public struct TextEncoder: Codable, Sendable, Equatable {
     public var maximumLength: Int
 
     public init(tokenizer: Tokenizer, vocabulary: Vocabulary, buckets: Int = 0, maximumLength: Int = 4096) {
-        precondition(buckets >= 0, "TextEncoder: negative bucket count \(buckets)")
-        precondition(
-            buckets > 0 || (tokenizer.wordNgrams == 1 && tokenizer.characterNgrams == nil),
-            "TextEncoder: the tokenizer makes n-grams, which need buckets > 0")
-        precondition(maximumLength > 0, "TextEncoder: maximumLength must be positive, got \(maximumLength)")
+        if let problem = Self.problem(tokenizer: tokenizer, vocabulary: vocabulary, buckets: buckets, maximumLength: maximumLength) {
+            preconditionFailure("TextEncoder: \(problem)")
+        }
         self.tokenizer = tokenizer
         self.vocabulary = vocabulary
         self.buckets = buckets
         self.maximumLength = maximumLength
+    }
+
+    /// Decodes and checks the settings (a model file may hold anything).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let (tokenizer, vocabulary) = (
+            try container.decode(Tokenizer.self, forKey: .tokenizer), try container.decode(Vocabulary.self, forKey: .vocabulary)
+        )
+        let (buckets, maximumLength) = (try container.decode(Int.self, forKey: .buckets), try container.decode(Int.self, forKey: .maximumLength))
+        if let problem = Self.problem(tokenizer: tokenizer, vocabulary: vocabulary, buckets: buckets, maximumLength: maximumLength) {
+            throw DecodingError.dataCorruptedError(forKey: .buckets, in: container, debugDescription: problem)
+        }
+        self.init(tokenizer: tokenizer, vocabulary: vocabulary, buckets: buckets, maximumLength: maximumLength)
+    }
+
+    private enum CodingKeys: String, CodingKey { case tokenizer, vocabulary, buckets, maximumLength }
+
+    /// What is wrong with these settings, or nil. Ids must stay exact in `Float` (below 2²⁴).
+    private static func problem(tokenizer: Tokenizer, vocabulary: Vocabulary, buckets: Int, maximumLength: Int) -> String? {
+        if buckets < 0 || vocabulary.count + buckets > 1 << 24 {
+            return "\(vocabulary.count) words and \(buckets) buckets: the ids must number at most 16,777,216 (2²⁴)"
+        }
+        if buckets == 0 && (tokenizer.wordNgrams > 1 || tokenizer.characterNgrams != nil) {
+            return "the tokenizer makes n-grams, which need buckets > 0"
+        }
+        if !(1...(1 << 20)).contains(maximumLength) { return "maximumLength must be 1 to 1,048,576 ids, got \(maximumLength)" }
+        return nil
     }
 
     /// An encoder whose vocabulary holds the words of `texts` seen at least `minimumCount` times

@@ -5,6 +5,7 @@ public struct TextExample: Sendable, Hashable {
     public var source: String
     public var text: String
 
+    /// An example; `source` is free text (a file, a line), empty by default.
     public init(label: String, source: String = "", text: String) {
         self.label = label
         self.source = source

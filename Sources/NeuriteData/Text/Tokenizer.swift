@@ -16,12 +16,37 @@ public struct Tokenizer: Codable, Sendable, Equatable {
     /// The lengths of character n-grams of each word, or nil for none. Default nil.
     public var characterNgrams: ClosedRange<Int>?
 
+    /// The longest word or character n-gram a tokenizer makes: far above any useful setting, and
+    /// a bound on the work a tokenizer read from a model file can ask for.
+    public static let maximumNgram = 64
+
     public init(lowercase: Bool = true, wordNgrams: Int = 1, characterNgrams: ClosedRange<Int>? = nil) {
-        precondition(wordNgrams >= 1, "Tokenizer: wordNgrams must be at least 1, got \(wordNgrams)")
-        precondition((characterNgrams?.lowerBound ?? 1) >= 1, "Tokenizer: character n-grams must be at least 1 long, got \(characterNgrams!)")
+        if let problem = Self.problem(wordNgrams: wordNgrams, characterNgrams: characterNgrams) { preconditionFailure("Tokenizer: \(problem)") }
         self.lowercase = lowercase
         self.wordNgrams = wordNgrams
         self.characterNgrams = characterNgrams
+    }
+
+    /// Decodes and checks the settings (a model file may hold anything).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let wordNgrams = try container.decode(Int.self, forKey: .wordNgrams)
+        let characterNgrams = try container.decodeIfPresent(ClosedRange<Int>.self, forKey: .characterNgrams)
+        if let problem = Self.problem(wordNgrams: wordNgrams, characterNgrams: characterNgrams) {
+            throw DecodingError.dataCorruptedError(forKey: .wordNgrams, in: container, debugDescription: problem)
+        }
+        self.init(lowercase: try container.decode(Bool.self, forKey: .lowercase), wordNgrams: wordNgrams, characterNgrams: characterNgrams)
+    }
+
+    private enum CodingKeys: String, CodingKey { case lowercase, wordNgrams, characterNgrams }
+
+    /// What is wrong with these settings, or nil.
+    private static func problem(wordNgrams: Int, characterNgrams: ClosedRange<Int>?) -> String? {
+        if !(1...maximumNgram).contains(wordNgrams) { return "word n-grams must be 1 to \(maximumNgram) words long, got \(wordNgrams)" }
+        if let lengths = characterNgrams, lengths.lowerBound < 1 || lengths.upperBound > maximumNgram {
+            return "character n-grams must be 1 to \(maximumNgram) characters long, got \(lengths.lowerBound)...\(lengths.upperBound)"
+        }
+        return nil
     }
 
     /// The words of `text`, in order.

@@ -2,7 +2,9 @@
 /// the kept words from the most frequent down (ties in code-point order, so the same texts always
 /// give the same ids).
 public struct Vocabulary: Sendable, Equatable {
+    /// The token that pads texts of a batch to one length (id `paddingID`, 0).
     public static let paddingToken = "<pad>"
+    /// The token of every word not kept (id `unknownID`, 1).
     public static let unknownToken = "<unk>"
     public static let paddingID = 0
     public static let unknownID = 1

@@ -16,6 +16,8 @@ public final class WordNet: Sendable {
     /// Where Debian's `wordnet-base` puts the database.
     public static let defaultDirectory = "/usr/share/wordnet"
 
+    /// WordNet's four parts of speech, by their letter in the files (adjective satellites, `s`,
+    /// live with the adjectives).
     public enum PartOfSpeech: String, CaseIterable, Sendable {
         case noun = "n"
         case verb = "v"
