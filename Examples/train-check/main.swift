@@ -233,15 +233,17 @@ func textClassification(_ name: String, epochs: Int, cosine: Bool, bar: Double) 
 }
 
 /// EDA measured on topics: the fastText-style model on 10 %, 25 % and 100 % of the training texts
-/// (stratified, drawn with the seed), without and with EDA (the four operations, 4 copies per
-/// text), seeds 0–2, each run with at least 10 epochs and 2,000 updates (a fixed number of epochs
-/// would give the augmented runs five times the updates). Prints a Markdown table.
+/// (stratified, drawn with the seed), without and with EDA as `neurite train --augment
+/// synonyms,insert,swap,delete` applies it (the four operations, each text edited afresh with
+/// probability 0.8 every time it is drawn; the vocabulary also counts the synonyms an edit can
+/// bring in), seeds 0–2, both arms with the same number of updates: at least 10 epochs and 2,000.
+/// Prints a Markdown table.
 func edaTable() throws {
     let split = try FortuneTexts.topics()
     let classIndex = Dictionary(uniqueKeysWithValues: split.classes.enumerated().map { ($1, $0) })
     let wordNet = try WordNet()
     let eda = TextAugmentation(wordNet: wordNet)
-    print("| training texts | seed | no EDA | EDA ×4 | Δ |")
+    print("| training texts | seed | no EDA | EDA | Δ |")
     print("|---|---|---|---|---|")
     var deltas: [String: [Double]] = [:]
     for fraction in [0.1, 0.25, 1.0] {
@@ -252,19 +254,15 @@ func edaTable() throws {
                 let members = split.train.filter { $0.label == label }.shuffled(using: &generator)
                 subset += members.prefix(max(1, Int(Double(members.count) * fraction)))
             }
+            let texts = subset.map(\.text), labels = subset.map { classIndex[$0.label]! }
             var results: [Double] = []
             for augmented in [false, true] {
-                var examples = subset
-                if augmented {
-                    for (index, example) in subset.enumerated() {
-                        var stream = PhiloxGenerator(seed: seed, stream: 1 << 32 + UInt64(index))
-                        examples += eda.augment(example.text, count: 4, generator: &stream).map {
-                            TextExample(label: example.label, text: $0)
-                        }
-                    }
-                }
-                let encoder = TextEncoder(fitting: examples.map(\.text), tokenizer: Tokenizer())
-                let train = TextDataset(texts: examples.map(\.text), labels: examples.map { classIndex[$0.label]! }, encoder: encoder)
+                let fitted = augmented ? texts + texts.map { eda.introducedWords($0).joined(separator: " ") } : texts
+                let encoder = TextEncoder(fitting: fitted, tokenizer: Tokenizer())
+                let train: any Dataset =
+                    augmented
+                    ? AugmentedTextDataset(texts: texts, labels: labels, encoder: encoder, augmentation: eda)
+                    : TextDataset(texts: texts, labels: labels, encoder: encoder)
                 let test = TextDataset(texts: split.test.map(\.text), labels: split.test.map { classIndex[$0.label]! }, encoder: encoder)
                 var modelGenerator = PhiloxGenerator(seed: 100 + seed)
                 let model = fastTextClassifier(idCount: encoder.idCount, classes: split.classes.count, generator: &modelGenerator)

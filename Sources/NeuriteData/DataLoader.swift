@@ -7,7 +7,8 @@ import NeuriteCore
 /// seeded with `seed`, so epoch e has the same order in every run, whatever happened before it
 /// (resuming at epoch 5 gives epoch 5's order). Every sample appears once per epoch; the last
 /// batch is smaller unless `dropLast`. While a batch is being used, the next one is gathered (and
-/// transformed) on a background thread.
+/// transformed) on a background thread. An `EpochVaryingDataset` is asked for epoch `e`'s version
+/// of its samples (augmented texts).
 public struct DataLoader: Sendable {
     public let dataset: any Dataset
     public let batchSize: Int
@@ -54,7 +55,14 @@ public struct DataLoader: Sendable {
     /// Batch `index` of an epoch whose order is `order`.
     func makeBatch(_ index: Int, order: [Int], epoch: Int) -> Batch {
         let start = index * batchSize
-        let batch = dataset.batch(at: Array(order[start..<Swift.min(start + batchSize, order.count)]))
+        let indices = Array(order[start..<Swift.min(start + batchSize, order.count)])
+        let batch =
+            if let varying = dataset as? any EpochVaryingDataset {
+                // Offset from the shuffle and transform streams' seeds.
+                varying.batch(at: indices, epoch: epoch, seed: seed ^ 0xA06_0000_0000_0000)
+            } else {
+                dataset.batch(at: indices)
+            }
         guard let transform else { return batch }
         // Stream: epoch in the high half, batch in the low half, offset from the shuffle streams.
         var generator = PhiloxGenerator(seed: seed ^ 0x5EED_0000_0000_0000, stream: UInt64(epoch) << 32 | UInt64(index))

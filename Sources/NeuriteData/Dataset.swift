@@ -19,6 +19,19 @@ public protocol Dataset: Sendable {
     func batch(at indices: [Int]) -> Batch
 }
 
+/// A dataset whose training samples change from epoch to epoch: each is drawn afresh, from a
+/// generator that depends only on the seed, the epoch and the sample's index (so a sample's
+/// version does not depend on the batch size, the order or the thread count). `DataLoader` asks
+/// for these batches; `batch(at:)` gives the samples unchanged (for evaluation).
+///
+/// This is where augmentation that must happen before a sample becomes a tensor lives, e.g. text
+/// edited before it is encoded (`AugmentedTextDataset`); tensor augmentation is a
+/// `DataLoader.transform`.
+public protocol EpochVaryingDataset: Dataset {
+    /// The samples at `indices` as epoch `epoch` of a loader seeded with `seed` draws them.
+    func batch(at indices: [Int], epoch: Int, seed: UInt64) -> Batch
+}
+
 /// Samples held in memory as two tensors whose first axis is the sample: inputs `[N, …]` and
 /// targets `[N, …]`.
 public struct TensorDataset: Dataset {

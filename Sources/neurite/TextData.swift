@@ -15,8 +15,8 @@ struct TextOptions: ParsableArguments {
     var minCount: Int?
     @Option(help: "Text data: the width of each word's embedding (default 64).")
     var embeddingDim: Int?
-    @Option(help: "Text data with --augment: edited copies made of each training text (default 4).")
-    var augmentCopies = 4
+    @Option(help: "Text data with --augment: the chance that a training text is edited each time it is drawn (default 0.8).")
+    var augmentProbability = 0.8
 
     static let maximumBuckets = 1 << 23
 
@@ -28,6 +28,9 @@ struct TextOptions: ParsableArguments {
         if let minCount, minCount < 1 { throw ValidationError("--min-count must be at least 1, got \(minCount)") }
         if let embeddingDim, !(1...4096).contains(embeddingDim) {
             throw ValidationError("--embedding-dim must be between 1 and 4096, got \(embeddingDim)")
+        }
+        if !(0...1).contains(augmentProbability) {
+            throw ValidationError("--augment-probability must be between 0 and 1, got \(augmentProbability)")
         }
     }
 
@@ -178,8 +181,14 @@ struct TextModelMetadata {
     /// `examples` as a data set whose labels are indices into `classes`.
     /// - Throws: naming a label the model does not know.
     func dataset(_ examples: [TextExample], source: String) throws -> TextDataset {
+        TextDataset(texts: examples.map(\.text), labels: try labels(of: examples, source: source), encoder: encoder)
+    }
+
+    /// The class indices of `examples`' labels.
+    /// - Throws: naming a label the model does not know.
+    func labels(of examples: [TextExample], source: String) throws -> [Int] {
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-        let labels = try examples.map { example in
+        return try examples.map { example in
             guard let label = index[example.label] else {
                 throw CommandError(
                     "\(source): the label '\(example.label)' (\(example.source)) is not one of the model's classes (\(classes.joined(separator: ", ")))"
@@ -187,6 +196,5 @@ struct TextModelMetadata {
             }
             return label
         }
-        return TextDataset(texts: examples.map(\.text), labels: labels, encoder: encoder)
     }
 }

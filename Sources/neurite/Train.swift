@@ -226,27 +226,28 @@ struct Train: ParsableCommand {
         let texts = try data.dataset.loadTexts()
         guard !texts.test.isEmpty else { throw CommandError("\(data.dataset): the test split is empty") }
         let (trainIndices, validationIndices) = try split(count: texts.train.count)
-        var trainExamples = trainIndices.map { texts.train[$0] }
+        let trainExamples = trainIndices.map { texts.train[$0] }
+        let source = "\(data.dataset)"
+        let train: any Dataset
+        let reader: TextModelMetadata
         if let augment {
-            // EDA's protocol: `--augment-copies` edited copies of every training text, made once
-            // (each text from its own random stream) and kept beside the originals. The
-            // vocabulary is fitted afterwards, so that the synonyms get rows of their own.
+            // A loader transform: every time a text is drawn it is edited afresh with probability
+            // --augment-probability. The vocabulary also counts the synonyms an edit can bring
+            // in, so that they get rows of their own.
             let operations = augment.steps.compactMap(\.textOperation)
             let needsWordNet = operations.contains(.synonyms) || operations.contains(.insert)
             let eda = TextAugmentation(operations: operations, wordNet: needsWordNet ? try WordNet() : nil)
-            var copies: [TextExample] = []
-            for (index, example) in trainExamples.enumerated() {
-                var generator = PhiloxGenerator(seed: seed, stream: 1 << 32 + UInt64(index))
-                for text in eda.augment(example.text, count: text.augmentCopies, generator: &generator) {
-                    copies.append(TextExample(label: example.label, source: example.source + " (EDA)", text: text))
-                }
-            }
-            trainExamples += copies
+            let fitted = trainExamples.map(\.text) + trainExamples.map { eda.introducedWords($0.text).joined(separator: " ") }
+            reader = TextModelMetadata(
+                encoder: try text.encoder(for: data.dataset, architecture: network, fitting: fitted), classes: texts.classes)
+            train = AugmentedTextDataset(
+                texts: trainExamples.map(\.text), labels: try reader.labels(of: trainExamples, source: source), encoder: reader.encoder,
+                augmentation: eda, probability: text.augmentProbability)
+        } else {
+            reader = TextModelMetadata(
+                encoder: try text.encoder(for: data.dataset, architecture: network, fitting: trainExamples.map(\.text)), classes: texts.classes)
+            train = try reader.dataset(trainExamples, source: source)
         }
-        let reader = TextModelMetadata(
-            encoder: try text.encoder(for: data.dataset, architecture: network, fitting: trainExamples.map(\.text)), classes: texts.classes)
-        let source = "\(data.dataset)"
-        let train = try reader.dataset(trainExamples, source: source)
         let validation = try validationIndices.map { try reader.dataset($0.map { texts.train[$0] }, source: source) }
         let model = try buildTextModel(encoder: reader.encoder, classes: texts.classes.count, sample: train)
         return PreparedData(
@@ -274,7 +275,7 @@ struct Train: ParsableCommand {
     }
 
     /// The text network: `--model`'s description, or the one `--architecture` names.
-    private func buildTextModel(encoder: TextEncoder, classes: Int, sample: TextDataset) throws -> Sequential {
+    private func buildTextModel(encoder: TextEncoder, classes: Int, sample: any Dataset) throws -> Sequential {
         if let description = model {
             var generator = PhiloxGenerator(seed: seed)
             guard let sequential = try DescriptionFile.build(description, generator: &generator) as? Sequential else {

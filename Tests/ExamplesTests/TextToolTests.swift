@@ -163,15 +163,20 @@ struct TextToolTests {
             "neurite", ["train", "--dataset", "text:\(corpus)", "--architecture", "textcnn", "--char-ngrams", "2-3", "--output", "\(directory)/bad"])
         #expect(ngramCNN.status == 64 && ngramCNN.error.contains("--architecture textcnn reads words in order"), "\(ngramCNN.error)")
 
-        // EDA's swap and deletion (no WordNet needed) add copies of the training texts.
+        // EDA's swap and deletion (no WordNet needed) edit the training texts as they are drawn.
         let augmented = try examples.run(
             "neurite",
             [
-                "train", "--dataset", "text:\(corpus)", "--augment", "swap,delete", "--augment-copies", "2", "--epochs", "5", "--output",
+                "train", "--dataset", "text:\(corpus)", "--augment", "swap,delete", "--augment-probability", "1", "--epochs", "5", "--output",
                 "\(directory)/eda",
             ])
         #expect(augmented.status == 0 && augmented.output.contains("test accuracy 1.0000"), "\(augmented.error)")
-        #expect(augmented.output.contains("/3 - "), "57 training texts and 114 copies make 3 batches of 64: \(augmented.output)")
+        #expect(augmented.output.contains("/1 - "), "57 training texts, edited in place, make 1 batch of 64: \(augmented.output)")
+        let badProbability = try examples.run(
+            "neurite", ["train", "--dataset", "text:\(corpus)", "--augment", "swap", "--augment-probability", "1.5", "--output", "\(directory)/p"])
+        #expect(
+            badProbability.status == 64 && badProbability.error.contains("--augment-probability must be between 0 and 1, got 1.5"),
+            "\(badProbability.error)")
         let imageAugmentation = try examples.run(
             "neurite", ["train", "--dataset", "text:\(corpus)", "--augment", "flip", "--output", "\(directory)/flip"])
         #expect(imageAugmentation.status == 64 && imageAugmentation.error.contains("--augment flip is for images"), "\(imageAugmentation.error)")

@@ -92,4 +92,53 @@ struct WordNetTests {
             #expect(inserted.split(separator: " ").count == words.count + 1 || inserted.split(separator: " ").count == words.count + 2)
         }
     }
+
+    @Test func augmentedTextsAreDrawnAfreshPerEpochFromTheSeedEpochAndIndexAlone() throws {
+        let (wordNet, directory) = try miniature()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let texts = (0..<12).map { "the dog ran after the geese number \($0) and the dog ate ice cream" }
+        let eda = TextAugmentation(wordNet: wordNet)
+        // The vocabulary counts the synonyms an edit can bring in.
+        let introduced = eda.introducedWords(texts[0])
+        #expect(introduced.contains("scarper") && introduced.contains("domestic") && introduced.contains("brant"), "\(introduced)")
+        #expect(TextAugmentation(operations: [.swap], wordNet: nil).introducedWords(texts[0]).isEmpty)
+        let encoder = TextEncoder(fitting: texts + [introduced.joined(separator: " ")], tokenizer: Tokenizer())
+        let labels = (0..<12).map { $0 % 3 }
+        let data = AugmentedTextDataset(texts: texts, labels: labels, encoder: encoder, augmentation: eda, probability: 1)
+        let plain = TextDataset(texts: texts, labels: labels, encoder: encoder)
+        #expect(data.batch(at: [3, 1]).inputs.scalars == plain.batch(at: [3, 1]).inputs.scalars, "evaluation sees the texts unedited")
+
+        // A text's version in an epoch does not depend on the batch it is drawn in or its place.
+        func rows(_ batch: Batch) -> [[Float]] {
+            let width = batch.inputs.shape[1]
+            return (0..<batch.inputs.shape[0]).map { row in
+                Array(batch.inputs.scalars[row * width..<(row + 1) * width]).filter { $0 != 0 }
+            }
+        }
+        let together = rows(data.batch(at: [5, 2, 9], epoch: 3, seed: 7))
+        #expect(rows(data.batch(at: [9], epoch: 3, seed: 7))[0] == together[2])
+        #expect(rows(data.batch(at: [2, 5], epoch: 3, seed: 7)) == [together[1], together[0]])
+        #expect(data.batch(at: [5, 2, 9], epoch: 3, seed: 7).targets.scalars == [2, 2, 0])
+        // Edited: different from the original, and from epoch to epoch.
+        let original = rows(plain.batch(at: [5, 2, 9]))
+        let epochs = (0..<4).map { rows(data.batch(at: [5, 2, 9], epoch: $0, seed: 7)) }
+        #expect(epochs.allSatisfy { $0 != original })
+        #expect(Set(epochs.map { "\($0)" }).count == 4)
+        #expect(rows(data.batch(at: [5, 2, 9], epoch: 3, seed: 8)) != together)
+
+        // Probability 0 draws the originals; 0.5 edits about half.
+        let never = AugmentedTextDataset(texts: texts, labels: labels, encoder: encoder, augmentation: eda, probability: 0)
+        #expect(rows(never.batch(at: Array(0..<12), epoch: 1, seed: 7)) == rows(plain.batch(at: Array(0..<12))))
+        let half = AugmentedTextDataset(texts: texts, labels: labels, encoder: encoder, augmentation: eda, probability: 0.5)
+        let unchanged = (0..<20).map { epoch in
+            zip(rows(half.batch(at: Array(0..<12), epoch: epoch, seed: 1)), rows(plain.batch(at: Array(0..<12)))).filter { $0 == $1 }.count
+        }
+        #expect((90...150).contains(unchanged.reduce(0, +)), "\(unchanged.reduce(0, +)) of 240 draws unedited")
+
+        // Through a loader: the same seed gives the same batches.
+        let loader = DataLoader(data, batchSize: 5, shuffle: true, seed: 11)
+        let first = loader.batches(epoch: 2).map { $0.inputs.scalars }
+        #expect(first == loader.batches(epoch: 2).map { $0.inputs.scalars })
+        #expect(first != loader.batches(epoch: 3).map { $0.inputs.scalars })
+    }
 }

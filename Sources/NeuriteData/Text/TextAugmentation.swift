@@ -83,6 +83,32 @@ public struct TextAugmentation: Sendable {
         return sentences.prefix(count).map { $0.joined(separator: " ") }
     }
 
+    /// One edited version of `text`: one of `operations`, chosen uniformly, applied once (the
+    /// unit a loader transform draws; `augment(_:count:generator:)` is the paper's batch of
+    /// copies). A text without words comes back unchanged.
+    public func edit(_ text: String, generator: inout PhiloxGenerator) -> String {
+        let words = Self.clean(text)
+        guard !words.isEmpty else { return text }
+        let changed = max(1, Int(fraction * Double(words.count)))
+        let edited: [String] =
+            switch operations[Int.random(in: 0..<operations.count, using: &generator)] {
+            case .synonyms: replacingSynonyms(words, count: changed, generator: &generator)
+            case .insert: insertingSynonyms(words, count: changed, generator: &generator)
+            case .swap: swapping(words, count: changed, generator: &generator)
+            case .delete: deleting(words, generator: &generator)
+            }
+        return edited.joined(separator: " ")
+    }
+
+    /// The words an edit of `text` can bring in that it may not hold: every synonym of its words
+    /// that are not stop words (multi-word synonyms split), when `synonyms` or `insert` is among
+    /// the operations; none otherwise. A vocabulary fitted to these as well gives the synonyms rows
+    /// of their own.
+    public func introducedWords(_ text: String) -> [String] {
+        guard operations.contains(.synonyms) || operations.contains(.insert) else { return [] }
+        return Set(Self.clean(text)).sorted().flatMap { synonyms(of: $0).flatMap { $0.split(separator: " ").map(String.init) } }
+    }
+
     private func synonyms(of word: String) -> [String] { Self.stopWords.contains(word) ? [] : wordNet?.synonyms(word) ?? [] }
 
     func replacingSynonyms(_ words: [String], count: Int, generator: inout PhiloxGenerator) -> [String] {

@@ -34,14 +34,20 @@ public struct TextDataset: Dataset {
     public func ids(at index: Int) -> ArraySlice<UInt32> { ids[offsets[index]..<offsets[index + 1]] }
 
     public func batch(at indices: [Int]) -> Batch {
-        let length = max(1, indices.map { offsets[$0 + 1] - offsets[$0] }.max() ?? 0)
-        let inputs = Tensor(unsafeUninitializedShape: [indices.count, length]) { buffer in
+        Self.paddedBatch(indices.map { ids(at: $0) }, labels: indices.map { labels[$0] })
+    }
+
+    /// `[B, L]` ids padded with `Vocabulary.paddingID` to the longest row (at least one column),
+    /// and the labels as targets `[B]`.
+    static func paddedBatch<Row: Collection<UInt32>>(_ rows: [Row], labels: [Int]) -> Batch {
+        let length = max(1, rows.map(\.count).max() ?? 0)
+        let inputs = Tensor(unsafeUninitializedShape: [rows.count, length]) { buffer in
             buffer.initialize(repeating: Float(Vocabulary.paddingID))
-            for (row, index) in indices.enumerated() {
-                for (column, id) in ids(at: index).enumerated() { buffer[row * length + column] = Float(id) }
+            for (row, ids) in rows.enumerated() {
+                for (column, id) in ids.enumerated() { buffer[row * length + column] = Float(id) }
             }
         }
-        return Batch(inputs: inputs, targets: Tensor(indices.map { Float(labels[$0]) }))
+        return Batch(inputs: inputs, targets: Tensor(labels.map(Float.init)))
     }
 
     /// The texts at `indices`, as a new dataset.
