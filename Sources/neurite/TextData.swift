@@ -16,7 +16,9 @@ struct TextOptions: ParsableArguments {
     @Option(help: "Text data: the width of each word's embedding (default 64).")
     var embeddingDim: Int?
     @Option(help: "Text data with --augment: the chance that a training text is edited each time it is drawn (default 0.8).")
-    var augmentProbability = 0.8
+    var augmentProbability: Double?
+    @Option(help: "Text data with --augment: instead, N edited copies of each training text made once, beside the originals (EDA's protocol).")
+    var augmentCopies: Int?
 
     static let maximumBuckets = 1 << 23
 
@@ -29,8 +31,14 @@ struct TextOptions: ParsableArguments {
         if let embeddingDim, !(1...4096).contains(embeddingDim) {
             throw ValidationError("--embedding-dim must be between 1 and 4096, got \(embeddingDim)")
         }
-        if !(0...1).contains(augmentProbability) {
+        if let augmentProbability, !(0...1).contains(augmentProbability) {
             throw ValidationError("--augment-probability must be between 0 and 1, got \(augmentProbability)")
+        }
+        if let augmentCopies, !(1...64).contains(augmentCopies) {
+            throw ValidationError("--augment-copies must be between 1 and 64, got \(augmentCopies)")
+        }
+        if augmentCopies != nil && augmentProbability != nil {
+            throw ValidationError("--augment-copies makes copies once; --augment-probability edits texts as they are drawn: give one")
         }
     }
 

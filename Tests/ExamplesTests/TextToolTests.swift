@@ -172,6 +172,21 @@ struct TextToolTests {
             ])
         #expect(augmented.status == 0 && augmented.output.contains("test accuracy 1.0000"), "\(augmented.error)")
         #expect(augmented.output.contains("/1 - "), "57 training texts, edited in place, make 1 batch of 64: \(augmented.output)")
+        let copied = try examples.run(
+            "neurite",
+            [
+                "train", "--dataset", "text:\(corpus)", "--augment", "swap,delete", "--augment-copies", "2", "--epochs", "5", "--output",
+                "\(directory)/eda-copies",
+            ])
+        #expect(copied.status == 0 && copied.output.contains("test accuracy 1.0000"), "\(copied.error)")
+        #expect(copied.output.contains("/3 - "), "57 training texts and 114 copies make 3 batches of 64: \(copied.output)")
+        let both = try examples.run(
+            "neurite",
+            [
+                "train", "--dataset", "text:\(corpus)", "--augment", "swap", "--augment-copies", "2", "--augment-probability", "0.5",
+                "--output", "\(directory)/both",
+            ])
+        #expect(both.status == 64 && both.error.contains("give one"), "\(both.error)")
         let badProbability = try examples.run(
             "neurite", ["train", "--dataset", "text:\(corpus)", "--augment", "swap", "--augment-probability", "1.5", "--output", "\(directory)/p"])
         #expect(
