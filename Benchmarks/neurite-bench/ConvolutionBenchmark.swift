@@ -1,5 +1,6 @@
 import Foundation
 import Neurite
+import NeuriteKernels
 
 /// Where a training step of the 2-conv network (batch 128, 28×28) spends its time: each layer's
 /// forward pass, and its forward plus backward pass, on the input it sees in the network; then
@@ -63,4 +64,54 @@ func runConvolutionBenchmarks(quick: Bool, rounds: Int) throws {
     print(
         "whole step (forward, loss, backward, Adam): \(formatted(step * 1000, decimals: 1)) ms; × \(steps) steps = \(formatted(step * Double(steps))) s per epoch of 60,000"
     )
+}
+
+/// The second convolution's three products (batch 128, 32 → 64 channels, 14×14, "same") by
+/// unfolding and GEMM (`SampleConvolution`) and by Winograd's F(2×2, 3×3)
+/// (`WinogradConvolution`), on one thread and on all: milliseconds, medians.
+func runConvolutionKernelBenchmarks(quick: Bool) {
+    let geometry = WindowGeometry(
+        batch: 128, channels: 32, height: 14, width: 14, kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, dilationY: 1,
+        dilationX: 1, padTop: 1, padLeft: 1, outputHeight: 14, outputWidth: 14)
+    let outChannels = 64
+    var generator = PhiloxGenerator(seed: 3)
+    let input = Tensor.uniform([128, 32, 14, 14], low: -1, high: 1, generator: &generator).scalars
+    let weight = Tensor.uniform([64, 32, 3, 3], low: -0.1, high: 0.1, generator: &generator).scalars
+    let upstream = Tensor.uniform([128, 64, 14, 14], low: -1, high: 1, generator: &generator).scalars
+    var output = [Float](repeating: 0, count: upstream.count)
+    var inputGradient = [Float](repeating: 0, count: input.count)
+    var weightGradient = [Float](repeating: 0, count: weight.count)
+    let budget = quick ? 0.3 : 1.0
+    print("\nThe second convolution's products by method (ms): forward, input gradient, weight gradient")
+    for threads in [1, Threading.maximumThreads] {
+        let unfolded = [
+            medianSeconds(budget: budget) {
+                SampleConvolution.forward(input, geometry, weight: weight, outChannels: outChannels, bias: nil, into: &output, threads: threads)
+            },
+            medianSeconds(budget: budget) {
+                SampleConvolution.inputGradient(
+                    upstream, geometry, weight: weight, outChannels: outChannels, accumulatingInto: &inputGradient, threads: threads)
+            },
+            medianSeconds(budget: budget) {
+                SampleConvolution.weightGradient(
+                    upstream, input: input, geometry, outChannels: outChannels, into: &weightGradient, threads: threads)
+            },
+        ]
+        let winograd = [
+            medianSeconds(budget: budget) {
+                WinogradConvolution.forward(input, geometry, weight: weight, outChannels: outChannels, bias: nil, into: &output, threads: threads)
+            },
+            medianSeconds(budget: budget) {
+                WinogradConvolution.inputGradient(
+                    upstream, geometry, weight: weight, outChannels: outChannels, accumulatingInto: &inputGradient, threads: threads)
+            },
+            medianSeconds(budget: budget) {
+                WinogradConvolution.weightGradient(
+                    upstream, input: input, geometry, outChannels: outChannels, into: &weightGradient, threads: threads)
+            },
+        ]
+        for (name, times) in [("unfold + GEMM", unfolded), ("Winograd F(2x2,3x3)", winograd)] {
+            print("\(padded(name, 22)) \(threads) thread(s): " + times.map { padded(formatted($0 * 1000, decimals: 2), 7) }.joined(separator: " "))
+        }
+    }
 }

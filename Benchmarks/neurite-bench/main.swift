@@ -22,9 +22,9 @@ if let flag = arguments.firstIndex(of: "--rounds") {
 let sections = arguments.enumerated().filter { index, argument in
     !argument.hasPrefix("--") && (index == 0 || arguments[index - 1] != "--rounds")
 }.map(\.element)
-let known: Set = ["gemm", "math", "ops", "interpret", "cnn", "all"]
+let known: Set = ["gemm", "math", "ops", "interpret", "cnn", "conv", "all"]
 if let unknown = sections.first(where: { !known.contains($0) }) {
-    FileHandle.standardError.write(Data("neurite-bench: unknown benchmark '\(unknown)' (expected gemm, math, ops, interpret, cnn or all)\n".utf8))
+    FileHandle.standardError.write(Data("neurite-bench: unknown benchmark '\(unknown)' (expected gemm, math, ops, interpret, cnn, conv or all)\n".utf8))
     exit(2)
 }
 let chosen = sections.isEmpty ? ["all"] : sections
@@ -36,6 +36,7 @@ do {
     if chosen.contains("ops") || chosen.contains("all") { try runOperationBenchmarks(quick: quick, rounds: rounds) }
     if chosen.contains("interpret") || chosen.contains("all") { try runInterpretBenchmarks(quick: quick, rounds: rounds) }
     if chosen.contains("cnn") || chosen.contains("all") { try runConvolutionBenchmarks(quick: quick, rounds: rounds) }
+    if chosen.contains("conv") { runConvolutionKernelBenchmarks(quick: quick) }
 } catch {
     FileHandle.standardError.write(Data("neurite-bench: \(error)\n".utf8))
     exit(1)

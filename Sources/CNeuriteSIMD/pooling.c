@@ -256,8 +256,14 @@ void neurite_max_unpool_2x2(const float *gradient, const int *indices, long plan
             const long base = 2 * r * width;
             long c = 0;
 #if defined(__x86_64__)
-            if (vectorised)
+            if (vectorised && outputs_x >= 8) {
                 for (; c + 8 <= outputs_x; c += 8) unpool_2x2_block(g + r * outputs_x, at + r * outputs_x, base, width, c, top, bottom);
+                // The rest as a block that overlaps the one before: it writes the same values again.
+                if (c < outputs_x) {
+                    unpool_2x2_block(g + r * outputs_x, at + r * outputs_x, base, width, outputs_x - 8, top, bottom);
+                    c = outputs_x;
+                }
+            }
 #endif
             for (; c < outputs_x; c++) {
                 // 0 + g, as zeroing and adding gives (−0 becomes +0).

@@ -223,10 +223,19 @@ struct DirectGradients {
 /// `[N, O, oh, ow]` layout. The backward pass unfolds each sample again for the weight gradient.
 private func convolutionBySample(_ input: Tensor, weight: Tensor, bias: Tensor?, plan: ConvolutionPlan, outputShape: [Int]) -> Tensor {
     let geometry = plan.geometry
+    // 3×3 kernels with stride 1 (most of a CNN's products) by Winograd's F(2×2, 3×3): 2.25 times
+    // fewer multiplications in each of the three products.
+    let winograd = WinogradConvolution.applies(to: geometry, outChannels: plan.outChannels)
     let value = Tensor(unsafeUninitializedShape: outputShape) { buffer in
-        SampleConvolution.forward(
-            input.storage.base, geometry, weight: weight.storage.base, outChannels: plan.outChannels, bias: bias?.storage.base,
-            into: buffer.baseAddress!)
+        if winograd {
+            WinogradConvolution.forward(
+                input.storage.base, geometry, weight: weight.storage.base, outChannels: plan.outChannels, bias: bias?.storage.base,
+                into: buffer.baseAddress!)
+        } else {
+            SampleConvolution.forward(
+                input.storage.base, geometry, weight: weight.storage.base, outChannels: plan.outChannels, bias: bias?.storage.base,
+                into: buffer.baseAddress!)
+        }
     }
     guard Tensor.isRecording(input, weight) || (bias.map { Tensor.isRecording($0) } ?? false) else { return value }
     let needsInput = input.activeNode != nil, needsWeight = weight.activeNode != nil, needsBias = bias?.activeNode != nil
@@ -236,16 +245,27 @@ private func convolutionBySample(_ input: Tensor, weight: Tensor, bias: Tensor?,
         let gradientWeight =
             needsWeight
             ? Tensor(unsafeUninitializedShape: weightValue.shape) { buffer in
-                SampleConvolution.weightGradient(
-                    g.storage.base, input: inputValue.storage.base, geometry, outChannels: plan.outChannels, into: buffer.baseAddress!)
+                if winograd {
+                    WinogradConvolution.weightGradient(
+                        g.storage.base, input: inputValue.storage.base, geometry, outChannels: plan.outChannels, into: buffer.baseAddress!)
+                } else {
+                    SampleConvolution.weightGradient(
+                        g.storage.base, input: inputValue.storage.base, geometry, outChannels: plan.outChannels, into: buffer.baseAddress!)
+                }
             } : nil
         var gradientInput: Tensor?
         if needsInput {
             var result = Tensor.zeros(inputValue.shape)
             result.withUnsafeMutableBufferPointer { target in
-                SampleConvolution.inputGradient(
-                    g.storage.base, geometry, weight: weightValue.storage.base, outChannels: plan.outChannels,
-                    accumulatingInto: target.baseAddress!)
+                if winograd {
+                    WinogradConvolution.inputGradient(
+                        g.storage.base, geometry, weight: weightValue.storage.base, outChannels: plan.outChannels,
+                        accumulatingInto: target.baseAddress!)
+                } else {
+                    SampleConvolution.inputGradient(
+                        g.storage.base, geometry, weight: weightValue.storage.base, outChannels: plan.outChannels,
+                        accumulatingInto: target.baseAddress!)
+                }
             }
             gradientInput = result
         }

@@ -134,4 +134,27 @@ void neurite_conv_direct_weight_gradient_avx2(const float *padded, long batch, l
 void neurite_conv_direct_weight_gradient_portable(const float *padded, long batch, long channels, long ph, long pw,
                                                   const float *g, long out_channels, long first_out, long end_out, long kh,
                                                   long kw, long oh, long ow, float *weight_gradient, float *bias_gradient);
+
+/// Winograd F(2×2, 3×3) (see winograd.c). Tiles are stored in slots, each row of tiles rounded
+/// up to 8 slots; `first_slot` is a multiple of 8. The floats of scratch each transform needs:
+long neurite_winograd_scratch_count(long tiles_y, long tiles_x);
+/// The input transform of one sample `[channels][height][width]` into 16 `PanelMajor` matrices of
+/// `channels` rows (`matrix_stride` floats apart), tiles as columns from `first_slot`.
+void neurite_winograd_input_avx2(const float *sample, long channels, long height, long width, long pad_top, long pad_left,
+                                 long tiles_y, long tiles_x, float *scratch, float *v, long matrix_stride, long first_slot);
+void neurite_winograd_input_portable(const float *sample, long channels, long height, long width, long pad_top, long pad_left,
+                                     long tiles_y, long tiles_x, float *scratch, float *v, long matrix_stride, long first_slot);
+/// The output transform of one sample from 16 row-major `[out_channels][ldm]` matrices into
+/// `[out_channels][oh][ow]`, plus `bias` (may be NULL), written or (with `accumulate`) added.
+void neurite_winograd_output_avx2(const float *m, long matrix_stride, long ldm, long first_slot, long out_channels, long tiles_y,
+                                  long tiles_x, const float *bias, int accumulate, float *output, long oh, long ow);
+void neurite_winograd_output_portable(const float *m, long matrix_stride, long ldm, long first_slot, long out_channels,
+                                      long tiles_y, long tiles_x, const float *bias, int accumulate, float *output, long oh,
+                                      long ow);
+/// The transform of one sample's upstream gradient `[out_channels][oh][ow]` for the weight
+/// gradient, into 16 row-major `[out_channels][ldm]` matrices.
+void neurite_winograd_gradient_avx2(const float *gradient, long out_channels, long oh, long ow, long tiles_y, long tiles_x,
+                                    float *scratch, float *m, long matrix_stride, long ldm, long first_slot);
+void neurite_winograd_gradient_portable(const float *gradient, long out_channels, long oh, long ow, long tiles_y, long tiles_x,
+                                        float *scratch, float *m, long matrix_stride, long ldm, long first_slot);
 #endif

@@ -1,0 +1,229 @@
+// The transforms of Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray, 2016): a 3×3
+// convolution with stride 1 computed on 2×2 output tiles, each from a 4×4 input tile, with 16
+// products per tile and channel pair instead of 36. With
+//
+//     Bᵀ = | 1  0 -1  0 |     G = | 1    0    0   |     Aᵀ = | 1  1  1  0 |
+//          | 0  1  1  0 |         | 1/2  1/2  1/2 |          | 0  1 -1 -1 |
+//          | 0 -1  1  0 |         | 1/2 -1/2  1/2 |
+//          | 0  1  0 -1 |         | 0    0    1   |
+//
+// a tile's output is Y = Aᵀ [Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B)] A. The sums over channels are 16 matrix
+// products (one per element ξ of the 4×4 transformed tile), which the caller runs with its GEMM;
+// these functions do the input and output transforms around them. Both work a row of tiles at
+// a time on contiguous vectors, so the compiler vectorises them (the input plane is split into
+// its even and odd columns first, which makes the column transform contiguous too).
+#include "CNeuriteSIMD.h"
+
+// The vector helpers are always inlined, so no vector crosses a function boundary in the portable
+// build, whose ABI for 32-byte vectors differs.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+
+#if defined(__x86_64__)
+#define NEURITE_AVX2 __attribute__((target("avx2,fma")))
+#endif
+
+/// Eight floats: tiles j … j + 7 of a row of tiles (clang's vector extension; AVX registers in
+/// the AVX2 build, pairs of SSE registers in the portable one).
+typedef float v8 __attribute__((vector_size(32)));
+typedef float v8u __attribute__((vector_size(32), aligned(4)));
+
+__attribute__((always_inline)) static inline v8 load8(const float *p) { return *(const v8u *)p; }
+__attribute__((always_inline)) static inline void store8(float *p, v8 v) { *(v8u *)p = v; }
+
+/// Tile slots per row of tiles: tiles_x rounded up to 8, so that a row of tiles is whole vectors.
+__attribute__((always_inline)) static inline long slots_per_row(long tiles_x) { return (tiles_x + 7) & ~7L; }
+
+/// `plane` (`height` × `width`), moved down by `pad_top` and right by `pad_left` with zeros
+/// around, as `rows` rows split into their even and odd columns: even[r·span + k] =
+/// padded[r][2k], odd[r·span + k] = padded[r][2k + 1], for k < span (a multiple of 8). The whole
+/// plane is laid out in `padded` (rows × 2·span floats) before any of it is split, so the vector
+/// loads of the split do not wait on the narrower stores that wrote it (a store-forwarding stall).
+__attribute__((always_inline)) static inline void split_plane(const float *plane, long height, long width, long pad_top, long pad_left,
+                                                               long rows, long span, float *padded, float *even, float *odd) {
+    const v8 zero = {0, 0, 0, 0, 0, 0, 0, 0};
+    const long count = width < 2 * span - pad_left ? width : 2 * span - pad_left;
+    for (long r = 0; r < rows; r++) {
+        float *row = padded + r * 2 * span;
+        for (long x = 0; x < 2 * span; x += 8) store8(row + x, zero);
+        const long y = r - pad_top;
+        if (y >= 0 && y < height)
+            for (long x = 0; x < count; x++) row[pad_left + x] = plane[y * width + x];
+    }
+    for (long r = 0; r < rows; r++) {
+        const float *row = padded + r * 2 * span;
+        for (long k = 0; k < span; k += 8) {
+            const v8 a = load8(row + 2 * k), b = load8(row + 2 * k + 8);
+            store8(even + r * span + k, __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14));
+            store8(odd + r * span + k, __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15));
+        }
+    }
+}
+
+/// The input transform of one sample: for every channel c and tile (i, j), the 16 values of
+/// Bᵀ d B, where d is the 4×4 patch whose top-left corner is input row 2i − pad_top, column
+/// 2j − pad_left (zero outside the input), stored as column `first_slot + i·slots + j`
+/// (slots = tiles_x rounded up to 8; the extra slots get finite values nothing reads), row c of
+/// matrix ξ (`PanelMajor`, `channels` rows, matrices `matrix_stride` floats apart; `first_slot`
+/// a multiple of 8). `scratch`: `neurite_winograd_scratch_count` floats.
+__attribute__((always_inline)) static inline void input_transform(const float *sample, long channels, long height, long width,
+                                                                   long pad_top, long pad_left, long tiles_y, long tiles_x,
+                                                                   float *scratch, float *v, long matrix_stride, long first_slot) {
+    const long rows = 2 * tiles_y + 2, slots = slots_per_row(tiles_x), span = slots + 8;
+    float *even = scratch, *odd = scratch + rows * span, *padded = odd + rows * span;
+    for (long c = 0; c < channels; c++) {
+        split_plane(sample + c * height * width, height, width, pad_top, pad_left, rows, span, padded, even, odd);
+        for (long i = 0; i < tiles_y; i++) {
+            for (long j = 0; j < slots; j += 8) {
+                v8 d[4][4];
+                for (long r = 0; r < 4; r++) {
+                    const float *e = even + (2 * i + r) * span + j, *o = odd + (2 * i + r) * span + j;
+                    d[r][0] = load8(e);
+                    d[r][1] = load8(o);
+                    d[r][2] = load8(e + 1);
+                    d[r][3] = load8(o + 1);
+                }
+                v8 t[4][4];
+                for (long s = 0; s < 4; s++) {  // Bᵀ on the rows
+                    t[0][s] = d[0][s] - d[2][s];
+                    t[1][s] = d[1][s] + d[2][s];
+                    t[2][s] = d[2][s] - d[1][s];
+                    t[3][s] = d[1][s] - d[3][s];
+                }
+                const long slot = first_slot + i * slots + j;
+                float *target = v + (slot / 16) * 16 * channels + 16 * c + slot % 16;
+                for (long k = 0; k < 4; k++) {  // B on the columns
+                    store8(target + (4 * k + 0) * matrix_stride, t[k][0] - t[k][2]);
+                    store8(target + (4 * k + 1) * matrix_stride, t[k][1] + t[k][2]);
+                    store8(target + (4 * k + 2) * matrix_stride, t[k][2] - t[k][1]);
+                    store8(target + (4 * k + 3) * matrix_stride, t[k][1] - t[k][3]);
+                }
+            }
+        }
+    }
+}
+
+/// The output transform of one sample: for every output channel o and tile (i, j), Aᵀ m A, where
+/// m[ξ] is element (o, first_slot + i·slots + j) of row-major matrix ξ (`ldm` columns, matrices
+/// `matrix_stride` floats apart), plus bias[o] (NULL: none), written — or added, with
+/// `accumulate` — to rows 2i, 2i + 1 and columns 2j, 2j + 1 of `[out_channels][oh][ow]` where
+/// they fall inside it.
+__attribute__((always_inline)) static inline void output_transform(const float *m, long matrix_stride, long ldm, long first_slot,
+                                                                    long out_channels, long tiles_y, long tiles_x, const float *bias,
+                                                                    int accumulate, float *output, long oh, long ow) {
+    const long slots = slots_per_row(tiles_x);
+    for (long o = 0; o < out_channels; o++) {
+        const v8 b = (v8){0, 0, 0, 0, 0, 0, 0, 0} + (bias ? bias[o] : 0.0f);
+        float *plane = output + o * oh * ow;
+        for (long i = 0; i < tiles_y; i++) {
+            for (long j = 0; j < slots; j += 8) {
+                const float *base = m + o * ldm + first_slot + i * slots + j;
+                v8 s[2][4];
+                for (long l = 0; l < 4; l++) {  // Aᵀ on the rows
+                    const v8 m0 = load8(base + l * matrix_stride), m1 = load8(base + (4 + l) * matrix_stride);
+                    const v8 m2 = load8(base + (8 + l) * matrix_stride), m3 = load8(base + (12 + l) * matrix_stride);
+                    s[0][l] = m0 + m1 + m2;
+                    s[1][l] = m1 - m2 - m3;
+                }
+                for (long a = 0; a < 2; a++) {  // A on the columns, then the pairs interleaved
+                    const long y = 2 * i + a;
+                    if (y >= oh) break;
+                    const v8 left = s[a][0] + s[a][1] + s[a][2] + b, right = s[a][1] - s[a][2] - s[a][3] + b;
+                    float values[16];
+                    store8(values, __builtin_shufflevector(left, right, 0, 8, 1, 9, 2, 10, 3, 11));
+                    store8(values + 8, __builtin_shufflevector(left, right, 4, 12, 5, 13, 6, 14, 7, 15));
+                    float *target = plane + y * ow + 2 * j;
+                    const long count = ow - 2 * j < 16 ? ow - 2 * j : 16;
+                    if (accumulate)
+                        for (long x = 0; x < count; x++) target[x] += values[x];
+                    else
+                        for (long x = 0; x < count; x++) target[x] = values[x];
+                }
+            }
+        }
+    }
+}
+
+/// The gradient transform of one sample, for the weight gradient: for every output channel o
+/// and tile (i, j) of the upstream gradient `[out_channels][oh][ow]`, the 16 values of A g Aᵀ
+/// (g the 2×2 tile at rows 2i, 2i + 1 and columns 2j, 2j + 1, zero outside — so the extra slots
+/// are zeros), stored at (o, first_slot + i·slots + j) of row-major matrix ξ (`ldm` columns,
+/// matrices `matrix_stride` floats apart). A pair (a, b) becomes (a, a + b, a − b, −b).
+__attribute__((always_inline)) static inline void gradient_transform(const float *gradient, long out_channels, long oh, long ow,
+                                                                      long tiles_y, long tiles_x, float *scratch, float *m,
+                                                                      long matrix_stride, long ldm, long first_slot) {
+    const long rows = 2 * tiles_y, slots = slots_per_row(tiles_x), span = slots + 8;
+    float *even = scratch, *odd = scratch + rows * span, *padded = odd + rows * span;
+    for (long channel = 0; channel < out_channels; channel++) {
+        split_plane(gradient + channel * oh * ow, oh, ow, 0, 0, rows, span, padded, even, odd);
+        for (long i = 0; i < tiles_y; i++) {
+            for (long j = 0; j < slots; j += 8) {
+                const float *e = even + 2 * i * span + j, *o = odd + 2 * i * span + j;
+                const v8 e0 = load8(e), e1 = load8(e + span), o0 = load8(o), o1 = load8(o + span);
+                const v8 a[4] = {e0, e0 + e1, e0 - e1, -e1}, b[4] = {o0, o0 + o1, o0 - o1, -o1};
+                float *target = m + channel * ldm + first_slot + i * slots + j;
+                for (long k = 0; k < 4; k++) {
+                    store8(target + (4 * k + 0) * matrix_stride, a[k]);
+                    store8(target + (4 * k + 1) * matrix_stride, a[k] + b[k]);
+                    store8(target + (4 * k + 2) * matrix_stride, a[k] - b[k]);
+                    store8(target + (4 * k + 3) * matrix_stride, -b[k]);
+                }
+            }
+        }
+    }
+}
+
+long neurite_winograd_scratch_count(long tiles_y, long tiles_x) {
+    // The split plane (even and odd halves, rows × span each) and the padded plane it is split
+    // from (rows × 2·span), rows = 2·tiles_y + 2, span = slots + 8.
+    return 4 * (2 * tiles_y + 2) * (slots_per_row(tiles_x) + 8);
+}
+
+#if defined(__x86_64__)
+NEURITE_AVX2 void neurite_winograd_input_avx2(const float *sample, long channels, long height, long width, long pad_top,
+                                              long pad_left, long tiles_y, long tiles_x, float *scratch, float *v,
+                                              long matrix_stride, long first_slot) {
+    input_transform(sample, channels, height, width, pad_top, pad_left, tiles_y, tiles_x, scratch, v, matrix_stride, first_slot);
+}
+
+NEURITE_AVX2 void neurite_winograd_output_avx2(const float *m, long matrix_stride, long ldm, long first_slot, long out_channels,
+                                               long tiles_y, long tiles_x, const float *bias, int accumulate, float *output, long oh,
+                                               long ow) {
+    output_transform(m, matrix_stride, ldm, first_slot, out_channels, tiles_y, tiles_x, bias, accumulate, output, oh, ow);
+}
+NEURITE_AVX2 void neurite_winograd_gradient_avx2(const float *gradient, long out_channels, long oh, long ow, long tiles_y,
+                                                 long tiles_x, float *scratch, float *m, long matrix_stride, long ldm, long first_slot) {
+    gradient_transform(gradient, out_channels, oh, ow, tiles_y, tiles_x, scratch, m, matrix_stride, ldm, first_slot);
+}
+#else
+void neurite_winograd_gradient_avx2(const float *gradient, long out_channels, long oh, long ow, long tiles_y, long tiles_x,
+                                    float *scratch, float *m, long matrix_stride, long ldm, long first_slot) {
+    gradient_transform(gradient, out_channels, oh, ow, tiles_y, tiles_x, scratch, m, matrix_stride, ldm, first_slot);
+}
+
+void neurite_winograd_input_avx2(const float *sample, long channels, long height, long width, long pad_top, long pad_left,
+                                 long tiles_y, long tiles_x, float *scratch, float *v, long matrix_stride, long first_slot) {
+    input_transform(sample, channels, height, width, pad_top, pad_left, tiles_y, tiles_x, scratch, v, matrix_stride, first_slot);
+}
+
+void neurite_winograd_output_avx2(const float *m, long matrix_stride, long ldm, long first_slot, long out_channels, long tiles_y,
+                                  long tiles_x, const float *bias, int accumulate, float *output, long oh, long ow) {
+    output_transform(m, matrix_stride, ldm, first_slot, out_channels, tiles_y, tiles_x, bias, accumulate, output, oh, ow);
+}
+#endif
+
+void neurite_winograd_input_portable(const float *sample, long channels, long height, long width, long pad_top, long pad_left,
+                                     long tiles_y, long tiles_x, float *scratch, float *v, long matrix_stride, long first_slot) {
+    input_transform(sample, channels, height, width, pad_top, pad_left, tiles_y, tiles_x, scratch, v, matrix_stride, first_slot);
+}
+
+void neurite_winograd_output_portable(const float *m, long matrix_stride, long ldm, long first_slot, long out_channels,
+                                      long tiles_y, long tiles_x, const float *bias, int accumulate, float *output, long oh,
+                                      long ow) {
+    output_transform(m, matrix_stride, ldm, first_slot, out_channels, tiles_y, tiles_x, bias, accumulate, output, oh, ow);
+}
+
+void neurite_winograd_gradient_portable(const float *gradient, long out_channels, long oh, long ow, long tiles_y, long tiles_x,
+                                        float *scratch, float *m, long matrix_stride, long ldm, long first_slot) {
+    gradient_transform(gradient, out_channels, oh, ow, tiles_y, tiles_x, scratch, m, matrix_stride, ldm, first_slot);
+}
