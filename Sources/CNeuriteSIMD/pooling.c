@@ -223,9 +223,14 @@ void neurite_max_pool_plane_portable(const float *plane, long width, long output
 #if defined(__x86_64__)
 /// Eight windows' gradients on one row of outputs, from `c`: the four taps of each chosen by
 /// comparing the stored position, interleaved back into two input rows of sixteen.
-NEURITE_AVX2 static void unpool_2x2_block(const float *g, const int *at, long base, long width, long c, float *top, float *bottom) {
-    const __m256 value = _mm256_add_ps(_mm256_setzero_ps(), _mm256_loadu_ps(g + c));
-    const __m256i index = _mm256_loadu_si256((const __m256i *)(at + c));
+/// With `lanes` below 8, only that many windows are read and their 2·lanes columns written (masked
+/// loads and stores: a row of fewer than eight windows).
+NEURITE_AVX2 static void unpool_2x2_lanes(const float *g, const int *at, long base, long width, long c, long lanes, float *top,
+                                          float *bottom) {
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i read = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)lanes), lane);
+    const __m256 value = _mm256_add_ps(_mm256_setzero_ps(), lanes == 8 ? _mm256_loadu_ps(g + c) : _mm256_maskload_ps(g + c, read));
+    const __m256i index = lanes == 8 ? _mm256_loadu_si256((const __m256i *)(at + c)) : _mm256_maskload_epi32(at + c, read);
     const __m256i left = _mm256_add_epi32(_mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14), _mm256_set1_epi32((int)(base + 2 * c)));
     const __m256i below = _mm256_add_epi32(left, _mm256_set1_epi32((int)width));
     const __m256i one = _mm256_set1_epi32(1);
@@ -237,10 +242,19 @@ NEURITE_AVX2 static void unpool_2x2_block(const float *g, const int *at, long ba
     // [a0 b0 a1 b1 | a4 b4 a5 b5] and [a2 b2 a3 b3 | a6 b6 a7 b7] → a0 b0 … a7 b7.
     const __m256 top_low = _mm256_unpacklo_ps(a, b), top_high = _mm256_unpackhi_ps(a, b);
     const __m256 bottom_low = _mm256_unpacklo_ps(d, e), bottom_high = _mm256_unpackhi_ps(d, e);
-    _mm256_storeu_ps(top + 2 * c, _mm256_permute2f128_ps(top_low, top_high, 0x20));
-    _mm256_storeu_ps(top + 2 * c + 8, _mm256_permute2f128_ps(top_low, top_high, 0x31));
-    _mm256_storeu_ps(bottom + 2 * c, _mm256_permute2f128_ps(bottom_low, bottom_high, 0x20));
-    _mm256_storeu_ps(bottom + 2 * c + 8, _mm256_permute2f128_ps(bottom_low, bottom_high, 0x31));
+    if (lanes == 8) {
+        _mm256_storeu_ps(top + 2 * c, _mm256_permute2f128_ps(top_low, top_high, 0x20));
+        _mm256_storeu_ps(top + 2 * c + 8, _mm256_permute2f128_ps(top_low, top_high, 0x31));
+        _mm256_storeu_ps(bottom + 2 * c, _mm256_permute2f128_ps(bottom_low, bottom_high, 0x20));
+        _mm256_storeu_ps(bottom + 2 * c + 8, _mm256_permute2f128_ps(bottom_low, bottom_high, 0x31));
+        return;
+    }
+    const __m256i first = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(2 * lanes)), lane);
+    const __m256i second = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(2 * lanes - 8)), lane);
+    _mm256_maskstore_ps(top + 2 * c, first, _mm256_permute2f128_ps(top_low, top_high, 0x20));
+    _mm256_maskstore_ps(top + 2 * c + 8, second, _mm256_permute2f128_ps(top_low, top_high, 0x31));
+    _mm256_maskstore_ps(bottom + 2 * c, first, _mm256_permute2f128_ps(bottom_low, bottom_high, 0x20));
+    _mm256_maskstore_ps(bottom + 2 * c + 8, second, _mm256_permute2f128_ps(bottom_low, bottom_high, 0x31));
 }
 
 #endif
@@ -256,11 +270,17 @@ void neurite_max_unpool_2x2(const float *gradient, const int *indices, long plan
             const long base = 2 * r * width;
             long c = 0;
 #if defined(__x86_64__)
-            if (vectorised && outputs_x >= 8) {
-                for (; c + 8 <= outputs_x; c += 8) unpool_2x2_block(g + r * outputs_x, at + r * outputs_x, base, width, c, top, bottom);
-                // The rest as a block that overlaps the one before: it writes the same values again.
+            if (vectorised) {
+                const float *gradient_row = g + r * outputs_x;
+                const int *index_row = at + r * outputs_x;
+                for (; c + 8 <= outputs_x; c += 8) unpool_2x2_lanes(gradient_row, index_row, base, width, c, 8, top, bottom);
+                // The rest: a block that overlaps the one before (writing the same values again),
+                // or, in a row of fewer than eight windows, a masked one.
                 if (c < outputs_x) {
-                    unpool_2x2_block(g + r * outputs_x, at + r * outputs_x, base, width, outputs_x - 8, top, bottom);
+                    if (outputs_x >= 8)
+                        unpool_2x2_lanes(gradient_row, index_row, base, width, outputs_x - 8, 8, top, bottom);
+                    else
+                        unpool_2x2_lanes(gradient_row, index_row, base, width, 0, outputs_x, top, bottom);
                     c = outputs_x;
                 }
             }
