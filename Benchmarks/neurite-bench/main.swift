@@ -24,7 +24,8 @@ let sections = arguments.enumerated().filter { index, argument in
 }.map(\.element)
 let known: Set = ["gemm", "math", "ops", "interpret", "cnn", "conv", "all"]
 if let unknown = sections.first(where: { !known.contains($0) }) {
-    FileHandle.standardError.write(Data("neurite-bench: unknown benchmark '\(unknown)' (expected gemm, math, ops, interpret, cnn, conv or all)\n".utf8))
+    FileHandle.standardError.write(
+        Data("neurite-bench: unknown benchmark '\(unknown)' (expected gemm, math, ops, interpret, cnn, conv or all)\n".utf8))
     exit(2)
 }
 let chosen = sections.isEmpty ? ["all"] : sections
