@@ -1,5 +1,7 @@
-/// A 5×7 bitmap font for labels: digits, capital letters (small letters are drawn as capitals)
-/// and a little punctuation. Each glyph is seven rows of five cells, `#` for ink.
+/// A 5×7 bitmap font for labels: every printable ASCII character (space to `~`). Each glyph is
+/// seven rows of five cells, `#` for ink; small letters sit on the same baseline as capitals, with
+/// short descenders. Other characters are drawn as their capital when it has a glyph (`é` as `É`
+/// has none, so as a space).
 enum Font {
     static let glyphWidth = 5, glyphHeight = 7
 
@@ -52,7 +54,52 @@ enum Font {
         "=": ["     ", "     ", "#####", "     ", "#####", "     ", "     "],
         "_": ["     ", "     ", "     ", "     ", "     ", "     ", "#####"],
         "|": ["  #  ", "  #  ", "  #  ", "  #  ", "  #  ", "  #  ", "  #  "],
-        " ": ["     ", "     ", "     ", "     ", "     ", "     ", "     "],
+        " ": ["     ", "     ", "     ", "     ", "     ", "     ", "     "], "a": ["     ", "     ", " ### ", "    #", " ####", "#   #", " ####"],
+        "b": ["#    ", "#    ", "# ## ", "##  #", "#   #", "#   #", "#### "],
+        "c": ["     ", "     ", " ### ", "#    ", "#    ", "#   #", " ### "],
+        "d": ["    #", "    #", " ## #", "#  ##", "#   #", "#   #", " ####"],
+        "e": ["     ", "     ", " ### ", "#   #", "#####", "#    ", " ### "],
+        "f": ["  ## ", " #  #", " #   ", "###  ", " #   ", " #   ", " #   "],
+        "g": ["     ", " ####", "#   #", "#   #", " ####", "    #", " ### "],
+        "h": ["#    ", "#    ", "# ## ", "##  #", "#   #", "#   #", "#   #"],
+        "i": ["  #  ", "     ", " ##  ", "  #  ", "  #  ", "  #  ", " ### "],
+        "j": ["   # ", "     ", "  ## ", "   # ", "   # ", "#  # ", " ##  "],
+        "k": ["#    ", "#    ", "#  # ", "# #  ", "##   ", "# #  ", "#  # "],
+        "l": [" ##  ", "  #  ", "  #  ", "  #  ", "  #  ", "  #  ", " ### "],
+        "m": ["     ", "     ", "## # ", "# # #", "# # #", "#   #", "#   #"],
+        "n": ["     ", "     ", "# ## ", "##  #", "#   #", "#   #", "#   #"],
+        "o": ["     ", "     ", " ### ", "#   #", "#   #", "#   #", " ### "],
+        "p": ["     ", "     ", "#### ", "#   #", "#### ", "#    ", "#    "],
+        "q": ["     ", "     ", " ## #", "#  ##", " ####", "    #", "    #"],
+        "r": ["     ", "     ", "# ## ", "##  #", "#    ", "#    ", "#    "],
+        "s": ["     ", "     ", " ### ", "#    ", " ### ", "    #", "#### "],
+        "t": [" #   ", " #   ", "###  ", " #   ", " #   ", " #  #", "  ## "],
+        "u": ["     ", "     ", "#   #", "#   #", "#   #", "#  ##", " ## #"],
+        "v": ["     ", "     ", "#   #", "#   #", "#   #", " # # ", "  #  "],
+        "w": ["     ", "     ", "#   #", "#   #", "# # #", "# # #", " # # "],
+        "x": ["     ", "     ", "#   #", " # # ", "  #  ", " # # ", "#   #"],
+        "y": ["     ", "     ", "#   #", "#   #", " ####", "    #", " ### "],
+        "z": ["     ", "     ", "#####", "   # ", "  #  ", " #   ", "#####"],
+        "!": ["  #  ", "  #  ", "  #  ", "  #  ", "  #  ", "     ", "  #  "],
+        "\"": [" # # ", " # # ", " # # ", "     ", "     ", "     ", "     "],
+        "#": [" # # ", " # # ", "#####", " # # ", "#####", " # # ", " # # "],
+        "$": ["  #  ", " ####", "# #  ", " ### ", "  # #", "#### ", "  #  "],
+        "&": [" ##  ", "#  # ", "# #  ", " #   ", "# # #", "#  # ", " ## #"],
+        "'": ["  #  ", "  #  ", " #   ", "     ", "     ", "     ", "     "],
+        "*": ["     ", "  #  ", "# # #", " ### ", "# # #", "  #  ", "     "],
+        ";": ["     ", " ##  ", " ##  ", "     ", " ##  ", "  #  ", " #   "],
+        "<": ["   # ", "  #  ", " #   ", "#    ", " #   ", "  #  ", "   # "],
+        ">": [" #   ", "  #  ", "   # ", "    #", "   # ", "  #  ", " #   "],
+        "?": [" ### ", "#   #", "    #", "   # ", "  #  ", "     ", "  #  "],
+        "@": [" ### ", "#   #", "    #", " ## #", "# # #", "# # #", " ### "],
+        "[": [" ### ", " #   ", " #   ", " #   ", " #   ", " #   ", " ### "],
+        "\\": ["#    ", "#    ", " #   ", "  #  ", "   # ", "    #", "    #"],
+        "]": [" ### ", "   # ", "   # ", "   # ", "   # ", "   # ", " ### "],
+        "^": ["  #  ", " # # ", "#   #", "     ", "     ", "     ", "     "],
+        "`": [" #   ", "  #  ", "   # ", "     ", "     ", "     ", "     "],
+        "{": ["   ##", "  #  ", "  #  ", " #   ", "  #  ", "  #  ", "   ##"],
+        "}": ["##   ", "  #  ", "  #  ", "   # ", "  #  ", "  #  ", "##   "],
+        "~": ["     ", "     ", " #   ", "# # #", "   # ", "     ", "     "],
     ]
 }
 
@@ -60,10 +107,12 @@ extension Canvas {
     /// The width in pixels of `text` at `scale` (6 pixels per character before scaling).
     public static func textWidth(_ text: String, scale: Int = 1) -> Int { max(0, text.count * 6 - 1) * scale }
 
-    /// Draws `text` with its top-left corner at (x, y); unknown characters are drawn as spaces.
+    /// Draws `text` with its top-left corner at (x, y), one glyph per character; characters
+    /// without one (nor a capital with one) are drawn as spaces.
     public mutating func text(_ text: String, x: Int, y: Int, color: Color = .black, scale: Int = 1) {
-        for (index, character) in text.uppercased().enumerated() {
-            guard let rows = Font.glyphs[character] else { continue }
+        for (index, character) in text.enumerated() {
+            let capital = character.uppercased()
+            guard let rows = Font.glyphs[character] ?? (capital.count == 1 ? Font.glyphs[Character(capital)] : nil) else { continue }
             for (row, line) in rows.enumerated() {
                 for (column, cell) in line.enumerated() where cell == "#" {
                     fill(x: x + (index * 6 + column) * scale, y: y + row * scale, width: scale, height: scale, color: color)

@@ -49,6 +49,34 @@ struct PlotTests {
         0xB6, 0xE8, 0xA6, 0x04, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
     ]
 
+    /// Every printable ASCII character has a glyph of its own, 5 × 7 cells, with ink (but the
+    /// space); a label such as "digit 8 -> 3: 42%" draws each character, small letters as small
+    /// letters, and a character without a glyph falls back to its capital.
+    @Test func theFontHasEveryPrintableASCIICharacter() {
+        let printable = (32...126).map { Character(UnicodeScalar(UInt8($0))) }
+        for character in printable {
+            let rows = Font.glyphs[character]
+            #expect(rows?.count == 7 && rows?.allSatisfy { $0.count == 5 && $0.allSatisfy { $0 == "#" || $0 == " " } } == true, "'\(character)'")
+            #expect((character == " ") == (rows?.joined().contains("#") == false), "'\(character)' and its ink")
+        }
+        #expect(Set(printable.map { Font.glyphs[$0]!.joined(separator: "|") }).count == printable.count, "two characters share a glyph")
+        func ink(_ text: String) -> [Bool] {
+            var canvas = Canvas(width: Canvas.textWidth(text), height: 7)
+            canvas.text(text, x: 0, y: 0)
+            return (0..<7).flatMap { y in (0..<canvas.width).map { canvas.color(x: $0, y: y) == .black } }
+        }
+        let label = "digit 8 -> 3: 42%"
+        for (index, character) in label.enumerated() where character != " " {
+            var alone = Canvas(width: Canvas.textWidth(label), height: 7)
+            alone.text(String(character), x: index * 6, y: 0)
+            #expect(
+                (0..<7).contains { y in (0..<5).contains { alone.color(x: index * 6 + $0, y: y) == .black } }, "'\(character)' draws nothing")
+        }
+        #expect(ink("a") != ink("A"), "small letters are their own glyphs")
+        #expect(ink("é") == ink("É") && ink("é") == ink(" "), "no glyph, no capital with one: a space")
+        #expect(ink("ß") == ink(" "))
+    }
+
     @Test func sixteenBitPNGsReadTheStoredValues() throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
