@@ -9,6 +9,18 @@ public enum PredictionTask: Sendable {
     case classification
     /// Outputs and targets of one shape.
     case regression
+
+    /// The task that outputs and targets of these shapes mean: `[B, C]` outputs with `[B]`
+    /// targets are classification, outputs and targets of one shape regression (so `[B, 1]`
+    /// outputs need `[B, 1]` targets).
+    /// - Precondition: the shapes are one of the two; the message says how to pass `task:`.
+    public static func inferred(outputs: [Int], targets: [Int], in operation: String) -> PredictionTask {
+        if outputs.count == 2 && targets.count == 1 && outputs[0] == targets[0] { return .classification }
+        if outputs == targets { return .regression }
+        preconditionFailure(
+            "\(operation): outputs \(outputs) and targets \(targets) fit neither task: classification takes [B, C] outputs with [B] class indices, regression outputs and targets of one shape (reshape the targets, or pass task: explicitly)"
+        )
+    }
 }
 
 /// The result of `evaluate`.
@@ -30,9 +42,11 @@ public struct Evaluation: Sendable {
 }
 
 /// Runs `model` over `dataset` in evaluation mode without gradients, in batches, and reports the
-/// mean loss and the metrics of the task. The model's mode is restored.
+/// mean loss and the metrics of the task: accuracy, the confusion matrix and per-class scores for
+/// classification, mean absolute and squared errors for regression. Without `task`, it is inferred
+/// from the shapes (`PredictionTask.inferred`). The model's mode is restored.
 public func evaluate(
-    _ model: Module, on dataset: any Dataset, loss: (Tensor, Tensor) -> Tensor, task: PredictionTask = .classification,
+    _ model: Module, on dataset: any Dataset, loss: (Tensor, Tensor) -> Tensor, task: PredictionTask? = nil,
     batchSize: Int = Evaluation.batchSize
 ) -> Evaluation {
     let wasTraining = model.isTraining
@@ -55,7 +69,7 @@ public func evaluate(
     }
     let all = Tensor.concatenate(outputs)
     let allTargets = Tensor.concatenate(targets)
-    switch task {
+    switch task ?? PredictionTask.inferred(outputs: outputs[0].shape, targets: targets[0].shape, in: "evaluate") {
     case .classification:
         let classes = all.shape[1]
         let confusion = Metrics.confusionMatrix(predictions: all.argmax(axis: 1), labels: allTargets, classes: classes)

@@ -16,6 +16,12 @@ import NeuriteOptimizers
 /// `checkpoint` is written. Because `fit` owns that order, no arrangement of callbacks can make a
 /// resumed run differ from an uninterrupted one.
 ///
+/// Metrics: accuracy for classification, the mean absolute error (`mae`) for regression, and
+/// the same on `validation` (`val_accuracy`, `val_mae`) beside the losses. Without `task`, it is
+/// inferred from the first batch's shapes (`PredictionTask.inferred`: `[B, C]` outputs with `[B]`
+/// targets are classification, equal shapes regression; anything else stops with a message that
+/// says how to pass `task:`).
+///
 /// To resume, pass the `TrainingCheckpoint` as `resuming` with the same model, optimiser and
 /// settings: `fit` restores all of them, training continues at the checkpoint's epoch, and the
 /// returned history includes the earlier epochs.
@@ -43,7 +49,7 @@ public func fit(
     data: DataLoader,
     epochs: Int,
     validation: (any Dataset)? = nil,
-    task: PredictionTask = .classification,
+    task: PredictionTask? = nil,
     scheduler: LearningRateScheduler? = nil,
     reduceOnPlateau: ReduceOnPlateau? = nil,
     earlyStopping: EarlyStopping? = nil,
@@ -70,7 +76,8 @@ public func fit(
         context.epoch = epoch
         let started = Date()
         model.train()
-        var lossSum = 0.0, correct = 0.0, seen = 0
+        var lossSum = 0.0, correct = 0.0, absoluteError = 0.0, seen = 0
+        var task = task
         for (index, batch) in data.batches(epoch: epoch).enumerated() {
             context.batch = index
             optimizer.zeroGradients()
@@ -86,20 +93,29 @@ public func fit(
             lossSum += Double(scalar) * Double(size)
             seen += size
             var running: MetricValues = ["loss": lossSum / Double(seen)]
-            if task == .classification {
+            let batchTask = task ?? PredictionTask.inferred(outputs: outputs.shape, targets: batch.targets.shape, in: "fit")
+            task = batchTask
+            switch batchTask {
+            case .classification:
                 correct += Metrics.accuracy(logits: outputs.detached(), labels: batch.targets) * Double(size)
                 running["accuracy"] = correct / Double(seen)
+            case .regression:
+                absoluteError += Metrics.meanAbsoluteError(outputs.detached(), batch.targets) * Double(size)
+                running["mae"] = absoluteError / Double(seen)
             }
             context.globalStep += 1
             for callback in allCallbacks { callback.batchEnded(context, metrics: running) }
             if context.isStopping { break epochLoop }
         }
         var metrics: MetricValues = ["loss": seen > 0 ? lossSum / Double(seen) : .nan]
-        if task == .classification && seen > 0 { metrics["accuracy"] = correct / Double(seen) }
+        if seen > 0 {
+            metrics[task == .regression ? "mae" : "accuracy"] = (task == .regression ? absoluteError : correct) / Double(seen)
+        }
         if let validation {
             let result = evaluate(model, on: validation, loss: loss, task: task)
             metrics["val_loss"] = result.loss
             metrics["val_accuracy"] = result.accuracy
+            metrics["val_mae"] = result.meanAbsoluteError
         }
         let log = EpochLog(
             epoch: epoch, metrics: metrics, learningRate: optimizer.groups.first?.learningRate ?? .nan,

@@ -82,6 +82,28 @@ struct FitTests {
         let result = evaluate(model, on: data, loss: { meanSquaredError($0, $1) }, task: .regression)
         #expect(result.meanAbsoluteError! < 0.15, "MAE \(result.meanAbsoluteError!)")
     }
+
+    /// Without `task:`, a model whose outputs have the targets' shape is a regression: `fit`
+    /// reports the mean absolute error (training and validation) instead of failing in the
+    /// accuracy, and `evaluate` infers the same; `[B, C]` logits with `[B]` labels stay
+    /// classification.
+    @Test func theTaskIsInferredFromTheShapes() throws {
+        let data = SyntheticData.function({ 2 * $0 + 1 }, in: -1...1, count: 128, noise: 0, seed: 8)
+        let (train, validation) = data.split(fraction: 0.75, seed: 9)
+        var generator = PhiloxGenerator(seed: 10)
+        let model = Dense(1, 1, generator: &generator)
+        let history = try fit(
+            model, loss: { meanSquaredError($0, $1) }, optimizer: try Adam(model.parameters, learningRate: 0.05),
+            data: DataLoader(train, batchSize: 16, shuffle: true, seed: 11), epochs: 30, validation: validation, progress: .quiet)
+        let first = history.epochs.first!, last = history.epochs.last!
+        #expect(first["accuracy"] == nil && first["val_accuracy"] == nil)
+        #expect(last["mae"]! < first["mae"]! / 10 && last["val_mae"]! < 0.05, "\(first) → \(last)")
+        let evaluation = evaluate(model, on: validation, loss: { meanSquaredError($0, $1) })
+        #expect(evaluation.accuracy == nil && abs(evaluation.meanAbsoluteError! - last["val_mae"]!) < 1e-9)
+        #expect(PredictionTask.inferred(outputs: [8, 3], targets: [8], in: "test") == .classification)
+        #expect(PredictionTask.inferred(outputs: [8, 1], targets: [8, 1], in: "test") == .regression)
+        #expect(PredictionTask.inferred(outputs: [8, 2, 2], targets: [8, 2, 2], in: "test") == .regression)
+    }
 }
 
 @Suite("Metrics")
