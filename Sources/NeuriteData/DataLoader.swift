@@ -1,5 +1,6 @@
 import Dispatch
 import NeuriteCore
+import Synchronization
 
 /// Batches of a dataset, one epoch at a time (PyTorch's `DataLoader`).
 ///
@@ -18,6 +19,8 @@ public struct DataLoader: Sendable {
     /// Applied to each batch on the background thread (augmentation), with a generator for that
     /// batch (stream derived from the epoch and batch index).
     public let transform: (@Sendable (Batch, inout PhiloxGenerator) -> Batch)?
+    /// The epoch the next `for … in loader` pass draws.
+    private let passes = PassCounter()
 
     public init(
         _ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, dropLast: Bool = false, seed: UInt64 = 0,
@@ -67,6 +70,39 @@ public struct DataLoader: Sendable {
         // Stream: epoch in the high half, batch in the low half, offset from the shuffle streams.
         var generator = PhiloxGenerator(seed: seed ^ 0x5EED_0000_0000_0000, stream: UInt64(epoch) << 32 | UInt64(index))
         return transform(batch, &generator)
+    }
+}
+
+/// `for (inputs, targets) in loader`: each pass over the loader itself is the next epoch (0, 1,
+/// 2, … — a fresh order each time with `shuffle`, as iterating a PyTorch `DataLoader` again
+/// reshuffles), as `(inputs, targets)` pairs. `batches(epoch:)` gives a chosen epoch's `Batch`es;
+/// `fit` and a resumable loop use that.
+extension DataLoader: Sequence {
+    public typealias Element = (inputs: Tensor, targets: Tensor)
+
+    public var underestimatedCount: Int { batchCount }
+
+    public func makeIterator() -> PassIterator { PassIterator(batches: batches(epoch: passes.next()).makeIterator()) }
+
+    /// The batches of one pass, as pairs.
+    public struct PassIterator: IteratorProtocol {
+        let batches: PrefetchingBatches.Iterator
+
+        public mutating func next() -> (inputs: Tensor, targets: Tensor)? {
+            batches.next().map { ($0.inputs, $0.targets) }
+        }
+    }
+
+    /// Counts the passes over one loader (shared by its copies).
+    final class PassCounter: Sendable {
+        private let count = Mutex(0)
+
+        func next() -> Int {
+            count.withLock { count in
+                defer { count += 1 }
+                return count
+            }
+        }
     }
 }
 

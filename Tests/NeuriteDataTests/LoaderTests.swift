@@ -98,4 +98,25 @@ struct LoaderTests {
         let line = SyntheticData.function({ 2 * $0 + 1 }, in: -1...1, count: 50, seed: 3)
         expectClose(line.targets, line.inputs * 2 + 1, absoluteTolerance: 1e-6)
     }
+
+    /// `for (inputs, targets) in loader`: each pass is the next epoch, the same batches as
+    /// `batches(epoch:)` gives, so a second pass reshuffles (as in PyTorch).
+    @Test func loopingOverTheLoaderItselfDrawsEpochAfterEpoch() {
+        let data = TensorDataset(inputs: Tensor((0..<10).map(Float.init), shape: [10, 1]), targets: Tensor((0..<10).map(Float.init)))
+        let loader = DataLoader(data, batchSize: 4, shuffle: true, seed: 3)
+        var passes: [[Float]] = []
+        for _ in 0..<2 {
+            var seen: [Float] = []
+            for (inputs, targets) in loader {
+                #expect(inputs.scalars == targets.scalars)
+                seen += targets.scalars
+            }
+            passes.append(seen)
+        }
+        #expect(passes[0] == loader.batches(epoch: 0).flatMap { $0.targets.scalars })
+        #expect(passes[1] == loader.batches(epoch: 1).flatMap { $0.targets.scalars })
+        #expect(passes[0] != passes[1] && passes[0].sorted() == (0..<10).map(Float.init))
+        #expect(loader.underestimatedCount == 3 && Array(loader).count == 3)
+        #expect(loader.map { $0.inputs.shape[0] } == [4, 4, 2])
+    }
 }
