@@ -36,6 +36,9 @@ public struct Evaluation: Sendable {
     public let meanAbsoluteError: Double?
     /// Regression only.
     public let meanSquaredError: Double?
+    /// The model's outputs for every sample, in the dataset's order (`[N, …]`; nil for an empty
+    /// dataset): logits for classification, predictions for regression.
+    public var outputs: Tensor? = nil
 
     /// Samples per batch of `evaluate` by default.
     public static let batchSize = 512
@@ -44,7 +47,8 @@ public struct Evaluation: Sendable {
 /// Runs `model` over `dataset` in evaluation mode without gradients, in batches, and reports the
 /// mean loss and the metrics of the task: accuracy, the confusion matrix and per-class scores for
 /// classification, mean absolute and squared errors for regression. Without `task`, it is inferred
-/// from the shapes (`PredictionTask.inferred`). The model's mode is restored.
+/// from the shapes (`PredictionTask.inferred`). The outputs come back too (`outputs`). The
+/// model's mode is restored.
 public func evaluate(
     _ model: Module, on dataset: any Dataset, loss: (Tensor, Tensor) -> Tensor, task: PredictionTask? = nil,
     batchSize: Int = Evaluation.batchSize
@@ -69,17 +73,20 @@ public func evaluate(
     }
     let all = Tensor.concatenate(outputs)
     let allTargets = Tensor.concatenate(targets)
+    var result: Evaluation
     switch task ?? PredictionTask.inferred(outputs: outputs[0].shape, targets: targets[0].shape, in: "evaluate") {
     case .classification:
         let classes = all.shape[1]
         let confusion = Metrics.confusionMatrix(predictions: all.argmax(axis: 1), labels: allTargets, classes: classes)
-        return Evaluation(
+        result = Evaluation(
             loss: meanLoss, accuracy: Metrics.accuracy(logits: all, labels: allTargets), confusion: confusion,
             classScores: Metrics.classScores(confusion: confusion), meanAbsoluteError: nil, meanSquaredError: nil)
     case .regression:
-        return Evaluation(
+        result = Evaluation(
             loss: meanLoss, accuracy: nil, confusion: nil, classScores: nil,
             meanAbsoluteError: Metrics.meanAbsoluteError(all, allTargets),
             meanSquaredError: Metrics.meanSquaredError(all, allTargets))
     }
+    result.outputs = all
+    return result
 }

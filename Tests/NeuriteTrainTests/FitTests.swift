@@ -87,6 +87,27 @@ struct FitTests {
     /// reports the mean absolute error (training and validation) instead of failing in the
     /// accuracy, and `evaluate` infers the same; `[B, C]` logits with `[B]` labels stay
     /// classification.
+    /// `predict`: evaluation mode (dropout off), no gradients, in batches, the mode restored.
+    @Test func predictRunsInEvaluationModeInBatches() {
+        var generator = PhiloxGenerator(seed: 12)
+        let model = Sequential {
+            Dense(3, 8, generator: &generator)
+            ReLU()
+            Dropout(0.5)
+            Dense(8, 2, generator: &generator)
+        }
+        let inputs = Tensor.normal([10, 3], generator: &generator).requiringGradient()
+        model.eval()
+        let expected = withoutGradients { model(inputs) }
+        model.train()
+        for batchSize in [1, 3, 10, 64] {
+            let outputs = model.predict(inputs, batchSize: batchSize)
+            #expect(outputs.shape == [10, 2] && outputs.scalars == expected.scalars, "batch size \(batchSize)")
+            #expect(!outputs.requiresGradient)
+        }
+        #expect(model.isTraining, "the mode is restored")
+    }
+
     @Test func theTaskIsInferredFromTheShapes() throws {
         let data = SyntheticData.function({ 2 * $0 + 1 }, in: -1...1, count: 128, noise: 0, seed: 8)
         let (train, validation) = data.split(fraction: 0.75, seed: 9)
@@ -100,6 +121,7 @@ struct FitTests {
         #expect(last["mae"]! < first["mae"]! / 10 && last["val_mae"]! < 0.05, "\(first) → \(last)")
         let evaluation = evaluate(model, on: validation, loss: { meanSquaredError($0, $1) })
         #expect(evaluation.accuracy == nil && abs(evaluation.meanAbsoluteError! - last["val_mae"]!) < 1e-9)
+        #expect(evaluation.outputs?.scalars == model.predict(validation.inputs).scalars, "evaluate returns the outputs")
         #expect(PredictionTask.inferred(outputs: [8, 3], targets: [8], in: "test") == .classification)
         #expect(PredictionTask.inferred(outputs: [8, 1], targets: [8, 1], in: "test") == .regression)
         #expect(PredictionTask.inferred(outputs: [8, 2, 2], targets: [8, 2, 2], in: "test") == .regression)
