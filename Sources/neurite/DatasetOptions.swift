@@ -52,6 +52,13 @@ enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
     var defaultValueDescription: String { description }
 
     /// The training and test splits, with inputs scaled as loaded, and the number of classes.
+    /// The names of the classes, in label order, where the data set has them (Fashion-MNIST);
+    /// nil where the labels are the names (digits) or unknown.
+    var classNames: [String]? {
+        if case .fashionMNIST = self { return IDXImageDataset.fashionMNISTClasses }
+        return nil
+    }
+
     func load() throws -> (train: TensorDataset, test: TensorDataset, classes: Int) {
         switch self {
         case .digits:

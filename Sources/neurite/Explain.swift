@@ -96,13 +96,16 @@ struct Explain: ParsableCommand {
             let classes = probabilities.count
             print(description)
             print(
-                "top \(min(top, classes)): " + ranked.prefix(top).map { String(format: "%d (%.4f)", $0, probabilities[$0]) }.joined(separator: "  "))
-            print(String(format: "explaining class %d (logit %.4f)", explained, logits.scalars[explained]))
+                "top \(min(top, classes)): "
+                    + ranked.prefix(top).map { String(format: "%@ (%.4f)", model.className($0), probabilities[$0]) }.joined(separator: "  "))
+            // With names: "explaining class 5, Sandal (logit …)"; the number stays for --target.
+            let named = model.classNames == nil ? "" : ", \(model.className(explained))"
+            print(String(format: "explaining class %d%@ (logit %.4f)", explained, named, logits.scalars[explained]))
 
             let panels = try explanations(of: network, input: input, target: explained, mean: mean)
             let picture = ExplanationPicture.render(
-                input: input[0], caption: String(format: "class %d  p %.3f", explained, probabilities[explained]), panels: panels,
-                title: "Why class \(explained)")
+                input: input[0], caption: String(format: "%@  p %.3f", model.className(explained), probabilities[explained]), panels: panels,
+                title: model.classNames == nil ? "Why class \(explained)" : "Why \(model.className(explained))")
             try picture.writePNG(to: output)
             print("wrote \(output)")
         }
@@ -266,7 +269,7 @@ struct Explain: ParsableCommand {
                 throw CommandError("--index \(index) is out of range: the \(dataset) test split has \(test.count) samples")
             }
             input = try model.shaped(test.inputs[index..<(index + 1)], from: "\(dataset)")
-            description = "input: \(dataset) test sample \(index), label \(Int(test.targets.scalars[index]))"
+            description = "input: \(dataset) test sample \(index), label \(model.className(Int(test.targets.scalars[index])))"
         }
         guard needsMean, let train = splits?.train else { return (input, description, nil) }
         let mean = try model.shaped(train.inputs.mean(axis: 0, keepDims: true), from: "\(dataset)")

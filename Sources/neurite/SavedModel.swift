@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Neurite
 
 /// `--model`, shared by every command that reads a saved model.
@@ -22,6 +23,21 @@ struct SavedModel {
     let inputShape: [Int]?
     /// For a model trained on texts: its encoder and class names.
     let text: TextModelMetadata?
+    /// The class names recorded at training (a text model's, or e.g. Fashion-MNIST's), in label
+    /// order; nil when none were.
+    let classNames: [String]?
+
+    /// The name of class `index`: its recorded name, or the number.
+    func className(_ index: Int) -> String {
+        guard let classNames, classNames.indices.contains(index) else { return "\(index)" }
+        return classNames[index]
+    }
+
+    /// The metadata entry that records `names` (none for nil).
+    static func classNamesMetadata(_ names: [String]?) -> [String: String] {
+        guard let names else { return [:] }
+        return [TextModelMetadata.classesKey: String(decoding: try! JSONEncoder().encode(names), as: UTF8.self)]
+    }
 
     /// A model already in memory (e.g. built from a description), described as coming from `path`.
     init(path: String, network: Module, inputShape: [Int]?) {
@@ -29,6 +45,7 @@ struct SavedModel {
         self.network = network
         self.inputShape = inputShape
         self.text = nil
+        self.classNames = nil
     }
 
     /// Reads the model and checks that its layers chain for the recorded input shape.
@@ -38,6 +55,14 @@ struct SavedModel {
         self.network = network
         self.text = try TextModelMetadata(metadata: metadata, path: path)
         try text?.check(network, path: path)
+        if let names = metadata[TextModelMetadata.classesKey] {
+            guard let decoded = try? JSONDecoder().decode([String].self, from: Data(names.utf8)), !decoded.isEmpty else {
+                throw CommandError("\(path): the recorded class names are not a JSON array of strings")
+            }
+            classNames = decoded
+        } else {
+            classNames = nil
+        }
         if let text = metadata[Self.inputShapeKey] {
             guard let shape = PositiveIntegers(parsing: text)?.values else {
                 throw CommandError("\(path): the recorded input shape '\(text)' is not positive integers separated by commas")

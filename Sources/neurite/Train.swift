@@ -224,7 +224,10 @@ struct Train: ParsableCommand {
         let model = try buildModel(sampleShape: sampleShape, classes: classes)
         return PreparedData(
             model: model, train: train, validation: validationIndices.map { fullTrain.subset($0) }, test: test,
-            transform: try augmentation(sampleShape), metadata: [SavedModel.inputShapeKey: sampleShape.map(String.init).joined(separator: ",")],
+            transform: try augmentation(sampleShape),
+            metadata: [SavedModel.inputShapeKey: sampleShape.map(String.init).joined(separator: ",")].merging(
+                SavedModel.classNamesMetadata(data.dataset.classNames)
+            ) { $1 },
             images: test)
     }
 

@@ -162,6 +162,28 @@ struct NeuriteToolTests {
     /// Every typed choice reaches the run: the schedule halves the rate each epoch (history.csv's
     /// lr column), the activation and initializer build the model, augmentation runs; and a model
     /// checked against a data set whose samples do not fit it is one line.
+    /// A model trained on Fashion-MNIST (installed by `apt-get install dataset-fashion-mnist`, as
+    /// CI does) records the class names, and `explain` speaks them: test sample 0 is an ankle boot.
+    @Test func fashionMNISTModelsNameTheirClasses() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let run = try examples.run(
+            "neurite",
+            ["train", "--dataset", "fashion-mnist", "--epochs", "1", "--hidden", "16", "--validation-split", "0", "--quiet", "--output", directory])
+        #expect(run.status == 0, "\(run.error)")
+        let explained = try examples.run(
+            "neurite",
+            ["explain", "--model", "\(directory)/model.safetensors", "--dataset", "fashion-mnist", "--output", "\(directory)/why.png"])
+        #expect(explained.status == 0, "\(explained.error)")
+        let lines = explained.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "input: fashion-mnist test sample 0, label Ankle boot", "\(explained.output)")
+        let names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+        #expect(lines.count > 2 && lines[1].hasPrefix("top 3: ") && names.contains { lines[1].hasPrefix("top 3: \($0) (") }, "\(explained.output)")
+        #expect(
+            lines.count > 2 && lines[2].hasPrefix("explaining class ") && names.contains { lines[2].contains(", \($0) (logit ") },
+            "\(explained.output)")
+    }
+
     @Test func typedChoicesReachTheRunAndModelsAreCheckedAgainstData() throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
