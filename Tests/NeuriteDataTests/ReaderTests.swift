@@ -144,3 +144,28 @@ struct ReaderTests {
         expectError("label column -1 does not exist in 1 column") { try CSVReader.read(path).features }
     }
 }
+
+@Suite("NPY writer")
+struct NPYWriterTests {
+    /// What `NPYWriter` writes, `NPYReader` (and NumPy's format) reads back: shape and values, for
+    /// a vector, a matrix and a 4-D tensor; the header is padded to 64 bytes.
+    @Test func writtenFilesReadBack() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for tensor in [
+            Tensor([1, -2.5, 3e-8]), Tensor(rows: [[1, 2, 3], [4, 5, 6]]), Tensor((0..<24).map { Float($0) / 7 }, shape: [2, 3, 2, 2]),
+        ] {
+            let path = directory.appendingPathComponent("t\(tensor.rank).npy").path
+            try NPYWriter.write(tensor, to: path)
+            let back = try NPYReader.read(path)
+            #expect(back.shape == tensor.shape && back.scalars.map(\.bitPattern) == tensor.scalars.map(\.bitPattern))
+            #expect((NPYWriter.encode(tensor).count - 4 * tensor.scalarCount) % 64 == 0, "the preamble is padded to 64 bytes")
+        }
+        #expect(throws: FileError.self) { try NPYWriter.write(Tensor([1]), to: "/nonexistent-directory/x.npy") }
+        do {
+            try NPYWriter.write(Tensor([1]), to: "/nonexistent-directory/x.npy")
+        } catch {
+            #expect("\(error)" == "/nonexistent-directory/x.npy: cannot write: no such file or directory")
+        }
+    }
+}
