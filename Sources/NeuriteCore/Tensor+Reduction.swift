@@ -180,7 +180,7 @@ extension Tensor {
         let axes = Shape.normalize(axes: axes, rank: rank, operation: "logSumExp")
         // The shift is a constant for differentiation: its gradient cancels exactly.
         let shift = detached().max(axes: axes, keepDims: true).mapValues { $0.isFinite ? $0 : 0 }
-        let total = log(exp(self - shift).sum(axes: axes, keepDims: true)) + shift
+        let total = NeuriteCore.log(NeuriteCore.exp(self - shift).sum(axes: axes, keepDims: true)) + shift
         return keepDims ? total : total.reshaped(reducedShape(axes, keepDims: false))
     }
 

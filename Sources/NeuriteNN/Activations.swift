@@ -152,6 +152,6 @@ public func softmax(_ x: Tensor, axis: Int) -> Tensor { exp(logSoftmax(x, axis: 
 extension Tensor {
     /// Infinite maxima (a row of −∞) replaced by 0, so that shifting by them gives no NaN.
     func clampedToFinite() -> Tensor {
-        Tensor.where(abs(self) .< .infinity, self, Tensor(0))
+        Tensor.where(self.abs() .< .infinity, self, Tensor(0))
     }
 }

@@ -113,3 +113,21 @@ struct MathTests {
         expectGradientsMatch([fixture([2, 3], seed: 5), fixture([2, 1], seed: 6)]) { Tensor.minimum($0[0], $0[1]) }
     }
 }
+
+@Suite("Method spellings")
+struct MethodSpellingTests {
+    /// `x.abs()`, `x.exp()`, … are the free functions, values and gradients.
+    @Test func methodsAreTheFreeFunctions() {
+        let x = Tensor([-1.5, -0.25, 0.5, 2])
+        let positive = Tensor([0.5, 1, 2, 4])
+        let pairs: [(Tensor, Tensor)] = [
+            (x.abs(), abs(x)), (x.exp(), exp(x)), (positive.log(), log(positive)), (positive.sqrt(), sqrt(positive)),
+            (x.square(), square(x)), (x.sin(), sin(x)), (x.cos(), cos(x)), (x.tanh(), tanh(x)), (x.sigmoid(), sigmoid(x)),
+            (x.erf(), erf(x)),
+        ]
+        for (method, function) in pairs { #expect(method.scalars == function.scalars) }
+        let leaf = Tensor([-2, 3], requiresGradient: true)
+        leaf.abs().sum().backward()
+        #expect(leaf.gradient?.scalars == [-1, 1])
+    }
+}
