@@ -45,11 +45,8 @@ public enum WinogradConvolution {
         precondition(applies(to: geometry, outChannels: outChannels), "WinogradConvolution: \(geometry) is not a 3×3 convolution with stride 1")
         let transformed = transformedWeight(weight, outChannels: outChannels, channels: geometry.channels, forInputGradient: false, simd: simd)
         run(
-            Problem(
-                batch: geometry.batch, channels: geometry.channels, height: geometry.height, width: geometry.width,
-                padTop: geometry.padTop, padLeft: geometry.padLeft, outChannels: outChannels, outputHeight: geometry.outputHeight,
-                outputWidth: geometry.outputWidth),
-            input: input, weights: transformed, bias: bias, accumulate: false, output: output, threads: threads, simd: simd)
+            Problem(geometry, outChannels: outChannels), input: input, weights: transformed, bias: bias, accumulate: false, output: output,
+            threads: threads, simd: simd)
     }
 
     /// `∂input[n] += Σ_o flip(weight[o, c]) ⋆ gradient[n, o]` padded by `2 − pad`: the input
@@ -83,10 +80,7 @@ public enum WinogradConvolution {
         into weightGradient: UnsafeMutablePointer<Float>, threads: Int = Threading.maximumThreads, simd: SIMDLevel = .detected
     ) {
         precondition(applies(to: geometry, outChannels: outChannels), "WinogradConvolution: \(geometry) is not a 3×3 convolution with stride 1")
-        let problem = Problem(
-            batch: geometry.batch, channels: geometry.channels, height: geometry.height, width: geometry.width,
-            padTop: geometry.padTop, padLeft: geometry.padLeft, outChannels: outChannels, outputHeight: geometry.outputHeight,
-            outputWidth: geometry.outputWidth)
+        let problem = Problem(geometry, outChannels: outChannels)
         let (tilesY, tilesX) = (problem.tilesY, problem.tilesX)
         let tilesPerSample = tilesY * slots(tilesX: tilesX)
         let perGroup = samplesPerGroup(problem)
@@ -138,13 +132,15 @@ public enum WinogradConvolution {
             for at in 0..<size { partials[at] += partials[chunk * size + at] }
         }
         let pairs = outChannels * problem.channels
+        // Gᵀ's rows of one pair, reused for every pair (no allocation per pair).
+        let rows = UnsafeMutablePointer<Float>.allocate(capacity: 12)
+        defer { rows.deallocate() }
         for pair in 0..<pairs {
-            var u = [Float](repeating: 0, count: 16)
-            for xi in 0..<16 { u[xi] = partials[xi * pairs + pair] }
+            // ∂U[ξ] of this pair is partials[ξ · pairs + pair].
+            func u(_ xi: Int) -> Float { partials[xi * pairs + pair] }
             // Gᵀ on the rows: (u0, u1, u2, u3) → (u0 + ½(u1 + u2), ½(u1 − u2), ½(u1 + u2) + u3).
-            var rows = [Float](repeating: 0, count: 12)
             for l in 0..<4 {
-                let (u0, u1, u2, u3) = (u[l], u[4 + l], u[8 + l], u[12 + l])
+                let (u0, u1, u2, u3) = (u(l), u(4 + l), u(8 + l), u(12 + l))
                 rows[l] = u0 + 0.5 * (u1 + u2)
                 rows[4 + l] = 0.5 * (u1 - u2)
                 rows[8 + l] = 0.5 * (u1 + u2) + u3
@@ -163,6 +159,23 @@ public enum WinogradConvolution {
     struct Problem {
         let batch: Int, channels: Int, height: Int, width: Int, padTop: Int, padLeft: Int
         let outChannels: Int, outputHeight: Int, outputWidth: Int
+
+        init(
+            batch: Int, channels: Int, height: Int, width: Int, padTop: Int, padLeft: Int, outChannels: Int, outputHeight: Int,
+            outputWidth: Int
+        ) {
+            (self.batch, self.channels, self.height, self.width, self.padTop, self.padLeft) = (batch, channels, height, width, padTop, padLeft)
+            (self.outChannels, self.outputHeight, self.outputWidth) = (outChannels, outputHeight, outputWidth)
+        }
+
+        /// The forward convolution `geometry` describes.
+        init(_ geometry: WindowGeometry, outChannels: Int) {
+            self.init(
+                batch: geometry.batch, channels: geometry.channels, height: geometry.height, width: geometry.width,
+                padTop: geometry.padTop, padLeft: geometry.padLeft, outChannels: outChannels, outputHeight: geometry.outputHeight,
+                outputWidth: geometry.outputWidth)
+        }
+
         var tilesY: Int { (outputHeight + 1) / 2 }
         var tilesX: Int { (outputWidth + 1) / 2 }
     }
@@ -174,14 +187,17 @@ public enum WinogradConvolution {
     ) -> [PackedA] {
         let (rows, depth) = forInputGradient ? (channels, outChannels) : (outChannels, channels)
         let matrices = UnsafeMutablePointer<Float>.allocate(capacity: 16 * rows * depth)
-        defer { matrices.deallocate() }
+        // G g of one pair, four rows of three, reused for every pair (no allocation per pair).
+        let left = UnsafeMutablePointer<Float>.allocate(capacity: 12)
+        defer {
+            matrices.deallocate()
+            left.deallocate()
+        }
         for o in 0..<outChannels {
             for c in 0..<channels {
                 let g = weight + (o * channels + c) * 9
                 // The kernel as this product reads it: flipped in both axes for the input gradient.
                 func tap(_ i: Int, _ j: Int) -> Float { forInputGradient ? g[(2 - i) * 3 + 2 - j] : g[i * 3 + j] }
-                // G g: four rows of three.
-                var left = [Float](repeating: 0, count: 12)
                 for j in 0..<3 {
                     let (a, b, e) = (tap(0, j), tap(1, j), tap(2, j))
                     left[j] = a
@@ -193,8 +209,11 @@ public enum WinogradConvolution {
                 let at = forInputGradient ? c * depth + o : o * depth + c
                 for k in 0..<4 {
                     let (a, b, e) = (left[3 * k], left[3 * k + 1], left[3 * k + 2])
-                    let row = [a, 0.5 * (a + b + e), 0.5 * (a - b + e), e]
-                    for l in 0..<4 { matrices[(4 * k + l) * rows * depth + at] = row[l] }
+                    let stride = rows * depth
+                    matrices[(4 * k) * stride + at] = a
+                    matrices[(4 * k + 1) * stride + at] = 0.5 * (a + b + e)
+                    matrices[(4 * k + 2) * stride + at] = 0.5 * (a - b + e)
+                    matrices[(4 * k + 3) * stride + at] = e
                 }
             }
         }
