@@ -160,22 +160,6 @@ public enum WinogradConvolution {
         let batch: Int, channels: Int, height: Int, width: Int, padTop: Int, padLeft: Int
         let outChannels: Int, outputHeight: Int, outputWidth: Int
 
-        init(
-            batch: Int, channels: Int, height: Int, width: Int, padTop: Int, padLeft: Int, outChannels: Int, outputHeight: Int,
-            outputWidth: Int
-        ) {
-            (self.batch, self.channels, self.height, self.width, self.padTop, self.padLeft) = (batch, channels, height, width, padTop, padLeft)
-            (self.outChannels, self.outputHeight, self.outputWidth) = (outChannels, outputHeight, outputWidth)
-        }
-
-        /// The forward convolution `geometry` describes.
-        init(_ geometry: WindowGeometry, outChannels: Int) {
-            self.init(
-                batch: geometry.batch, channels: geometry.channels, height: geometry.height, width: geometry.width,
-                padTop: geometry.padTop, padLeft: geometry.padLeft, outChannels: outChannels, outputHeight: geometry.outputHeight,
-                outputWidth: geometry.outputWidth)
-        }
-
         var tilesY: Int { (outputHeight + 1) / 2 }
         var tilesX: Int { (outputWidth + 1) / 2 }
     }
@@ -289,5 +273,16 @@ public enum WinogradConvolution {
                 }
             }
         }
+    }
+}
+
+// In an extension, so that `Problem` keeps its memberwise initialiser.
+extension WinogradConvolution.Problem {
+    /// The forward convolution `geometry` describes.
+    init(_ geometry: WindowGeometry, outChannels: Int) {
+        self.init(
+            batch: geometry.batch, channels: geometry.channels, height: geometry.height, width: geometry.width,
+            padTop: geometry.padTop, padLeft: geometry.padLeft, outChannels: outChannels, outputHeight: geometry.outputHeight,
+            outputWidth: geometry.outputWidth)
     }
 }
