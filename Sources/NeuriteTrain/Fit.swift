@@ -71,6 +71,14 @@ public func fit(
         context.history = checkpoint.history
     }
     let startEpoch = checkpoint?.epoch ?? 0
+    // Early stopping's messages (when it stopped, which epoch it restored) are printed as they
+    // come, with the progress, as Keras prints them at verbose > 0.
+    var printedMessages = 0
+    func printEarlyStoppingMessages() {
+        guard progress != .quiet, let earlyStopping else { return }
+        for message in earlyStopping.messages.dropFirst(printedMessages) { print(message) }
+        printedMessages = earlyStopping.messages.count
+    }
     for callback in allCallbacks { callback.trainingBegan(context) }
     epochLoop: for epoch in startEpoch..<max(startEpoch, epochs) {
         context.epoch = epoch
@@ -124,6 +132,7 @@ public func fit(
         if let scheduler, scheduler.unit == .epoch { scheduler.step() }
         if let reduceOnPlateau, let value = log[reduceOnPlateau.monitor] { reduceOnPlateau.step(metric: value) }
         earlyStopping?.epochEnded(context, log: log)
+        printEarlyStoppingMessages()
         context.history.epochs.append(log)
         if let checkpointPath {
             try TrainingCheckpoint(
@@ -135,6 +144,7 @@ public func fit(
         if context.isStopping { break }
     }
     earlyStopping?.trainingEnded(context)
+    printEarlyStoppingMessages()
     for callback in allCallbacks { callback.trainingEnded(context) }
     context.history.stopReason = context.stopReason
     context.history.divergence = divergenceGuard.divergence
