@@ -39,6 +39,7 @@ let package = Package(
         .executableTarget(name: "spirals", dependencies: ["Neurite"], path: "Examples/spirals"),
         .executableTarget(name: "approximation", dependencies: ["Neurite"], path: "Examples/approximation"),
         .executableTarget(name: "gradients", dependencies: ["Neurite"], path: "Examples/gradients"),
+        .executableTarget(name: "doc-snippets", dependencies: ["Neurite"], path: "Examples/doc-snippets"),
         .executableTarget(name: "train-check", dependencies: ["Neurite"], path: "Examples/train-check"),
         .executableTarget(name: "neurite-bench", dependencies: ["Neurite", "NeuriteKernels"], path: "Benchmarks/neurite-bench"),
 
@@ -65,7 +66,7 @@ let package = Package(
         .testTarget(name: "NeuritePlotTests", dependencies: ["NeuritePlot"]),
         .testTarget(name: "NeuriteInterpretTests", dependencies: ["NeuriteInterpret", "NeuriteTrain", "_NeuriteTestSupport"]),
         .testTarget(name: "NeuriteTests", dependencies: ["Neurite"]),
-        .testTarget(name: "ExamplesTests", dependencies: ["xor", "neurite", "spirals", "approximation", "gradients", "NeuritePlot"]),
+        .testTarget(name: "ExamplesTests", dependencies: ["xor", "neurite", "spirals", "approximation", "gradients", "doc-snippets", "NeuritePlot"]),
     ],
     swiftLanguageModes: [.v6]
 )

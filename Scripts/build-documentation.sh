@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the DocC documentation of the Neurite module (the catalog in Sources/Neurite/Neurite.docc
+# and every public symbol of the library) into DIR (default: .build/documentation), failing on any
+# DocC warning such as a broken symbol link, and reports the public symbols without a doc comment.
+#
+#   Scripts/build-documentation.sh [DIR]
+#
+# Why not `swift package generate-documentation` (swift-docc-plugin): `Neurite` is an umbrella
+# module that re-exports NeuriteCore, NeuriteNN, …, and the plugin's symbol graphs leave
+# re-exported symbols out, so the catalog could not link ``Tensor``. swift-symbolgraph-extract has
+# the option that keeps them (-experimental-allowed-reexported-modules); this script runs it and
+# then `docc convert`, both of which ship with Swift.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+output=${1:-.build/documentation}
+modules=NeuriteCore,NeuriteNN,NeuriteOptimizers,NeuriteData,NeuriteTrain,NeuriteCheckpoint,NeuritePlot,NeuriteInterpret
+
+swift build --target Neurite
+bin=$(swift build --show-bin-path)
+triple=$(swiftc -print-target-info | sed -n 's/^ *"triple": "\(.*\)",*$/\1/p' | head -n 1)
+graphs=$(mktemp -d)
+trap 'rm -rf "$graphs"' EXIT
+
+swift-symbolgraph-extract -module-name Neurite -target "$triple" -I "$bin/Modules" -I "$bin" \
+    -Xcc -fmodule-map-file="$bin/CNeuriteSIMD.build/module.modulemap" -Xcc -I -Xcc Sources/CNeuriteSIMD/include \
+    -Xcc -fmodule-map-file=Sources/CZlib/module.modulemap -Xcc -fmodule-map-file=Sources/CLibPNG/module.modulemap \
+    -minimum-access-level public -skip-synthesized-members -experimental-allowed-reexported-modules="$modules" \
+    -output-dir "$graphs"
+
+rm -rf "$output"
+docc convert Sources/Neurite/Neurite.docc --additional-symbol-graph-dir "$graphs" --output-path "$output" \
+    --fallback-display-name Neurite --fallback-bundle-identifier org.neurite.Neurite --warnings-as-errors
+
+# Public symbols without a doc comment (compiler-made members such as Codable's are not counted).
+python3 - "$graphs/Neurite.symbols.json" <<'PYTHON'
+import json, sys
+symbols = json.load(open(sys.argv[1]))["symbols"]
+missing = sorted(".".join(s["pathComponents"]) for s in symbols if not s.get("docComment"))
+print(f"documentation: {len(symbols)} public symbols, {len(missing)} without a doc comment")
+for name in missing[:20]:
+    print(f"  undocumented: {name}")
+PYTHON
+echo "documentation written to $output"
