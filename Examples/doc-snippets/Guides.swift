@@ -85,6 +85,14 @@ func data() throws {
         let validationScaled = validation.mapInputs { standardization($0) }
         print(trainScaled.inputs.mean(axis: 0))                          // ≈ 0 for every feature
         _ = validationScaled
+
+        let model = Sequential {
+            Standardize(fitting: train.inputs)                           // per-feature statistics, saved with the model
+            Dense(3, 16)
+            ReLU()
+            Dense(16, 1)
+        }
+        print(model.predict(validation.inputs).shape)                    // [20, 1], from raw inputs
     }
     do {
         let (images, _) = try Digits.trainTestSplit()                    // [N, 1, 8, 8]

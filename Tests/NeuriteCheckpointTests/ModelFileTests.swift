@@ -77,6 +77,8 @@ struct ModelFileTests {
         case "AdaptiveMaxPool2D": (AdaptiveMaxPool2D(outputSize: 1), [2, 3, 5, 7])
         case "BasicBlock": (BasicBlock(3, 4, stride: 2, generator: &generator), [2, 3, 7, 6])
         case "Dropout2D": (Dropout2D(0.3, generator: PhiloxGenerator(seed: 2)), [2, 3, 4, 4])
+        case "Standardize":
+            (Standardize(mean: Tensor.normal([1, 4], seed: 3), standardDeviation: Tensor.uniform([1, 4], low: 0.5, high: 2, seed: 4)), [2, 4])
         case "Embedding": (Embedding(10, 3, paddingIndex: 2, generator: &generator), [2, 5])
         case "EmbeddingBag": (EmbeddingBag(10, 3, mode: .max, paddingIndex: -1, generator: &generator), [2, 5])
         case "Transpose": (Transpose(1, -1), [2, 3, 4])
