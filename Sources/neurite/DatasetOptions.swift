@@ -51,7 +51,15 @@ enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
     }
     var defaultValueDescription: String { description }
 
-    /// The training and test splits, with inputs scaled as loaded, and the number of classes.
+    /// Whether the samples are rows of a table read from a file (`csv:`, `npy:`), in whatever units
+    /// the file has, rather than images scaled to [0, 1] or texts.
+    var isTable: Bool {
+        switch self {
+        case .csv, .npy: true
+        default: false
+        }
+    }
+
     /// The names of the classes, in label order, where the data set has them (Fashion-MNIST);
     /// nil where the labels are the names (digits) or unknown.
     var classNames: [String]? {
@@ -59,6 +67,7 @@ enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
         return nil
     }
 
+    /// The training and test splits, with inputs scaled as loaded, and the number of classes.
     func load() throws -> (train: TensorDataset, test: TensorDataset, classes: Int) {
         switch self {
         case .digits:

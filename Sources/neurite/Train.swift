@@ -77,6 +77,12 @@ struct Train: ParsableCommand {
     var resume = false
     @Flag(help: "Start a fresh run even if the output directory holds an earlier one (its files are replaced as the new run writes them).")
     var overwrite = false
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "For csv: and npy: data, start the network with a Standardize layer fitted on the training split (saved in the model, so predict takes raw inputs)."
+    )
+    var standardize = true
     @Flag(help: "Print only the final line.")
     var quiet = false
     @OptionGroup var text: TextOptions
@@ -189,10 +195,8 @@ struct Train: ParsableCommand {
             if let error = logger.lastError {
                 throw CommandError("\(paths.history): cannot write the history: \(NeuriteCommand.reason(error))")
             }
-            if !quiet {
-                for message in stopping?.messages ?? [] { print(message) }
-                if let reason = history.stopReason, stopping?.stoppedEpoch == nil { print(reason) }
-            }
+            // fit has printed early stopping's messages with the progress.
+            if !quiet, let reason = history.stopReason, stopping?.stoppedEpoch == nil { print(reason) }
             let result = evaluate(model, on: test, loss: loss)
             try Pictures.write(history: history, model: model, test: prepared.images, evaluation: result, to: output)
             // Last, so that a run that fails on the way never replaces an earlier model.
@@ -221,7 +225,13 @@ struct Train: ParsableCommand {
         let train = validationIndices == nil ? fullTrain : fullTrain.subset(trainIndices)
         guard test.count > 0 else { throw CommandError("\(data.dataset): the test split is empty") }
         let sampleShape = Array(fullTrain.inputs.shape.dropFirst())
-        let model = try buildModel(sampleShape: sampleShape, classes: classes)
+        var model = try buildModel(sampleShape: sampleShape, classes: classes)
+        if standardize && data.dataset.isTable && self.model == nil {
+            // Tables come in any units; the statistics of the data trained on (not the validation
+            // or test data) become the model's first layer, so the saved model takes raw inputs.
+            let inputs = validationIndices == nil ? fullTrain.inputs : fullTrain.inputs.indexSelect(axis: 0, indices: trainIndices)
+            model = Sequential([Standardize(fitting: inputs)] + model.layers)
+        }
         return PreparedData(
             model: model, train: train, validation: validationIndices.map { fullTrain.subset($0) }, test: test,
             transform: try augmentation(sampleShape),
