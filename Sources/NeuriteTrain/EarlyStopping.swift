@@ -65,10 +65,13 @@ public final class EarlyStopping {
         self.startFromEpoch = startFromEpoch
     }
 
-    /// `.min` for losses, `.max` for accuracies, as Keras's `auto`.
+    /// `.max` for scores that grow as a model improves (names with `acc`, `auc`, `precision`,
+    /// `recall` or `f1`), `.min` for the rest — losses and errors such as `mae` — as Keras's
+    /// `auto` decides from a metric's direction.
     var resolvedMode: Mode {
         if mode != .auto { return mode }
-        return monitor.hasSuffix("loss") ? .min : .max
+        let name = monitor.lowercased()
+        return ["acc", "auc", "precision", "recall", "f1"].contains { name.contains($0) } ? .max : .min
     }
 
     /// Starts afresh.

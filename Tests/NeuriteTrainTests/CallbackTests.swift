@@ -62,6 +62,14 @@ struct CallbackTests {
         accuracy.epochEnded(c3, log: log(0, validationAccuracy: 0.5))
         accuracy.epochEnded(c3, log: log(1, validationAccuracy: 0.6))
         #expect(!c3.isStopping && accuracy.best == 0.6)
+        // Errors are minimised in auto mode: a falling validation MAE is an improvement.
+        let cMAE = try context()
+        let error = EarlyStopping(monitor: "val_mae", patience: 1)
+        error.trainingBegan(cMAE)
+        for (epoch, value) in [0.4, 0.3, 0.2].enumerated() {
+            error.epochEnded(cMAE, log: EpochLog(epoch: epoch, metrics: ["loss": 1, "val_mae": value], learningRate: 0.1, seconds: 0))
+        }
+        #expect(!cMAE.isStopping && error.best == 0.2 && error.bestEpoch == 2)
         let c4 = try context()
         let missing = EarlyStopping(monitor: "val_loss")
         missing.trainingBegan(c4)
