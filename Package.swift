@@ -39,6 +39,9 @@ let package = Package(
         .executableTarget(name: "spirals", dependencies: ["Neurite"], path: "Examples/spirals"),
         .executableTarget(name: "approximation", dependencies: ["Neurite"], path: "Examples/approximation"),
         .executableTarget(name: "gradients", dependencies: ["Neurite"], path: "Examples/gradients"),
+        .executableTarget(name: "csv-regression", dependencies: ["Neurite"], path: "Examples/csv-regression"),
+        .executableTarget(name: "custom-layer", dependencies: ["Neurite"], path: "Examples/custom-layer"),
+        .executableTarget(name: "fine-tuning", dependencies: ["Neurite"], path: "Examples/fine-tuning"),
         .executableTarget(name: "doc-snippets", dependencies: ["Neurite"], path: "Examples/doc-snippets"),
         .executableTarget(name: "train-check", dependencies: ["Neurite"], path: "Examples/train-check"),
         .executableTarget(name: "neurite-bench", dependencies: ["Neurite", "NeuriteKernels"], path: "Benchmarks/neurite-bench"),
@@ -66,7 +69,12 @@ let package = Package(
         .testTarget(name: "NeuritePlotTests", dependencies: ["NeuritePlot"]),
         .testTarget(name: "NeuriteInterpretTests", dependencies: ["NeuriteInterpret", "NeuriteTrain", "_NeuriteTestSupport"]),
         .testTarget(name: "NeuriteTests", dependencies: ["Neurite"]),
-        .testTarget(name: "ExamplesTests", dependencies: ["xor", "neurite", "spirals", "approximation", "gradients", "doc-snippets", "NeuritePlot"]),
+        .testTarget(
+            name: "ExamplesTests",
+            dependencies: [
+                "xor", "neurite", "spirals", "approximation", "gradients", "doc-snippets", "csv-regression", "custom-layer", "fine-tuning",
+                "NeuritePlot",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )
