@@ -60,38 +60,41 @@ enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
         }
     }
 
-    /// The names of the classes, in label order, where the data set has them (Fashion-MNIST);
-    /// nil where the labels are the names (digits) or unknown.
-    var classNames: [String]? {
-        if case .fashionMNIST = self { return IDXImageDataset.fashionMNISTClasses }
-        return nil
+    /// A data set's splits and classes.
+    struct Loaded {
+        let train: TensorDataset, test: TensorDataset
+        let classes: Int
+        /// The names of the classes, in label order, where the data set has them (Fashion-MNIST, a
+        /// CSV file whose labels are words); nil where the labels are the names (digits) or unknown.
+        let classNames: [String]?
     }
 
-    /// The training and test splits, with inputs scaled as loaded, and the number of classes.
-    func load() throws -> (train: TensorDataset, test: TensorDataset, classes: Int) {
+    /// The training and test splits, with inputs scaled as loaded, and the classes.
+    func load() throws -> Loaded {
         switch self {
         case .digits:
             let (train, test) = try Digits.trainTestSplit()
-            return (train, test, 10)
+            return Loaded(train: train, test: test, classes: 10, classNames: nil)
         case .fashionMNIST:
             let (train, test) = try IDXImageDataset.load()
-            return (train, test, 10)
+            return Loaded(train: train, test: test, classes: 10, classNames: IDXImageDataset.fashionMNISTClasses)
         case .mnist:
             let (train, test) = try IDXImageDataset.load(directory: "/usr/share/datasets/mnist")
-            return (train, test, 10)
+            return Loaded(train: train, test: test, classes: 10, classNames: nil)
         case .idx(let directory):
             let (train, test) = try IDXImageDataset.load(directory: directory)
-            return (train, test, 10)
+            return Loaded(train: train, test: test, classes: 10, classNames: nil)
         case .csv(let file):
-            let (features, labels) = try CSVReader.read(file)
-            return try split(TensorDataset(inputs: features, targets: labels), labelsFile: file)
+            // Labels may be class indices or words (then the classes are the sorted words).
+            let (features, labels, names) = try CSVReader.readLabeled(file)
+            return try split(TensorDataset(inputs: features, targets: labels), labelsFile: file, classNames: names)
         case .npy(let inputsPath, let labelsPath):
             let inputs = try NPYReader.read(inputsPath), labels = try NPYReader.read(labelsPath)
             guard inputs.rank >= 1, labels.shape == [inputs.shape.first ?? -1] else {
                 throw CommandError(
                     "\(labelsPath): expected \(inputs.shape.first ?? 0) labels for inputs of shape \(inputs.shape), found shape \(labels.shape)")
             }
-            return try split(TensorDataset(inputs: inputs, targets: labels), labelsFile: labelsPath)
+            return try split(TensorDataset(inputs: inputs, targets: labels), labelsFile: labelsPath, classNames: nil)
         case .langid, .topics, .text:
             throw CommandError("\(self) holds texts, which this command does not read; give a model trained on texts, or images and tables")
         }
@@ -99,13 +102,13 @@ enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
 
     /// A file data set split 80/20 with a fixed seed; labels must be class indices (see
     /// `ClassLabels.classCount`), and both splits must hold samples.
-    private func split(_ data: TensorDataset, labelsFile: String) throws -> (train: TensorDataset, test: TensorDataset, classes: Int) {
-        let classes = try ClassLabels.classCount(data.targets, file: labelsFile)
+    private func split(_ data: TensorDataset, labelsFile: String, classNames: [String]?) throws -> Loaded {
+        let classes = try classNames?.count ?? ClassLabels.classCount(data.targets, file: labelsFile)
         let (train, test) = data.split(fraction: 0.8, seed: 0)
         guard train.count > 0, test.count > 0 else {
             throw CommandError("\(labelsFile): \(data.count) samples are too few to split 80/20 into training and test data")
         }
-        return (train, test, classes)
+        return Loaded(train: train, test: test, classes: classes, classNames: classNames)
     }
 }
 

@@ -20,10 +20,11 @@ struct Evaluate: ParsableCommand {
                 test = try reader.dataset(try data.dataset.loadTexts().test, source: "\(data.dataset)")
                 names = reader.classes
             } else {
-                let (_, rawTest, classes) = try data.dataset.load()
-                let shaped = try model.shaped(rawTest, from: "\(data.dataset)")
-                try model.checkClassifies(shaped, classes: classes, dataset: data.dataset)
+                let loaded = try data.dataset.load()
+                let shaped = try model.shaped(loaded.test, from: "\(data.dataset)")
+                try model.checkClassifies(shaped, classes: loaded.classes, dataset: data.dataset)
                 test = shaped
+                names = model.classNames
             }
             guard test.count > 0 else { throw CommandError("\(data.dataset): the test split is empty") }
             let result = evaluate(model.network, on: test, loss: { crossEntropy(logits: $0, classIndices: $1) })

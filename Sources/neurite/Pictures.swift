@@ -2,15 +2,19 @@ import Neurite
 
 /// The pictures `neurite train` writes next to the model.
 enum Pictures {
-    /// `test`: the test images, for the samples and first-layer pictures (nil for texts).
-    static func write(history: History, model: Sequential, test: TensorDataset?, evaluation: Evaluation, to directory: String) throws {
+    /// `test`: the test images, for the samples and first-layer pictures (nil for texts);
+    /// `classNames`: the classes' names for the labels, where the data set has them.
+    static func write(
+        history: History, model: Sequential, test: TensorDataset?, evaluation: Evaluation, classNames: [String]?, to directory: String
+    ) throws {
         let epochs = history.epochs
         try Charts.learningCurves(
             loss: epochs.map(\.loss), validationLoss: epochs.map(\.validationLoss), accuracy: epochs.map(\.accuracy),
             validationAccuracy: epochs.map(\.validationAccuracy), learningRate: epochs.map { Double($0.learningRate) }
         ).writePNG(to: "\(directory)/learning-curves.png")
         if let confusion = evaluation.confusion {
-            try Charts.confusionMatrix(confusion).writePNG(to: "\(directory)/confusion-matrix.png")
+            let labels = classNames?.count == confusion.count ? classNames : nil
+            try Charts.confusionMatrix(confusion, labels: labels).writePNG(to: "\(directory)/confusion-matrix.png")
         }
         // Test samples with predicted (P) and true (T) labels; mistakes framed in red.
         guard let test else { return }
@@ -19,7 +23,15 @@ enum Pictures {
         let images = test.inputs[0..<shown]
         let predicted = withoutGradients { model(images).argmax(axis: 1).scalars }
         let truth = test.targets.scalars.prefix(shown)
-        let captions = zip(predicted, truth).map { "P\(Int($0)) T\(Int($1))" }
+        func name(_ label: Float) -> String {
+            guard let classNames, classNames.indices.contains(Int(label)) else { return "\(Int(label))" }
+            return classNames[Int(label)]
+        }
+        // Names where the data set has them: the prediction, and the truth where it differs (each
+        // cut to 7 characters then, to fit under the image).
+        let captions = zip(predicted, truth).map {
+            classNames == nil ? "P\(Int($0)) T\(Int($1))" : $0 == $1 ? name($0) : "\(name($0).prefix(7))/\(name($1).prefix(7))"
+        }
         let wrong = Set(zip(predicted, truth).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset))
         try Charts.imageGrid(images, captions: captions, highlighted: wrong).writePNG(to: "\(directory)/samples.png")
         // What the first layer looks for: a convolution's filters, or a dense layer's weights as

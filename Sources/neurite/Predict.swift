@@ -77,9 +77,9 @@ struct Predict: ParsableCommand {
             // Probabilities in fixed point (as they always were); raw outputs keep their magnitude.
             let format = kind == .probabilities ? "%.6f" : "%.7g"
             let classes = kind == .values ? [] : rows.argmax(axis: 1).scalars
-            // A text model's classes are names: the class column holds the name and the others are
-            // named by it.
-            let names = model.text?.classes
+            // Where the model knows its classes' names (texts, Fashion-MNIST, CSV files labelled by
+            // words), the class column holds the name and the other columns are named by it.
+            let names = model.text?.classes ?? model.classNames
             func className(_ index: Int) -> String { names.map { csvField($0[index]) } ?? "\(index)" }
             let columns = (0..<width).map { index in names.map { "\(kind.columnName(0).dropLast())_\(csvField($0[index]))" } ?? kind.columnName(index)
             }

@@ -198,7 +198,8 @@ struct Train: ParsableCommand {
             // fit has printed early stopping's messages with the progress.
             if !quiet, let reason = history.stopReason, stopping?.stoppedEpoch == nil { print(reason) }
             let result = evaluate(model, on: test, loss: loss)
-            try Pictures.write(history: history, model: model, test: prepared.images, evaluation: result, to: output)
+            try Pictures.write(
+                history: history, model: model, test: prepared.images, evaluation: result, classNames: prepared.classNames, to: output)
             // Last, so that a run that fails on the way never replaces an earlier model.
             try ModelFile.save(model, to: paths.model, metadata: prepared.metadata.merging(["neurite.dataset": "\(data.dataset)"]) { $1 })
             print(String(format: "test accuracy %.4f  loss %.4f", result.accuracy ?? .nan, result.loss))
@@ -216,11 +217,14 @@ struct Train: ParsableCommand {
         let transform: (@Sendable (Batch, inout PhiloxGenerator) -> Batch)?
         let metadata: [String: String]
         let images: TensorDataset?
+        /// The classes' names for the pictures, where the data set has them.
+        let classNames: [String]?
     }
 
     /// Images or tables: tensors of one shape per sample.
     private func prepareTensors() throws -> PreparedData {
-        let (fullTrain, test, classes) = try data.dataset.load()
+        let loaded = try data.dataset.load()
+        let (fullTrain, test, classes) = (loaded.train, loaded.test, loaded.classes)
         let (trainIndices, validationIndices) = try split(count: fullTrain.count)
         let train = validationIndices == nil ? fullTrain : fullTrain.subset(trainIndices)
         guard test.count > 0 else { throw CommandError("\(data.dataset): the test split is empty") }
@@ -236,9 +240,9 @@ struct Train: ParsableCommand {
             model: model, train: train, validation: validationIndices.map { fullTrain.subset($0) }, test: test,
             transform: try augmentation(sampleShape),
             metadata: [SavedModel.inputShapeKey: sampleShape.map(String.init).joined(separator: ",")].merging(
-                SavedModel.classNamesMetadata(data.dataset.classNames)
+                SavedModel.classNamesMetadata(loaded.classNames)
             ) { $1 },
-            images: test)
+            images: test, classNames: loaded.classNames)
     }
 
     /// Labelled texts: the encoder is fitted to the training texts (not the validation ones) and
@@ -289,7 +293,7 @@ struct Train: ParsableCommand {
         let model = try buildTextModel(encoder: reader.encoder, classes: texts.classes.count, sample: train)
         return PreparedData(
             model: model, train: train, validation: validation, test: try reader.dataset(texts.test, source: source), transform: nil,
-            metadata: reader.metadata, images: nil)
+            metadata: reader.metadata, images: nil, classNames: texts.classes)
     }
 
     /// The indices of the training data and of the validation data `--validation-split` holds out

@@ -59,4 +59,37 @@ struct TableStandardizationTests {
         let plainSummary = try examples.run("neurite", ["summary", "--model", "\(directory)/plain/model.safetensors"])
         #expect(plainSummary.status == 0 && !plainSummary.output.contains("Standardize"), "\(plainSummary.output)")
     }
+
+    /// Labels that are words become classes by name: in the model file, evaluate's table, predict's
+    /// class column and the confusion-matrix picture.
+    @Test func wordLabelsAreClassNamesEverywhere() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-words-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var table = "length,width,species\n", rows = "length,width\n"
+        for i in 0..<150 {
+            let species = ["setosa", "versicolor", "virginica"][i % 3]
+            let length = Double(i % 3) * 2 + Double((i * 7) % 10) / 20, width = Double(i % 3) + Double((i * 3) % 10) / 20
+            table += "\(length),\(width),\(species)\n"
+            if i < 3 { rows += "\(length),\(width)\n" }
+        }
+        try table.write(toFile: "\(directory)/iris.csv", atomically: true, encoding: .utf8)
+        try rows.write(toFile: "\(directory)/rows.csv", atomically: true, encoding: .utf8)
+        let run = try examples.run(
+            "neurite",
+            ["train", "--dataset", "csv:\(directory)/iris.csv", "--hidden", "16", "--epochs", "20", "--quiet", "--output", "\(directory)/run"])
+        #expect(run.status == 0, "\(run.error)")
+        let model = "\(directory)/run/model.safetensors"
+        let evaluation = try examples.run("neurite", ["evaluate", "--model", model, "--dataset", "csv:\(directory)/iris.csv"])
+        #expect(evaluation.status == 0, "\(evaluation.error)")
+        for name in ["setosa", "versicolor", "virginica"] {
+            #expect(evaluation.output.contains("\n\(name)  ") || evaluation.output.contains(" \(name)  "), "\(evaluation.output)")
+        }
+        let predicted = try examples.run("neurite", ["predict", "--model", model, "--input", "\(directory)/rows.csv"])
+        #expect(predicted.status == 0, "\(predicted.error)")
+        let lines = predicted.output.split(separator: "\n")
+        #expect(lines.first == "index,class,p_setosa,p_versicolor,p_virginica", "\(predicted.output)")
+        #expect(lines.dropFirst().map { $0.split(separator: ",")[1] } == ["setosa", "versicolor", "virginica"], "\(predicted.output)")
+        #expect(FileManager.default.fileExists(atPath: "\(directory)/run/confusion-matrix.png"))
+    }
 }
