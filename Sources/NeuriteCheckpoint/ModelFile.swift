@@ -5,6 +5,7 @@ import NeuriteNN
 /// Self-describing model files: weights (safetensors, PyTorch keys) plus the architecture as JSON
 /// in the metadata under `neurite.architecture`.
 public enum ModelFile {
+    /// The metadata key of the architecture (JSON).
     public static let architectureKey = "neurite.architecture"
 
     /// Writes `model` with its architecture, atomically.

@@ -4,15 +4,25 @@ import NeuriteCore
 /// The element types of the safetensors format that Neurite reads (all converted to `Float`)
 /// and, for `F32` and `I64`, writes.
 public enum SafeTensorsDType: String, Sendable, CaseIterable {
+    /// 64-bit float.
     case f64 = "F64"
+    /// 32-bit float, Neurite's own type.
     case f32 = "F32"
+    /// 16-bit IEEE float.
     case f16 = "F16"
+    /// bfloat16.
     case bf16 = "BF16"
+    /// 64-bit integer.
     case i64 = "I64"
+    /// 32-bit integer.
     case i32 = "I32"
+    /// 16-bit integer.
     case i16 = "I16"
+    /// 8-bit integer.
     case i8 = "I8"
+    /// 8-bit unsigned integer.
     case u8 = "U8"
+    /// Boolean, one byte.
     case bool = "BOOL"
 
     /// Bytes per element.
@@ -37,17 +47,23 @@ public enum SafeTensorsDType: String, Sendable, CaseIterable {
 /// that match `count × size`, start at 0 and cover the data with no gap or overlap. So no file can
 /// make the reader allocate more than the file holds or read outside it.
 public struct SafeTensors: Sendable {
+    /// A tensor with the element type it is stored as.
     public struct Entry: Sendable {
+        /// The values, as float32.
         public var tensor: Tensor
+        /// The type in the file.
         public var dtype: SafeTensorsDType
     }
 
     /// The tensors by name, with the dtype they were stored in.
     public var entries: [String: Entry]
+    /// The file's `__metadata__`: strings only, as the format says.
     public var metadata: [String: String]
 
+    /// The largest header read, in bytes (the reference implementation's limit).
     public static let maximumHeaderSize = 100_000_000
 
+    /// A file's contents to write.
     public init(tensors: [String: Tensor] = [:], metadata: [String: String] = [:]) {
         entries = tensors.mapValues { Entry(tensor: $0, dtype: .f32) }
         self.metadata = metadata

@@ -10,6 +10,7 @@ public struct StateDictReport: Sendable, Equatable, CustomStringConvertible {
     /// Keys present in both with different shapes (left unchanged): key, saved shape, model shape.
     public var shapeMismatches: [(key: String, saved: [Int], model: [Int])] = []
 
+    /// Whether every key matched with its shape.
     public var isComplete: Bool { missingKeys.isEmpty && unexpectedKeys.isEmpty && shapeMismatches.isEmpty }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
@@ -33,7 +34,9 @@ public struct StateDictReport: Sendable, Equatable, CustomStringConvertible {
 
 /// A state dict that does not fit the model it is loaded into (strict loading).
 public struct StateDictError: Error, CustomStringConvertible, Sendable {
+    /// The model the state did not fit.
     public let model: String
+    /// What did not fit.
     public let report: StateDictReport
     public var description: String { "Error(s) in loading state_dict for \(model): \(report)" }
 }

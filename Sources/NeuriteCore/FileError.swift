@@ -11,6 +11,7 @@ public struct FileError: Error, CustomStringConvertible, Equatable, Sendable {
     /// What was wrong, as "expected …, found …" where possible.
     public let problem: String
 
+    /// An error in `file`, at `location` (a line, a byte offset) where known.
     public init(file: String, location: String? = nil, _ problem: String) {
         self.file = file
         self.location = location

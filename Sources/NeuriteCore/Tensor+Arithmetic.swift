@@ -105,7 +105,10 @@ extension Tensor {
 
     /// The compound assignments with a scalar right-hand side.
     public static func += (lhs: inout Tensor, rhs: Float) { lhs += Tensor(rhs) }
+    /// Subtracts a scalar in place.
     public static func -= (lhs: inout Tensor, rhs: Float) { lhs -= Tensor(rhs) }
+    /// Multiplies by a scalar in place.
     public static func *= (lhs: inout Tensor, rhs: Float) { lhs *= Tensor(rhs) }
+    /// Divides by a scalar in place.
     public static func /= (lhs: inout Tensor, rhs: Float) { lhs /= Tensor(rhs) }
 }

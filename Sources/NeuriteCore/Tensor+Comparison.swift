@@ -4,18 +4,28 @@
 extension Tensor {
     /// 1 where `lhs == rhs` elementwise (broadcasting), else 0. The other comparisons are alike.
     public static func .== (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastValues(lhs, rhs, operation: ".==") { $0 == $1 ? 1 : 0 } }
+    /// 1 where the elements differ, 0 elsewhere, broadcasting.
     public static func .!= (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastValues(lhs, rhs, operation: ".!=") { $0 != $1 ? 1 : 0 } }
+    /// 1 where `lhs < rhs`, 0 elsewhere, broadcasting.
     public static func .< (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastValues(lhs, rhs, operation: ".<") { $0 < $1 ? 1 : 0 } }
+    /// 1 where `lhs ≤ rhs`, 0 elsewhere, broadcasting.
     public static func .<= (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastValues(lhs, rhs, operation: ".<=") { $0 <= $1 ? 1 : 0 } }
+    /// 1 where `lhs > rhs`, 0 elsewhere, broadcasting.
     public static func .> (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastValues(lhs, rhs, operation: ".>") { $0 > $1 ? 1 : 0 } }
+    /// 1 where `lhs ≥ rhs`, 0 elsewhere, broadcasting.
     public static func .>= (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastValues(lhs, rhs, operation: ".>=") { $0 >= $1 ? 1 : 0 } }
 
     /// 1 where an element equals `rhs`, else 0. The other scalar comparisons are alike.
     public static func .== (lhs: Tensor, rhs: Float) -> Tensor { lhs.mapValues { $0 == rhs ? 1 : 0 } }
+    /// 1 where an element differs from `rhs`, 0 elsewhere.
     public static func .!= (lhs: Tensor, rhs: Float) -> Tensor { lhs.mapValues { $0 != rhs ? 1 : 0 } }
+    /// 1 where an element is less than `rhs`, 0 elsewhere.
     public static func .< (lhs: Tensor, rhs: Float) -> Tensor { lhs.mapValues { $0 < rhs ? 1 : 0 } }
+    /// 1 where an element is at most `rhs`, 0 elsewhere.
     public static func .<= (lhs: Tensor, rhs: Float) -> Tensor { lhs.mapValues { $0 <= rhs ? 1 : 0 } }
+    /// 1 where an element is greater than `rhs`, 0 elsewhere.
     public static func .> (lhs: Tensor, rhs: Float) -> Tensor { lhs.mapValues { $0 > rhs ? 1 : 0 } }
+    /// 1 where an element is at least `rhs`, 0 elsewhere.
     public static func .>= (lhs: Tensor, rhs: Float) -> Tensor { lhs.mapValues { $0 >= rhs ? 1 : 0 } }
 
     /// Chooses `a` where `condition` is non-zero and `b` elsewhere (`torch.where`); the three

@@ -7,7 +7,12 @@ import NeuriteCore
 #endif
 
 /// How rotation samples the source image.
-public enum Interpolation: Sendable { case nearest, bilinear }
+public enum Interpolation: Sendable {
+    /// The nearest pixel.
+    case nearest
+    /// A weighted mean of the four nearest pixels.
+    case bilinear
+}
 
 /// Image operations on `[C, H, W]` or batched `[N, C, H, W]` tensors with values in [0, 1],
 /// following torchvision's functional transforms.

@@ -11,10 +11,15 @@ import Synchronization
 /// transformed) on a background thread. An `EpochVaryingDataset` is asked for epoch `e`'s version
 /// of its samples (augmented texts).
 public struct DataLoader: Sendable {
+    /// The data set batches are drawn from.
     public let dataset: any Dataset
+    /// Samples per batch (the last may be smaller unless `dropLast`).
     public let batchSize: Int
+    /// Whether each epoch draws the samples in a fresh order.
     public let shuffle: Bool
+    /// Whether a last, smaller batch is left out.
     public let dropLast: Bool
+    /// The seed of the order and of the transform's randomness.
     public let seed: UInt64
     /// Applied to each batch on the background thread (augmentation), with a generator for that
     /// batch (stream derived from the epoch and batch index).
@@ -22,6 +27,7 @@ public struct DataLoader: Sendable {
     /// The epoch the next `for … in loader` pass draws.
     private let passes = PassCounter()
 
+    /// A loader of `batchSize` samples at a time; with `shuffle`, epoch e's order is a permutation drawn from `seed` and e, so runs repeat exactly; `transform` (such as `Augmentation.pipeline`) changes each batch with its own generator.
     public init(
         _ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, dropLast: Bool = false, seed: UInt64 = 0,
         transform: (@Sendable (Batch, inout PhiloxGenerator) -> Batch)? = nil

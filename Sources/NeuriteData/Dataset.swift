@@ -2,9 +2,12 @@ import NeuriteCore
 
 /// A batch: inputs `[B, …]` and targets `[B]` (class indices) or `[B, …]`.
 public struct Batch: Sendable {
+    /// The samples' inputs, sample along axis 0.
     public let inputs: Tensor
+    /// The samples' targets, sample along axis 0.
     public let targets: Tensor
 
+    /// A data set of `inputs` and `targets` with one sample per index of axis 0 (PyTorch's `TensorDataset`).
     public init(inputs: Tensor, targets: Tensor) {
         self.inputs = inputs
         self.targets = targets
@@ -35,7 +38,9 @@ public protocol EpochVaryingDataset: Dataset {
 /// Samples held in memory as two tensors whose first axis is the sample: inputs `[N, …]` and
 /// targets `[N, …]`.
 public struct TensorDataset: Dataset {
+    /// The batch's inputs `[B, …]`.
     public let inputs: Tensor
+    /// The batch's targets `[B, …]`.
     public let targets: Tensor
 
     /// - Precondition: both tensors have the same length along axis 0.

@@ -10,6 +10,7 @@ public struct LayerActivations {
     /// The output of each recorded layer (its last call, if it ran more than once).
     public let outputs: [String: Tensor]
 
+    /// The output of the layer named `name`, if captured.
     public subscript(name: String) -> Tensor? { outputs[name] }
 }
 

@@ -14,6 +14,7 @@ public struct ExplanationPanel {
     /// A line drawn under the map (for example the convergence delta).
     public let note: String?
 
+    /// A panel titled `title` drawing `attribution` (the input's shape), in red and blue when `signed`, with an optional note.
     public init(title: String, attribution: Tensor, signed: Bool, note: String? = nil) {
         self.title = title
         self.attribution = attribution

@@ -17,6 +17,7 @@ import NeuriteCore
 /// Captum uses 1/n (halved at the ends), which sums to (n−1)/n and biases every attribution by
 /// that factor; Neurite's sum to 1 (see `Documentation/Interpretability.md`).
 public enum IntegrationMethod: String, Sendable, CaseIterable {
+    /// Captum's rules: left, right, midpoint and trapezoid Riemann sums, and Gauss–Legendre quadrature (its default).
     case riemannLeft, riemannRight, riemannMiddle, riemannTrapezoid, gaussLegendre
 
     /// The `count` points and weights of the rule on [0, 1].

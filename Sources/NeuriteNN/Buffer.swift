@@ -8,6 +8,7 @@ import NeuriteCore
 public final class Buffer {
     /// How a buffer's values are written to files.
     public enum StoredType: Sendable, Equatable {
+        /// 32-bit floats.
         case float32
         /// Whole numbers (counters), written as 64-bit integers.
         case int64
@@ -21,6 +22,7 @@ public final class Buffer {
     /// How files store the values (`float32` unless given).
     public let storedType: StoredType
 
+    /// A buffer holding `value`, saved as `storedType`.
     public init(_ value: Tensor, storedAs storedType: StoredType = .float32) {
         self.value = value.detached()
         self.storedType = storedType

@@ -6,8 +6,11 @@ import NeuriteCore
 /// receptive field is `k₁·k₂·…`, `fanIn = in · receptive` and `fanOut = out · receptive`, so
 /// `Dense` weights `[out, in]` and convolution kernels `[out, in, kh, kw]` are both right.
 public enum Initializer: Sendable, Equatable {
+    /// Every element 0.
     case zeros
+    /// Every element 1.
     case ones
+    /// Every element the given value.
     case constant(Float)
     /// U(low, high).
     case uniform(low: Float = 0, high: Float = 1)
@@ -31,10 +34,16 @@ public enum Initializer: Sendable, Equatable {
     case orthogonal(gain: Float = 1)
 
     /// Which fan a Kaiming initialiser preserves.
-    public enum FanMode: Sendable { case fanIn, fanOut }
+    public enum FanMode: Sendable {
+        /// Preserves the variance of the forward pass (PyTorch's `fan_in`, the default).
+        case fanIn
+        /// Preserves the variance of the gradients in the backward pass (`fan_out`).
+        case fanOut
+    }
 
     /// The nonlinearities of PyTorch's `calculate_gain`.
     public enum Nonlinearity: Sendable, Equatable {
+        /// The nonlinearity after a layer, which sets the initialiser's gain (PyTorch's `calculate_gain`).
         case linear, sigmoid, tanh, relu, leakyRelu, selu
 
         /// The recommended gain: 1 for linear and sigmoid, 5/3 for tanh, √2 for ReLU,

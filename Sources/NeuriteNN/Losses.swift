@@ -4,6 +4,7 @@ import NeuriteCore
 public enum LossReduction: Sendable {
     /// The average (for class-weighted or ignoring losses: divided by the sum of the weights used).
     case mean
+    /// The sum over elements.
     case sum
     /// Per element, unreduced.
     case none

@@ -14,6 +14,7 @@ open class Module: CustomStringConvertible {
     /// normalisation uses batch statistics. `eval()` switches it off.
     public private(set) var isTraining = true
 
+    /// A module without parameters; subclasses add theirs as stored properties.
     public init() {}
 
     /// The computation of this module. Override it; call the module itself to run it.

@@ -8,8 +8,11 @@ public final class ModuleObservation: @unchecked Sendable {
 
     /// One module call.
     public struct Record {
+        /// The module that ran.
         public let module: Module
+        /// The shape of its input.
         public let inputShape: [Int]
+        /// Its output.
         public let output: Tensor
     }
 
@@ -21,6 +24,7 @@ public final class ModuleObservation: @unchecked Sendable {
     /// the gradient with respect to that output. Nil: outputs pass unchanged.
     public let replacing: ((Module, Tensor) -> Tensor)?
 
+    /// An observer that may replace each module's output (`replacing`) while recording them.
     public init(replacing: ((Module, Tensor) -> Tensor)? = nil) {
         self.replacing = replacing
     }

@@ -8,6 +8,7 @@ public final class RandomStream {
     /// The generator draws come from; it advances with each draw.
     public var generator: PhiloxGenerator
 
+    /// A stream starting from `generator`.
     public init(_ generator: PhiloxGenerator) {
         self.generator = generator
     }

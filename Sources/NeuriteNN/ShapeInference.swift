@@ -4,9 +4,12 @@ import NeuriteCore
 /// `layer` is the dotted path of the layer in the model (`"2"`, `"3.body.0"`; empty for the
 /// model itself), as in its parameter names.
 public struct LayerShapeError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The layer, by its path in the model.
     public var layer: String
+    /// What does not fit.
     public let message: String
 
+    /// An error at `layer` saying `message`.
     public init(layer: String = "", _ message: String) {
         self.layer = layer
         self.message = message

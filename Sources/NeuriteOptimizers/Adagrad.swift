@@ -4,7 +4,9 @@ import NeuriteNN
 /// What Adagrad remembers about a parameter, under PyTorch's names: the step count and the sum of
 /// squared gradients (`sum`).
 public struct AdagradState: ParameterState {
+    /// Updates made (PyTorch's `step`).
     public var step = 0
+    /// The sum of squared gradients (PyTorch's `sum`).
     public var sum: Tensor?
     public init() {}
     public static var tensorFields: [(name: String, field: WritableKeyPath<Self, Tensor?>)] { [("sum", \.sum)] }
@@ -17,12 +19,18 @@ public struct AdagradState: ParameterState {
 public final class Adagrad: StatefulOptimizer<AdagradState> {
     /// Adagrad's hyper-parameters, checked by `validate()` (which the initialiser calls).
     public struct Settings: Sendable, Equatable {
+        /// The step size (1e-2).
         public var learningRate: Float = 1e-2
+        /// The decay of the step size per update (0).
         public var learningRateDecay: Float = 0
+        /// L2 weight decay added to the gradient (0).
         public var weightDecay: Float = 0
+        /// The sum's starting value (0).
         public var initialAccumulatorValue: Float = 0
+        /// Added to the denominator (1e-10).
         public var epsilon: Float = 1e-10
 
+        /// Settings; the defaults are PyTorch's `Adagrad`.
         public init(
             learningRate: Float = 1e-2, learningRateDecay: Float = 0, weightDecay: Float = 0,
             initialAccumulatorValue: Float = 0, epsilon: Float = 1e-10
@@ -34,6 +42,7 @@ public final class Adagrad: StatefulOptimizer<AdagradState> {
             self.epsilon = epsilon
         }
 
+        /// Throws naming the first setting out of range.
         public func validate() throws(OptimizerConfigurationError) {
             try OptimizerConfigurationError.require(
                 learningRate >= 0 && learningRate.isFinite, "Adagrad: learning rate \(learningRate) must be a finite non-negative number")
@@ -48,12 +57,14 @@ public final class Adagrad: StatefulOptimizer<AdagradState> {
     /// The hyper-parameters (the learning rate and weight decay are the groups' defaults).
     public let settings: Settings
 
+    /// An optimiser over parameter groups with validated settings.
     public init(_ groups: [ParameterGroup], settings: Settings) throws(OptimizerConfigurationError) {
         try settings.validate()
         self.settings = settings
         try super.init(groups: groups, learningRate: settings.learningRate, weightDecay: settings.weightDecay, name: "Adagrad")
     }
 
+    /// Adagrad over parameter groups with PyTorch's defaults.
     public convenience init(
         _ groups: [ParameterGroup], learningRate: Float = 1e-2, learningRateDecay: Float = 0,
         weightDecay: Float = 0, initialAccumulatorValue: Float = 0, epsilon: Float = 1e-10

@@ -12,9 +12,13 @@ import NeuriteNN
 /// second moment estimates (`exp_avg`, `exp_avg_sq`) and, with AMSGrad, the running maximum of
 /// the second (`max_exp_avg_sq`).
 public struct AdamState: ParameterState {
+    /// Updates made (PyTorch's `step`).
     public var step = 0
+    /// The first moment m (PyTorch's `exp_avg`).
     public var exponentialAverage: Tensor?
+    /// The second moment v (PyTorch's `exp_avg_sq`).
     public var exponentialAverageOfSquares: Tensor?
+    /// AMSGrad's running maximum of v (PyTorch's `max_exp_avg_sq`).
     public var maximumExponentialAverageOfSquares: Tensor?
     public init() {}
     public static var tensorFields: [(name: String, field: WritableKeyPath<Self, Tensor?>)] {
@@ -36,15 +40,22 @@ public struct AdamState: ParameterState {
 public class Adam: StatefulOptimizer<AdamState> {
     /// Adam's hyper-parameters, checked by `validate()` (which the initialiser calls).
     public struct Settings: Sendable, Equatable {
+        /// The step size (1e-3).
         public var learningRate: Float = 1e-3
+        /// The decay of the first moment (0.9).
         public var beta1: Float = 0.9
+        /// The decay of the second moment (0.999).
         public var beta2: Float = 0.999
+        /// Added to √v̂ in the denominator (1e-8).
         public var epsilon: Float = 1e-8
+        /// Weight decay: L2 added to the gradient, or decoupled for AdamW (0).
         public var weightDecay: Float = 0
+        /// Whether the denominator uses the running maximum of v (AMSGrad; false).
         public var amsgrad = false
         /// Whether weight decay is decoupled (AdamW) rather than added to the gradient.
         public var decoupledWeightDecay = false
 
+        /// Settings; the defaults are PyTorch's `Adam`.
         public init(
             learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
             weightDecay: Float = 0, amsgrad: Bool = false, decoupledWeightDecay: Bool = false
@@ -63,6 +74,7 @@ public class Adam: StatefulOptimizer<AdamState> {
 
         var name: String { decoupledWeightDecay ? "AdamW" : "Adam" }
 
+        /// Throws naming the first setting out of range.
         public func validate() throws(OptimizerConfigurationError) {
             try OptimizerConfigurationError.require(
                 learningRate >= 0 && learningRate.isFinite, "\(name): learning rate \(learningRate) must be a finite non-negative number")
@@ -78,12 +90,14 @@ public class Adam: StatefulOptimizer<AdamState> {
     /// The hyper-parameters (the learning rate and weight decay are the groups' defaults).
     public private(set) var settings: Settings
 
+    /// An optimiser over parameter groups with validated settings.
     public init(_ groups: [ParameterGroup], settings: Settings) throws(OptimizerConfigurationError) {
         try settings.validate()
         self.settings = settings
         try super.init(groups: groups, learningRate: settings.learningRate, weightDecay: settings.weightDecay, name: settings.name)
     }
 
+    /// Adam over parameter groups with PyTorch's defaults.
     public convenience init(
         _ groups: [ParameterGroup], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
         epsilon: Float = 1e-8, weightDecay: Float = 0, amsgrad: Bool = false

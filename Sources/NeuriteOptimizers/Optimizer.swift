@@ -4,12 +4,14 @@ import NeuriteNN
 /// Parameters that share hyper-parameters (PyTorch's param groups): for example a pretrained body
 /// with a small learning rate and a new head with a larger one, or biases without weight decay.
 public struct ParameterGroup {
+    /// The parameters of the group.
     public var parameters: [Parameter]
     /// The group's own learning rate; nil takes the optimiser's.
     public var learningRate: Float?
     /// The group's own weight decay; nil takes the optimiser's.
     public var weightDecay: Float?
 
+    /// A group of `parameters` with its own learning rate or weight decay where given.
     public init(_ parameters: [Parameter], learningRate: Float? = nil, weightDecay: Float? = nil) {
         self.parameters = parameters
         self.learningRate = learningRate
@@ -20,7 +22,9 @@ public struct ParameterGroup {
 /// A hyper-parameter that cannot be used; thrown by the optimisers' initialisers and by
 /// `Settings.validate()`.
 public struct OptimizerConfigurationError: Error, CustomStringConvertible, Equatable {
+    /// What is wrong, naming the setting and its value.
     public let message: String
+    /// An error saying `message`.
     public init(message: String) { self.message = message }
     public var description: String { message }
 
@@ -36,14 +40,17 @@ public struct OptimizerConfigurationError: Error, CustomStringConvertible, Equat
 open class Optimizer {
     /// A parameter group as the optimiser runs it, with the optimiser's values filled in.
     public struct Group {
+        /// The group's parameters.
         public var parameters: [Parameter]
         /// The learning rate now; schedules rewrite it from `baseLearningRate`.
         public var learningRate: Float
+        /// The weight decay now.
         public var weightDecay: Float
         /// The learning rate the group started with (what schedules scale).
         public let baseLearningRate: Float
     }
 
+    /// The parameter groups, in the order they were given.
     public var groups: [Group]
 
     init(groups: [ParameterGroup], learningRate: Float, weightDecay: Float, name: String) throws(OptimizerConfigurationError) {
@@ -108,22 +115,28 @@ open class Optimizer {
 public struct OptimizerState: Codable, Equatable, Sendable {
     /// A tensor's shape and values.
     public struct Values: Codable, Equatable, Sendable {
+        /// The tensor's shape.
         public let shape: [Int]
+        /// The values in row-major order.
         public let scalars: [Float]
+        /// A tensor's shape and values.
         public init(_ tensor: Tensor) {
             shape = tensor.shape
             scalars = tensor.scalars
         }
+        /// Values of `shape`, row-major.
         public init(shape: [Int], scalars: [Float]) {
             self.shape = shape
             self.scalars = scalars
         }
     }
 
+    /// Each group's learning rate when saved.
     public var learningRates: [Float]
     /// Per parameter, in group order: the state by PyTorch's name (`exp_avg`, `step`, …).
     public var parameters: [[String: Values]]
 
+    /// A state of the given rates and per-parameter values.
     public init(learningRates: [Float], parameters: [[String: Values]]) {
         self.learningRates = learningRates
         self.parameters = parameters
@@ -132,7 +145,9 @@ public struct OptimizerState: Codable, Equatable, Sendable {
 
 /// A saved optimiser state that does not fit the optimiser it is loaded into.
 public struct OptimizerStateError: Error, CustomStringConvertible, Equatable {
+    /// What does not fit, naming the parameter and the state.
     public let message: String
+    /// An error saying `message`.
     public init(message: String) { self.message = message }
     public var description: String { message }
 }

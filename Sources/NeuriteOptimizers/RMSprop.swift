@@ -5,9 +5,13 @@ import NeuriteNN
 /// average of squared gradients (`square_avg`), of gradients when centered (`grad_avg`), and the
 /// momentum buffer (`momentum_buffer`).
 public struct RMSpropState: ParameterState {
+    /// Updates made (PyTorch's `step`).
     public var step = 0
+    /// The running average of squared gradients (`square_avg`).
     public var squareAverage: Tensor?
+    /// The running average of gradients, when centered (`grad_avg`).
     public var gradientAverage: Tensor?
+    /// The momentum buffer, when momentum is used (`momentum_buffer`).
     public var momentumBuffer: Tensor?
     public init() {}
     public static var tensorFields: [(name: String, field: WritableKeyPath<Self, Tensor?>)] {
@@ -27,13 +31,20 @@ public struct RMSpropState: ParameterState {
 public final class RMSprop: StatefulOptimizer<RMSpropState> {
     /// RMSprop's hyper-parameters, checked by `validate()` (which the initialiser calls).
     public struct Settings: Sendable, Equatable {
+        /// The step size (1e-2).
         public var learningRate: Float = 1e-2
+        /// The smoothing constant of the square average (0.99).
         public var alpha: Float = 0.99
+        /// Added to the denominator (1e-8).
         public var epsilon: Float = 1e-8
+        /// L2 weight decay added to the gradient (0).
         public var weightDecay: Float = 0
+        /// Momentum (0).
         public var momentum: Float = 0
+        /// Whether the gradient is centred by its running average (false).
         public var centered = false
 
+        /// Settings; the defaults are PyTorch's `RMSprop`.
         public init(
             learningRate: Float = 1e-2, alpha: Float = 0.99, epsilon: Float = 1e-8, weightDecay: Float = 0,
             momentum: Float = 0, centered: Bool = false
@@ -46,6 +57,7 @@ public final class RMSprop: StatefulOptimizer<RMSpropState> {
             self.centered = centered
         }
 
+        /// Throws naming the first setting out of range.
         public func validate() throws(OptimizerConfigurationError) {
             try OptimizerConfigurationError.require(
                 learningRate >= 0 && learningRate.isFinite, "RMSprop: learning rate \(learningRate) must be a finite non-negative number")
@@ -61,12 +73,14 @@ public final class RMSprop: StatefulOptimizer<RMSpropState> {
     /// The hyper-parameters (the learning rate and weight decay are the groups' defaults).
     public private(set) var settings: Settings
 
+    /// An optimiser over parameter groups with validated settings.
     public init(_ groups: [ParameterGroup], settings: Settings) throws(OptimizerConfigurationError) {
         try settings.validate()
         self.settings = settings
         try super.init(groups: groups, learningRate: settings.learningRate, weightDecay: settings.weightDecay, name: "RMSprop")
     }
 
+    /// RMSprop over parameter groups with PyTorch's defaults.
     public convenience init(
         _ groups: [ParameterGroup], learningRate: Float = 1e-2, alpha: Float = 0.99, epsilon: Float = 1e-8,
         weightDecay: Float = 0, momentum: Float = 0, centered: Bool = false

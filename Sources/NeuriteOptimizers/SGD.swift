@@ -4,6 +4,7 @@ import NeuriteNN
 /// What SGD remembers about a parameter: the velocity (PyTorch's `momentum_buffer`), kept only
 /// with momentum.
 public struct SGDState: ParameterState {
+    /// The momentum buffer (PyTorch's `momentum_buffer`), made on the first update with momentum.
     public var momentumBuffer: Tensor?
     public init() {}
     public static var tensorFields: [(name: String, field: WritableKeyPath<Self, Tensor?>)] { [("momentum_buffer", \.momentumBuffer)] }
@@ -21,12 +22,18 @@ public struct SGDState: ParameterState {
 public final class SGD: StatefulOptimizer<SGDState> {
     /// SGD's hyper-parameters, checked by `validate()` (which the initialiser calls).
     public struct Settings: Sendable, Equatable {
+        /// The step size (PyTorch's default is required there; 1e-3 here).
         public var learningRate: Float = 1e-3
+        /// Momentum (0).
         public var momentum: Float = 0
+        /// Dampening of the momentum (0).
         public var dampening: Float = 0
+        /// L2 weight decay added to the gradient (0).
         public var weightDecay: Float = 0
+        /// Nesterov momentum (false; needs momentum and no dampening).
         public var nesterov = false
 
+        /// Settings; the defaults are PyTorch's `SGD`.
         public init(learningRate: Float = 1e-3, momentum: Float = 0, dampening: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
             self.learningRate = learningRate
             self.momentum = momentum
@@ -35,6 +42,7 @@ public final class SGD: StatefulOptimizer<SGDState> {
             self.nesterov = nesterov
         }
 
+        /// Throws naming the first setting out of range.
         public func validate() throws(OptimizerConfigurationError) {
             try OptimizerConfigurationError.require(
                 learningRate >= 0 && learningRate.isFinite, "SGD: learning rate \(learningRate) must be a finite non-negative number")
@@ -50,12 +58,14 @@ public final class SGD: StatefulOptimizer<SGDState> {
     /// The hyper-parameters (the learning rate and weight decay are the groups' defaults).
     public private(set) var settings: Settings
 
+    /// An optimiser over parameter groups with validated settings.
     public init(_ groups: [ParameterGroup], settings: Settings) throws(OptimizerConfigurationError) {
         try settings.validate()
         self.settings = settings
         try super.init(groups: groups, learningRate: settings.learningRate, weightDecay: settings.weightDecay, name: "SGD")
     }
 
+    /// SGD over parameter groups.
     public convenience init(
         _ groups: [ParameterGroup], learningRate: Float = 1e-3, momentum: Float = 0, dampening: Float = 0,
         weightDecay: Float = 0, nesterov: Bool = false

@@ -8,13 +8,16 @@ import NeuriteNN
 /// every epoch's end accordingly; a hand-written loop calls `step()` itself, after
 /// `optimizer.step()`. A one-cycle schedule also sets the optimiser's momentum.
 public final class LearningRateScheduler {
+    /// The optimiser whose learning rates the scheduler sets.
     public let optimizer: Optimizer
+    /// The schedule: the factor of each group's base rate at each step.
     public let schedule: any LearningRateSchedule
     /// When `fit` steps the schedule: once per batch or once per epoch.
     public let unit: ScheduleUnit
     /// How many times `step()` has been called (PyTorch's `last_epoch`).
     public private(set) var stepCount = 0
 
+    /// A scheduler that steps `optimizer` along `schedule`, once per `unit` (the schedule's own unit when nil: per batch for `OneCycle`, per epoch for the rest). The rates are set for step 0 at once.
     public init(_ optimizer: Optimizer, schedule: any LearningRateSchedule, unit: ScheduleUnit? = nil) {
         self.optimizer = optimizer
         self.schedule = schedule
@@ -62,25 +65,49 @@ public final class LearningRateScheduler {
 /// epochs pass before bad epochs count again. Defaults are PyTorch's; `monitor` names the metric
 /// `fit(reduceOnPlateau:)` steps it with (`val_loss` by default, as Keras's `ReduceLROnPlateau`).
 public final class ReduceOnPlateau {
-    public enum Mode: String, Codable, Sendable { case min, max }
-    public enum ThresholdMode: String, Codable, Sendable { case relative, absolute }
+    /// Whether a smaller (`min`, losses) or a larger (`max`, accuracies) metric is better.
+    public enum Mode: String, Codable, Sendable {
+        /// Smaller is better (losses).
+        case min
+        /// Larger is better (accuracies).
+        case max
+    }
+    /// Whether `threshold` is a fraction of the best value (`relative`, PyTorch's `rel`) or an amount (`absolute`).
+    public enum ThresholdMode: String, Codable, Sendable {
+        /// Better by more than `threshold · |best|` (PyTorch's `rel`).
+        case relative
+        /// Better by more than `threshold` (PyTorch's `abs`).
+        case absolute
+    }
 
     /// What is saved and restored.
     public struct State: Codable, Equatable, Sendable {
+        /// The best metric so far.
         public var best: Double
+        /// Epochs since the last improvement.
         public var badEpochs: Int
+        /// Epochs left in the cooldown after a reduction.
         public var cooldownLeft: Int
+        /// Each group's learning rate.
         public var learningRates: [Float]
     }
 
+    /// The optimiser whose learning rates are reduced.
     public let optimizer: Optimizer
+    /// PyTorch's settings: the direction, the factor of a reduction (0.1), the epochs without improvement that trigger one (10), and what counts as an improvement (1e-4, relative).
     public let mode: Mode, factor: Float, patience: Int, threshold: Double, thresholdMode: ThresholdMode
+    /// Epochs to wait after a reduction (0), the lowest rate (0), and the smallest change worth making (1e-8).
     public let cooldown: Int, minimumRate: Float, epsilon: Float
+    /// The metric of the epoch log it watches (`val_loss` by default).
     public let monitor: String
+    /// The best metric so far.
     public private(set) var best: Double
+    /// Epochs since the last improvement.
     public private(set) var badEpochs = 0
+    /// Epochs left in the cooldown.
     public private(set) var cooldownLeft = 0
 
+    /// A plateau watcher with PyTorch's `ReduceLROnPlateau` defaults, fed by `fit` with `monitor` after each epoch (or by `step(metric:)`).
     public init(
         _ optimizer: Optimizer, mode: Mode = .min, factor: Float = 0.1, patience: Int = 10, threshold: Double = 1e-4,
         thresholdMode: ThresholdMode = .relative, cooldown: Int = 0, minimumRate: Float = 0, epsilon: Float = 1e-8,
@@ -100,6 +127,7 @@ public final class ReduceOnPlateau {
         best = mode == .min ? .infinity : -.infinity
     }
 
+    /// Per epoch: it watches an epoch's metric.
     public var unit: ScheduleUnit { .epoch }
 
     /// Records one epoch's metric and lowers the rates if it has plateaued.
@@ -134,6 +162,7 @@ public final class ReduceOnPlateau {
         }
     }
 
+    /// What a checkpoint saves to continue exactly.
     public var state: State {
         State(best: best, badEpochs: badEpochs, cooldownLeft: cooldownLeft, learningRates: optimizer.groups.map(\.learningRate))
     }

@@ -4,23 +4,30 @@ import NeuriteCore
 
 /// An RGB colour.
 public struct Color: Sendable, Equatable {
+    /// The colour's channels, 0–255.
     public var red: UInt8, green: UInt8, blue: UInt8
+    /// A colour from its red, green and blue channels.
     public init(_ red: UInt8, _ green: UInt8, _ blue: UInt8) {
         self.red = red
         self.green = green
         self.blue = blue
     }
 
+    /// White, black and the gray of axes.
     public static let white = Color(255, 255, 255), black = Color(0, 0, 0), gray = Color(150, 150, 150)
+    /// The light gray of grids; blue and orange, matplotlib's first two series colours.
     public static let lightGray = Color(225, 225, 225), blue = Color(31, 119, 180), orange = Color(255, 127, 14)
+    /// Green and red, matplotlib's third and fourth series colours.
     public static let green = Color(44, 160, 44), red = Color(214, 39, 40)
 }
 
 /// A picture in memory that can be drawn on and saved as PNG (through the system libpng).
 public struct Canvas: Sendable {
+    /// The size in pixels.
     public let width: Int, height: Int
     var pixels: [UInt8]
 
+    /// A canvas of `width` × `height` pixels filled with `background`.
     public init(width: Int, height: Int, background: Color = .white) {
         precondition(width > 0 && height > 0, "Canvas: size \(width)×\(height) must be positive")
         self.width = width
@@ -29,11 +36,13 @@ public struct Canvas: Sendable {
         fill(x: 0, y: 0, width: width, height: height, color: background)
     }
 
+    /// The colour of pixel (`x`, `y`), from the top left.
     public func color(x: Int, y: Int) -> Color {
         let i = (y * width + x) * 3
         return Color(pixels[i], pixels[i + 1], pixels[i + 2])
     }
 
+    /// Sets pixel (`x`, `y`); pixels outside the canvas are ignored.
     public mutating func set(x: Int, y: Int, _ color: Color) {
         guard x >= 0, y >= 0, x < width, y < height else { return }
         let i = (y * width + x) * 3
@@ -42,6 +51,7 @@ public struct Canvas: Sendable {
         pixels[i + 2] = color.blue
     }
 
+    /// Fills a rectangle, clipped to the canvas.
     public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, color: Color) {
         for row in max(0, y)..<min(height, y + h) {
             for column in max(0, x)..<min(width, x + w) { set(x: column, y: row, color) }

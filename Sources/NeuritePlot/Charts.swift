@@ -4,10 +4,15 @@ import NeuriteCore
 public enum Charts {
     /// One line of a chart.
     public struct Series: Sendable {
+        /// The name in the legend.
         public let name: String
+        /// One value per x (epoch); nil-free.
         public let values: [Double]
+        /// The line's colour.
         public let color: Color
+        /// Whether the line is dashed (validation curves).
         public let dashed: Bool
+        /// A series of `values` named `name`.
         public init(_ name: String, _ values: [Double], color: Color, dashed: Bool = false) {
             self.name = name
             self.values = values

@@ -10,6 +10,7 @@ public final class DivergenceGuard: Callback {
     /// The message of the divergence, once it happened.
     public private(set) var divergence: String?
 
+    /// A guard; `fit` always adds one.
     public init() {}
 
     public func gradientsComputed(_ context: TrainingContext, loss: Float) {
@@ -39,7 +40,9 @@ extension DivergenceGuard {
 /// Clips the global gradient norm to `maxNorm` after every backward pass (`clipGradientNorm`),
 /// before the update.
 public final class GradientClipping: Callback {
+    /// The largest global gradient norm allowed.
     public let maxNorm: Float
+    /// Clips the global norm of the gradients to `maxNorm` before each step.
     public init(maxNorm: Float) { self.maxNorm = maxNorm }
     public func gradientsComputed(_ context: TrainingContext, loss: Float) {
         clipGradientNorm(context.model.parameters, maxNorm: maxNorm)
@@ -49,10 +52,12 @@ public final class GradientClipping: Callback {
 /// Writes the history as CSV after every epoch, atomically (a temporary file renamed over the
 /// old one), so the file is always complete.
 public final class CSVLogger: Callback {
+    /// The CSV file written.
     public let path: String
     /// The last write error, if any (training goes on).
     public private(set) var lastError: Error?
 
+    /// A logger that rewrites `path` with the history after every epoch (atomically).
     public init(path: String) { self.path = path }
 
     public func epochEnded(_ context: TrainingContext, log: EpochLog) {

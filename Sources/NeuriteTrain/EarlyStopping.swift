@@ -16,12 +16,25 @@ import NeuriteNN
 /// resumed run stops where the uninterrupted one would. A hand-written loop calls the three
 /// methods itself.
 public final class EarlyStopping {
-    public enum Mode: Sendable { case min, max, auto }
+    /// Whether a smaller or a larger value is better; `auto` decides from the metric's name.
+    public enum Mode: Sendable {
+        /// Smaller is better (losses, errors).
+        case min
+        /// Larger is better (accuracies).
+        case max
+        /// From the metric's name: larger is better for names with `acc`, `auc`, `precision`, `recall` or `f1`.
+        case auto
+    }
 
+    /// The metric watched (`val_loss`), the least change that counts as better (0), the epochs to wait (0), and the direction.
     public let monitor: String, minDelta: Double, patience: Int, mode: Mode
+    /// A value the metric must beat before anything counts (none), whether the best epoch's weights come back at the end, and the first epoch watched.
     public let baseline: Double?, restoreBestWeights: Bool, startFromEpoch: Int
+    /// The best value seen.
     public private(set) var best: Double?
+    /// The epoch (from 0) of the best value.
     public private(set) var bestEpoch: Int?
+    /// The epoch (from 0) training stopped after, if it stopped.
     public private(set) var stoppedEpoch: Int?
     /// Messages for the user (Keras prints them with verbose > 0), in order.
     public private(set) var messages: [String] = []
@@ -31,9 +44,13 @@ public final class EarlyStopping {
     /// What a checkpoint saves to continue a run: everything but the best weights, which it
     /// stores as tensors.
     public struct State: Codable, Equatable, Sendable {
+        /// The best value seen.
         public var best: Double?
+        /// The epoch of the best value.
         public var bestEpoch: Int?
+        /// The epoch training stopped after.
         public var stoppedEpoch: Int?
+        /// Epochs since the last improvement.
         public var wait: Int
     }
 
@@ -52,6 +69,7 @@ public final class EarlyStopping {
         self.bestWeights = restoreBestWeights ? bestWeights : nil
     }
 
+    /// Keras 3's `EarlyStopping` with its defaults: stops once `monitor` has not improved by more than `minDelta` for `patience` epochs; with `restoreBestWeights`, the best epoch's weights are put back when training ends.
     public init(
         monitor: String = "val_loss", minDelta: Double = 0, patience: Int = 0, mode: Mode = .auto,
         baseline: Double? = nil, restoreBestWeights: Bool = false, startFromEpoch: Int = 0

@@ -25,6 +25,7 @@ public enum PredictionTask: Sendable {
 
 /// The result of `evaluate`.
 public struct Evaluation: Sendable {
+    /// The mean loss over the samples.
     public let loss: Double
     /// Classification only.
     public let accuracy: Double?

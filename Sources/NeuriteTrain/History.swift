@@ -8,6 +8,7 @@ public struct MetricValues: Sendable, Equatable, Codable, Sequence, ExpressibleB
         var value: Double
     }
 
+    /// An empty history.
     public init() {}
 
     public init(dictionaryLiteral elements: (String, Double)...) {
@@ -54,6 +55,7 @@ public struct EpochLog: Sendable, Equatable, Codable {
     /// Wall-clock seconds of the epoch, validation included.
     public let seconds: Double
 
+    /// The log of epoch `epoch` (from 0).
     public init(epoch: Int, metrics: MetricValues, learningRate: Float, seconds: Double) {
         self.epoch = epoch
         self.metrics = metrics
@@ -61,9 +63,13 @@ public struct EpochLog: Sendable, Equatable, Codable {
         self.seconds = seconds
     }
 
+    /// The training loss (`loss`).
     public var loss: Double { metrics["loss"] ?? .nan }
+    /// The training accuracy (`accuracy`), for classification.
     public var accuracy: Double? { metrics["accuracy"] }
+    /// The validation loss (`val_loss`), with validation data.
     public var validationLoss: Double? { metrics["val_loss"] }
+    /// The validation accuracy (`val_accuracy`), with validation data for classification.
     public var validationAccuracy: Double? { metrics["val_accuracy"] }
 
     /// A value by name: any metric, or `lr` for the learning rate.
@@ -108,6 +114,7 @@ public struct EpochLog: Sendable, Equatable, Codable {
 
 /// The record of a `fit` call (Keras's `History`).
 public struct History: Sendable, Codable, Equatable {
+    /// One log per epoch run, in order.
     public var epochs: [EpochLog] = []
     /// Why training stopped before the last epoch (early stopping, divergence), if it did.
     public var stopReason: String?

@@ -43,7 +43,9 @@ public enum Metrics {
 
     /// Precision, recall and F1 of one class.
     public struct ClassScores: Sendable, Equatable {
+        /// Precision, recall, F1 (0 where undefined, as scikit-learn's `zero_division=0`) and the class's samples.
         public let precision: Double, recall: Double, f1: Double, support: Int
+        /// The scores of one class.
         public init(precision: Double, recall: Double, f1: Double, support: Int) {
             self.precision = precision
             self.recall = recall

@@ -16,18 +16,25 @@ import NeuriteOptimizers
 public struct TrainingCheckpoint: Sendable {
     /// Epochs finished; training resumes at this epoch.
     public var epoch: Int
+    /// Batches trained so far.
     public var globalStep: Int
+    /// The history up to the checkpoint.
     public var history: History
+    /// The learning-rate scheduler's steps, with one.
     public var schedulerStep: Int?
+    /// The plateau watcher's state, with one.
     public var plateau: ReduceOnPlateau.State?
+    /// Early stopping's state, with it.
     public var earlyStopping: EarlyStopping.State?
     /// Early stopping's best weights so far, when it restores them.
     public var earlyStoppingWeights: [String: Tensor]?
+    /// The optimiser's state, under PyTorch's names.
     public var optimizer: OptimizerState
     /// The optimiser's type name (`"Adam"`); nil in checkpoints written before it was recorded.
     public var optimizerType: String?
     /// The model's random streams (`Module.namedRandomStreams`) by name.
     public var randomStreams: [String: PhiloxGenerator]
+    /// The model's state dict: parameters and buffers.
     public var weights: [String: Tensor]
 
     /// The state of a run after `epoch` finished epochs.

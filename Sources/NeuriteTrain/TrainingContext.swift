@@ -4,12 +4,17 @@ import NeuriteOptimizers
 
 /// The state of a training run that callbacks see and may change.
 public final class TrainingContext {
+    /// The model being trained.
     public let model: Module
+    /// The optimiser stepping it.
     public let optimizer: Optimizer
+    /// The epochs asked for.
     public let epochs: Int
+    /// Batches in each epoch.
     public let batchesPerEpoch: Int
     /// The current epoch (0-based) and the batch within it.
     public internal(set) var epoch = 0
+    /// The batch within the epoch (from 0).
     public internal(set) var batch = 0
     /// Batches processed since training began.
     public internal(set) var globalStep = 0
@@ -32,5 +37,6 @@ public final class TrainingContext {
         if stopReason == nil { stopReason = reason }
     }
 
+    /// Whether `stop(reason:)` has been called.
     public var isStopping: Bool { stopReason != nil }
 }

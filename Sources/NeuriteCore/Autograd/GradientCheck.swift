@@ -5,6 +5,7 @@ public struct GradientCheckResult: Sendable, CustomStringConvertible {
     public struct Entry: Sendable {
         /// Which input, which element of it (row-major), and which element of the output.
         public let input: Int, inputElement: Int, outputElement: Int
+        /// The derivative from automatic differentiation, and the central difference.
         public let analytic: Double, numeric: Double
         /// `|analytic − numeric| − (absoluteTolerance + relativeTolerance · |numeric|)`:
         /// positive means the entry fails.

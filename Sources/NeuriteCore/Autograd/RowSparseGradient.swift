@@ -10,6 +10,8 @@ public struct RowSparseGradient: Sendable {
     /// Their gradients, one row each.
     public var values: Tensor
 
+    /// A gradient of `shape` that is `values[i]` in row `rows[i]` and zero elsewhere; `rows` must be
+    /// ascending and distinct, inside the table.
     public init(shape: [Int], rows: [Int], values: Tensor) {
         precondition(
             shape.count == 2 && values.shape == [rows.count, shape[1]],
@@ -67,6 +69,7 @@ public final class RowGradientSink: @unchecked Sendable {
     /// The leaf a lookup records as its input; its own gradient is always zero.
     public let trigger = Tensor([0], requiresGradient: true)
 
+    /// An empty sink.
     public init() {}
 
     /// Adds `rows` to the accumulated gradient.

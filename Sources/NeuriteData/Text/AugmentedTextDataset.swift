@@ -8,16 +8,20 @@ import NeuriteCore
 /// `batch(at:)` (evaluation) gives the texts unedited. Batches are `[B, L]` ids padded with 0, as
 /// `TextDataset`'s.
 public struct AugmentedTextDataset: EpochVaryingDataset {
+    /// The training texts, unedited.
     public let texts: [String]
     /// Class indices.
     public let labels: [Int]
+    /// The encoder that turns an edited text into ids.
     public let encoder: TextEncoder
+    /// The edits drawn from.
     public let augmentation: TextAugmentation
     /// The chance that a text is edited when drawn (0.8 by default: EDA's protocol of four edited
     /// copies beside each original has the same share of edited texts).
     public let probability: Double
     private let unedited: TextDataset
 
+    /// A data set that edits text i afresh each time it is drawn, with probability `probability`, from a generator of the seed, the epoch and i alone.
     public init(texts: [String], labels: [Int], encoder: TextEncoder, augmentation: TextAugmentation, probability: Double = 0.8) {
         precondition((0...1).contains(probability), "AugmentedTextDataset: probability \(probability) is not in [0, 1]")
         unedited = TextDataset(texts: texts, labels: labels, encoder: encoder)

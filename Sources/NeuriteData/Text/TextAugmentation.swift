@@ -20,9 +20,11 @@ import NeuriteCore
 public struct TextAugmentation: Sendable {
     /// EDA's four edits (SR, RI, RS, RD above), named as `neurite train --augment` names them.
     public enum Operation: String, CaseIterable, Sendable {
+        /// EDA's four edits: replace words by WordNet synonyms, insert a synonym of a word, swap two words, delete words.
         case synonyms, insert, swap, delete
     }
 
+    /// The edits to choose from, one per augmented text.
     public var operations: [Operation]
     /// The share of words each of SR, RI and RS changes (α; 0.1 as in the paper).
     public var fraction: Double

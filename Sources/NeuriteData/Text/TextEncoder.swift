@@ -6,13 +6,16 @@
 /// each word's character n-grams; at most `maximumLength` of them. The encoder is saved in a
 /// model file so that the model reads raw text.
 public struct TextEncoder: Codable, Sendable, Equatable {
+    /// How texts split into tokens.
     public var tokenizer: Tokenizer
+    /// The word ids.
     public var vocabulary: Vocabulary
     /// How many hashed n-gram ids follow the vocabulary's (0: n-grams are not used).
     public var buckets: Int
     /// The most ids kept per text (the first ones).
     public var maximumLength: Int
 
+    /// An encoder of `vocabulary` ids plus `buckets` hashed n-gram ids, cutting texts at `maximumLength` tokens.
     public init(tokenizer: Tokenizer, vocabulary: Vocabulary, buckets: Int = 0, maximumLength: Int = 4096) {
         if let problem = Self.problem(tokenizer: tokenizer, vocabulary: vocabulary, buckets: buckets, maximumLength: maximumLength) {
             preconditionFailure("TextEncoder: \(problem)")

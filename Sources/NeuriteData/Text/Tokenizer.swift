@@ -20,6 +20,7 @@ public struct Tokenizer: Codable, Sendable, Equatable {
     /// a bound on the work a tokenizer read from a model file can ask for.
     public static let maximumNgram = 64
 
+    /// A tokenizer of Unicode words, lowercased by default, adding word n-grams up to `wordNgrams` and character n-grams of the given lengths.
     public init(lowercase: Bool = true, wordNgrams: Int = 1, characterNgrams: ClosedRange<Int>? = nil) {
         if let problem = Self.problem(wordNgrams: wordNgrams, characterNgrams: characterNgrams) { preconditionFailure("Tokenizer: \(problem)") }
         self.lowercase = lowercase

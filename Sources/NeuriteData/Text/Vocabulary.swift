@@ -6,7 +6,9 @@ public struct Vocabulary: Sendable, Equatable {
     public static let paddingToken = "<pad>"
     /// The token of every word not kept (id `unknownID`, 1).
     public static let unknownToken = "<unk>"
+    /// The id of padding.
     public static let paddingID = 0
+    /// The id of words not in the vocabulary.
     public static let unknownID = 1
 
     /// The tokens by id.

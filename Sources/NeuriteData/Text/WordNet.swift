@@ -19,9 +19,13 @@ public final class WordNet: Sendable {
     /// WordNet's four parts of speech, by their letter in the files (adjective satellites, `s`,
     /// live with the adjectives).
     public enum PartOfSpeech: String, CaseIterable, Sendable {
+        /// Nouns (`data.noun`).
         case noun = "n"
+        /// Verbs (`data.verb`).
         case verb = "v"
+        /// Adjectives (`data.adj`).
         case adjective = "a"
+        /// Adverbs (`data.adv`).
         case adverb = "r"
 
         var fileName: String {
@@ -47,7 +51,9 @@ public final class WordNet: Sendable {
 
     /// One synset: its part of speech and its byte offset in `data.POS`.
     public struct Synset: Hashable, Sendable {
+        /// The synset's part of speech.
         public let partOfSpeech: PartOfSpeech
+        /// The synset's byte offset in its data file (WordNet's identifier).
         public let offset: Int
     }
 

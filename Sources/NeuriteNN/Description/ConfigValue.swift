@@ -1,11 +1,18 @@
 /// A JSON value: what a layer's configuration is made of in a model description.
 public enum ConfigValue: Codable, Equatable, Sendable {
+    /// An integer.
     case int(Int)
+    /// A floating-point number.
     case double(Double)
+    /// A Boolean.
     case bool(Bool)
+    /// A string.
     case string(String)
+    /// A list.
     case array([ConfigValue])
+    /// An object of named values.
     case object([String: ConfigValue])
+    /// JSON's null.
     case null
 
     public init(from decoder: Decoder) throws {

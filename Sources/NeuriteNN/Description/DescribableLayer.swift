@@ -26,6 +26,7 @@ extension LayerConfiguration {
 
 /// The configuration of a layer that has nothing to configure; written as `{}`.
 public struct NoConfiguration: LayerConfiguration {
+    /// An empty configuration.
     public init() {}
 }
 
@@ -48,6 +49,7 @@ public struct NoConfiguration: LayerConfiguration {
 /// LayerRegistry.register(Scale.self)
 /// ```
 public protocol DescribableLayer: Module {
+    /// The layer's construction as plain data (`Codable`, validated by `validate()`).
     associatedtype Configuration: LayerConfiguration
 
     /// The layer's name in model descriptions; the Swift type's name unless given.
@@ -57,6 +59,7 @@ public protocol DescribableLayer: Module {
     /// then a description that gives it children is an error.
     static var takesChildren: Bool { get }
 
+    /// The values the layer was made with; everything else about it derives from them.
     var configuration: Configuration { get }
 
     /// The child modules saved with the layer, in the order the initialiser takes them back.
@@ -76,10 +79,12 @@ extension DescribableLayer {
 /// A layer without configuration, children or weights to draw (`ReLU`, `Tanh`): conforming needs
 /// no code beyond `init()`.
 public protocol ParameterlessLayer: DescribableLayer where Configuration == NoConfiguration {
+    /// The layer.
     init()
 }
 
 extension ParameterlessLayer {
+    /// The empty configuration.
     public var configuration: NoConfiguration { NoConfiguration() }
     public init(configuration: NoConfiguration, children: [Module], generator: inout PhiloxGenerator) {
         self.init()

@@ -3,7 +3,9 @@ import NeuriteCore
 /// A layer configuration that cannot make a layer: a value out of range, missing or of the wrong
 /// type, or children that do not fit. The message names the field: `'out' must be positive`.
 public struct LayerConfigurationError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// What is wrong, naming the setting and its value.
     public let message: String
+    /// An error saying `message`.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 

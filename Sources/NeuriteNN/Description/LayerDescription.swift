@@ -3,10 +3,14 @@
 /// that the model can be rebuilt without the code that built it:
 /// `{"type": "Dense", "config": {"in": 784, "out": 256, "bias": true}, "children": []}`.
 public struct LayerDescription: Codable, Equatable, Sendable {
+    /// The registered layer type, e.g. `Dense`.
     public var type: String
+    /// The configuration, by the layer's coding keys.
     public var config: [String: ConfigValue]
+    /// The child layers, in order.
     public var children: [LayerDescription]
 
+    /// A description of a layer.
     public init(type: String, config: [String: ConfigValue] = [:], children: [LayerDescription] = []) {
         self.type = type
         self.config = config

@@ -114,9 +114,12 @@ public enum LayerRegistry {
 public struct LayerDescriptionError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The layer's place: `model`, then child indices.
     public let path: String
+    /// The layer's type, where the description names one.
     public let layerType: String?
+    /// What is wrong.
     public let message: String
 
+    /// An error at `path` (such as `model.2`), in a layer of type `layerType` where known.
     public init(path: String, layerType: String?, _ message: String) {
         self.path = path
         self.layerType = layerType

@@ -14,7 +14,9 @@ public final class ReLU: Module, ParameterlessLayer {
 public final class LeakyReLU: Module, DescribableLayer {
     /// `{"negativeSlope": 0.01}`.
     public struct Configuration: LayerConfiguration {
+        /// The slope for negative inputs.
         public var negativeSlope: Float
+        /// A configuration; 0.01 is PyTorch's default slope.
         public init(negativeSlope: Float = 0.01) { self.negativeSlope = negativeSlope }
         public init(from decoder: Decoder) throws {
             negativeSlope = try decoder.container(keyedBy: CodingKeys.self).decode(.negativeSlope, default: 0.01)
@@ -23,7 +25,9 @@ public final class LeakyReLU: Module, DescribableLayer {
     }
 
     public let configuration: Configuration
+    /// The slope for negative inputs.
     public var negativeSlope: Float { configuration.negativeSlope }
+    /// `max(0, x) + negativeSlope · min(0, x)`; 0.01 by default, as PyTorch.
     public init(negativeSlope: Float = 0.01) {
         configuration = Configuration(negativeSlope: negativeSlope)
         super.init()
@@ -40,7 +44,9 @@ public final class LeakyReLU: Module, DescribableLayer {
 public final class ELU: Module, DescribableLayer {
     /// `{"alpha": 1}`.
     public struct Configuration: LayerConfiguration {
+        /// The saturation value for negative inputs.
         public var alpha: Float
+        /// A configuration; α = 1 by default.
         public init(alpha: Float = 1) { self.alpha = alpha }
         public init(from decoder: Decoder) throws {
             alpha = try decoder.container(keyedBy: CodingKeys.self).decode(.alpha, default: 1)
@@ -49,7 +55,9 @@ public final class ELU: Module, DescribableLayer {
     }
 
     public let configuration: Configuration
+    /// The saturation value for negative inputs.
     public var alpha: Float { configuration.alpha }
+    /// `x` for `x > 0`, `α(eˣ − 1)` otherwise; α = 1 by default.
     public init(alpha: Float = 1) {
         configuration = Configuration(alpha: alpha)
         super.init()
@@ -66,7 +74,9 @@ public final class ELU: Module, DescribableLayer {
 public final class GELU: Module, DescribableLayer {
     /// `{"approximate": false}`: true is the tanh approximation.
     public struct Configuration: LayerConfiguration {
+        /// Exact (erf) or the tanh approximation.
         public var approximate: GELUApproximation
+        /// A configuration; exact by default.
         public init(approximate: GELUApproximation = .none) { self.approximate = approximate }
         private enum CodingKeys: String, CodingKey { case approximate }
         public init(from decoder: Decoder) throws {
@@ -80,7 +90,9 @@ public final class GELU: Module, DescribableLayer {
     }
 
     public let configuration: Configuration
+    /// Exact (erf) or the tanh approximation.
     public var approximate: GELUApproximation { configuration.approximate }
+    /// `x·Φ(x)`, exact by default (PyTorch's `approximate='none'`).
     public init(approximate: GELUApproximation = .none) {
         configuration = Configuration(approximate: approximate)
         super.init()
@@ -104,8 +116,11 @@ public final class SiLU: Module, ParameterlessLayer {
 public final class Softplus: Module, DescribableLayer {
     /// `{"beta": 1, "threshold": 20}`.
     public struct Configuration: LayerConfiguration {
+        /// The sharpness β (1).
         public var beta: Float
+        /// Above `β·x > threshold` (20) the layer returns `x`, for stability.
         public var threshold: Float
+        /// A configuration with PyTorch's defaults.
         public init(beta: Float = 1, threshold: Float = 20) {
             self.beta = beta
             self.threshold = threshold
@@ -122,8 +137,11 @@ public final class Softplus: Module, DescribableLayer {
     }
 
     public let configuration: Configuration
+    /// The sharpness β.
     public var beta: Float { configuration.beta }
+    /// Above `β·x > threshold` the layer returns `x`.
     public var threshold: Float { configuration.threshold }
+    /// `log(1 + e^{βx}) / β`, with PyTorch's defaults β = 1 and threshold 20.
     public init(beta: Float = 1, threshold: Float = 20) {
         configuration = Configuration(beta: beta, threshold: threshold).validated(for: "Softplus")
         super.init()
@@ -152,14 +170,18 @@ public final class Tanh: Module, ParameterlessLayer {
 
 /// The axis a softmax normalises (`{"axis": 1}`); it must be given, as there is no implicit choice.
 public struct SoftmaxConfiguration: LayerConfiguration {
+    /// The axis the probabilities sum to 1 along.
     public var axis: Int
+    /// A configuration along `axis`.
     public init(axis: Int) { self.axis = axis }
 }
 
 /// `softmax(x, axis:)` as a layer; the axis must be given (no implicit choice).
 public final class Softmax: Module, DescribableLayer {
     public let configuration: SoftmaxConfiguration
+    /// The axis the probabilities sum to 1 along.
     public var axis: Int { configuration.axis }
+    /// Softmax along `axis` (negative counts from the end).
     public init(axis: Int) {
         configuration = SoftmaxConfiguration(axis: axis)
         super.init()
@@ -179,7 +201,9 @@ public final class Softmax: Module, DescribableLayer {
 /// `logSoftmax(x, axis:)` as a layer.
 public final class LogSoftmax: Module, DescribableLayer {
     public let configuration: SoftmaxConfiguration
+    /// The axis the log-probabilities are normalised along.
     public var axis: Int { configuration.axis }
+    /// Log-softmax along `axis` (negative counts from the end).
     public init(axis: Int) {
         configuration = SoftmaxConfiguration(axis: axis)
         super.init()

@@ -11,10 +11,14 @@ import NeuriteCore
 public final class BasicBlock: Module, DescribableLayer {
     /// `{"in": 32, "out": 64, "stride": 2}`; the projection follows from them.
     public struct Configuration: LayerConfiguration {
+        /// Input channels.
         public var inChannels: Int
+        /// Output channels.
         public var outChannels: Int
+        /// The first convolution's stride (1); 2 halves the size.
         public var stride: Int
 
+        /// A configuration; a projection is added when the stride or the width changes.
         public init(inChannels: Int, outChannels: Int, stride: Int = 1) {
             self.inChannels = inChannels
             self.outChannels = outChannels
@@ -43,9 +47,13 @@ public final class BasicBlock: Module, DescribableLayer {
     }
 
     public let configuration: Configuration
+    /// The first 3×3 convolution.
     public let conv1: Conv2D
+    /// The batch normalisation after the first convolution.
     public let bn1: BatchNorm
+    /// The second 3×3 convolution.
     public let conv2: Conv2D
+    /// The batch normalisation after the second convolution.
     public let bn2: BatchNorm
     /// The projected shortcut, present when the stride or the width changes.
     public let downsample: Sequential?

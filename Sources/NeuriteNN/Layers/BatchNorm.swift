@@ -16,11 +16,16 @@ public final class BatchNorm: Module, DescribableLayer {
     /// `{"features": 64, "epsilon": 1e-5, "momentum": 0.1, "affine": true}`; `momentum` null is
     /// the cumulative average, and left out it is 0.1.
     public struct Configuration: LayerConfiguration {
+        /// Channels (PyTorch's `num_features`): axis 1 of the input.
         public var features: Int
+        /// Added to the variance before the square root (1e-5).
         public var epsilon: Float
+        /// The running statistics' update factor (0.1); nil for a cumulative average.
         public var momentum: Float?
+        /// Whether the layer has a learned scale and shift (true).
         public var affine: Bool
 
+        /// A configuration; the defaults are PyTorch's.
         public init(features: Int, epsilon: Float = 1e-5, momentum: Float? = 0.1, affine: Bool = true) {
             self.features = features
             self.epsilon = epsilon
@@ -55,16 +60,24 @@ public final class BatchNorm: Module, DescribableLayer {
     }
 
     public let configuration: Configuration
+    /// The learned scale γ per channel (1 at first), unless made without.
     public let weight: Parameter?
+    /// The learned shift β per channel (0 at first), unless made without.
     public let bias: Parameter?
+    /// The running mean per channel, used in evaluation (`running_mean`).
     public let runningMean: Buffer
+    /// The running unbiased variance per channel, used in evaluation (`running_var`).
     public let runningVar: Buffer
     /// How many training batches have updated the running statistics.
     public let numBatchesTracked: Buffer
+    /// Channels.
     public var features: Int { configuration.features }
+    /// Added to the variance before the square root.
     public var epsilon: Float { configuration.epsilon }
+    /// The running statistics' update factor; nil for a cumulative average.
     public var momentum: Float? { configuration.momentum }
 
+    /// Batch normalisation over `features` channels with PyTorch's defaults (`nn.BatchNorm1d/2d`).
     public init(_ features: Int, epsilon: Float = 1e-5, momentum: Float? = 0.1, affine: Bool = true) {
         configuration = Configuration(features: features, epsilon: epsilon, momentum: momentum, affine: affine).validated(for: "BatchNorm")
         weight = affine ? Parameter(Tensor.ones([features])) : nil

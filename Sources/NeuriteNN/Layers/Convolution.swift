@@ -18,16 +18,26 @@ public final class Convolution<Axes: SpatialAxes>: Module, DescribableLayer {
     /// `padding`, `dilation` take one number or one per axis, `padding` also `"same"`/`"valid"`;
     /// `groups`, `bias` and `padding_mode` as in PyTorch).
     public struct Configuration: LayerConfiguration {
+        /// Input channels (PyTorch's `in_channels`).
         public var inChannels: Int
+        /// Output channels: the number of filters.
         public var outChannels: Int
+        /// The filter's size along each spatial axis.
         public var kernelSize: AxisValues
+        /// The step between filter positions (1).
         public var stride: AxisValues
+        /// Implicit padding: a number per axis, `.same` or `.valid` (0).
         public var padding: ConvolutionPadding
+        /// The spacing between a filter's elements (1).
         public var dilation: AxisValues
+        /// Channel groups (1): each output channel sees `inChannels / groups` input channels; `groups == inChannels` is depthwise.
         public var groups: Int
+        /// Whether the layer adds a bias (true).
         public var bias: Bool
+        /// What the padding holds: zeros (the default), or the input reflected, replicated or wrapped.
         public var paddingMode: ConvolutionPaddingMode
 
+        /// A configuration; the defaults are PyTorch's.
         public init(
             inChannels: Int, outChannels: Int, kernelSize: AxisValues, stride: AxisValues = 1, padding: ConvolutionPadding = 0,
             dilation: AxisValues = 1, groups: Int = 1, bias: Bool = true, paddingMode: ConvolutionPaddingMode = .zeros
@@ -86,10 +96,15 @@ public final class Convolution<Axes: SpatialAxes>: Module, DescribableLayer {
     public static var layerType: String { "Conv\(Axes.count)D" }
 
     public let configuration: Configuration
+    /// The filters `[out, in / groups, kernel…]`, PyTorch's layout.
     public let weight: Parameter
+    /// One bias per output channel, unless made without.
     public let bias: Parameter?
+    /// Input channels.
     public var inChannels: Int { configuration.inChannels }
+    /// Output channels.
     public var outChannels: Int { configuration.outChannels }
+    /// Channel groups.
     public var groups: Int { configuration.groups }
     /// One value per spatial axis.
     public let kernelSize: [Int], stride: [Int], dilation: [Int]

@@ -10,10 +10,14 @@ import NeuriteCore
 public final class Dense: Module, DescribableLayer {
     /// The feature counts and whether there is a bias (`{"in": 784, "out": 256, "bias": true}`).
     public struct Configuration: LayerConfiguration {
+        /// Input features (PyTorch's `in_features`).
         public var inFeatures: Int
+        /// Output features (PyTorch's `out_features`).
         public var outFeatures: Int
+        /// Whether the layer adds a bias (true).
         public var bias: Bool
 
+        /// A configuration; a bias by default.
         public init(inFeatures: Int, outFeatures: Int, bias: Bool = true) {
             self.inFeatures = inFeatures
             self.outFeatures = outFeatures
@@ -42,9 +46,13 @@ public final class Dense: Module, DescribableLayer {
     }
 
     public let configuration: Configuration
+    /// The weight `[out, in]`, PyTorch's layout.
     public let weight: Parameter
+    /// The bias `[out]`, unless made without.
     public let bias: Parameter?
+    /// Input features.
     public var inFeatures: Int { configuration.inFeatures }
+    /// Output features.
     public var outFeatures: Int { configuration.outFeatures }
 
     /// A layer with weights from `initializer` (PyTorch's default when nil) and a bias unless

@@ -9,7 +9,9 @@ import NeuriteCore
 public final class Dropout: Module, DescribableLayer {
     /// The probability of dropping an element (`{"p": 0.5}`), in [0, 1].
     public struct Configuration: LayerConfiguration {
+        /// The probability of zeroing an element.
         public var probability: Float
+        /// A configuration; 0.5 by default, as PyTorch.
         public init(probability: Float = 0.5) { self.probability = probability }
         public func validate() throws(LayerConfigurationError) {
             try LayerConfigurationError.require((0...1).contains(probability), "probability \(probability) is not in [0, 1]")
@@ -21,10 +23,12 @@ public final class Dropout: Module, DescribableLayer {
     }
 
     public let configuration: Configuration
+    /// The probability of zeroing an element.
     public var probability: Float { configuration.probability }
     /// The stream the masks are drawn from; it advances with each training call.
     public let maskStream: RandomStream
 
+    /// Zeroes each element with probability `probability` in training and scales the rest by `1/(1 − p)` (PyTorch's `nn.Dropout`); the identity in evaluation. Masks come from `generator`, or from the default generator.
     public init(_ probability: Float = 0.5, generator: PhiloxGenerator? = nil) {
         configuration = Configuration(probability: probability).validated(for: "Dropout")
         maskStream = RandomStream(generator ?? DefaultGenerator.makeGenerator())

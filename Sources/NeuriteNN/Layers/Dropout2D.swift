@@ -8,10 +8,12 @@ import NeuriteCore
 /// PyTorch does today.
 public final class Dropout2D: Module, DescribableLayer {
     public let configuration: Dropout.Configuration
+    /// The probability of zeroing a channel.
     public var probability: Float { configuration.probability }
     /// The stream the masks are drawn from; it advances with each training call.
     public let maskStream: RandomStream
 
+    /// Zeroes whole channels with probability `probability` in training (PyTorch's `nn.Dropout2d`), scaling the rest by `1/(1 − p)`.
     public init(_ probability: Float = 0.5, generator: PhiloxGenerator? = nil) {
         configuration = Dropout.Configuration(probability: probability).validated(for: "Dropout2D")
         maskStream = RandomStream(generator ?? DefaultGenerator.makeGenerator())

@@ -3,14 +3,18 @@ import NeuriteCore
 /// The table shared by `Embedding` and `EmbeddingBag`: PyTorch's `num_embeddings`,
 /// `embedding_dim`, `padding_idx` (negative counts from the end) and `sparse`.
 public struct EmbeddingTableConfiguration: Codable, Sendable, Equatable {
+    /// The table's rows (PyTorch's `num_embeddings`).
     public var rowCount: Int
+    /// Each row's length (PyTorch's `embedding_dim`).
     public var dimension: Int
+    /// A row that stays zero and gets no gradient (PyTorch's `padding_idx`), if any.
     public var paddingIndex: Int?
     /// Whether the weight's gradient is kept as the rows a batch used (`Parameter.sparseGradient`)
     /// rather than a full tensor: PyTorch's `sparse=True`. `Adam` and `SGD` then update only
     /// those rows (see `Adam.update(_:rows:group:state:)`); the other optimisers densify it.
     public var sparse: Bool
 
+    /// A table configuration with PyTorch's defaults.
     public init(rowCount: Int, dimension: Int, paddingIndex: Int? = nil, sparse: Bool = false) {
         self.rowCount = rowCount
         self.dimension = dimension
@@ -63,8 +67,10 @@ public struct EmbeddingTableConfiguration: Codable, Sendable, Equatable {
 public final class Embedding: Module, DescribableLayer {
     /// `{"num_embeddings": 1000, "embedding_dim": 64, "padding_idx": 0, "sparse": true}` (PyTorch's names).
     public struct Configuration: LayerConfiguration {
+        /// The table's shape and options.
         public var table: EmbeddingTableConfiguration
 
+        /// A configuration with PyTorch's defaults.
         public init(rowCount: Int, dimension: Int, paddingIndex: Int? = nil, sparse: Bool = false) {
             table = EmbeddingTableConfiguration(rowCount: rowCount, dimension: dimension, paddingIndex: paddingIndex, sparse: sparse)
         }
@@ -78,8 +84,11 @@ public final class Embedding: Module, DescribableLayer {
     public let configuration: Configuration
     /// The table, `[rowCount, dimension]`.
     public let weight: Parameter
+    /// The table's rows.
     public var rowCount: Int { configuration.table.rowCount }
+    /// Each row's length.
     public var dimension: Int { configuration.table.dimension }
+    /// The padding row, if any.
     public var paddingIndex: Int? { configuration.table.paddingIndex }
 
     /// A table drawn from `initializer` (N(0, 1), PyTorch's default, when nil) with the padding row
@@ -125,9 +134,12 @@ public final class Embedding: Module, DescribableLayer {
 public final class EmbeddingBag: Module, DescribableLayer {
     /// `{"num_embeddings": 100000, "embedding_dim": 64, "mode": "mean", "padding_idx": 0}`.
     public struct Configuration: LayerConfiguration {
+        /// The table's shape and options.
         public var table: EmbeddingTableConfiguration
+        /// How a bag's rows combine: mean (PyTorch's default), sum or max.
         public var mode: EmbeddingBagMode
 
+        /// A configuration with PyTorch's defaults.
         public init(rowCount: Int, dimension: Int, mode: EmbeddingBagMode = .mean, paddingIndex: Int? = nil, sparse: Bool = false) {
             table = EmbeddingTableConfiguration(rowCount: rowCount, dimension: dimension, paddingIndex: paddingIndex, sparse: sparse)
             self.mode = mode
@@ -150,9 +162,13 @@ public final class EmbeddingBag: Module, DescribableLayer {
     public let configuration: Configuration
     /// The table, `[rowCount, dimension]`.
     public let weight: Parameter
+    /// The table's rows.
     public var rowCount: Int { configuration.table.rowCount }
+    /// Each row's length.
     public var dimension: Int { configuration.table.dimension }
+    /// The padding row, if any.
     public var paddingIndex: Int? { configuration.table.paddingIndex }
+    /// How a bag's rows combine.
     public var mode: EmbeddingBagMode { configuration.mode }
 
     /// A table drawn from `initializer` (N(0, 1), PyTorch's default, when nil) with the padding row

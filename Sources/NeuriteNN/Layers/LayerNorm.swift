@@ -6,10 +6,14 @@ import NeuriteCore
 public final class LayerNorm: Module, DescribableLayer {
     /// `{"shape": [512], "epsilon": 1e-5, "affine": true}`.
     public struct Configuration: LayerConfiguration {
+        /// The trailing axes normalised over, e.g. `[512]`.
         public var normalizedShape: [Int]
+        /// Added to the variance before the square root (1e-5).
         public var epsilon: Float
+        /// Whether the layer has a learned scale and shift (true).
         public var elementwiseAffine: Bool
 
+        /// A configuration; the defaults are PyTorch's.
         public init(normalizedShape: [Int], epsilon: Float = 1e-5, elementwiseAffine: Bool = true) {
             self.normalizedShape = normalizedShape
             self.epsilon = epsilon
@@ -39,11 +43,16 @@ public final class LayerNorm: Module, DescribableLayer {
     }
 
     public let configuration: Configuration
+    /// The learned scale (1 at first), of the normalised shape, unless made without.
     public let weight: Parameter?
+    /// The learned shift (0 at first), of the normalised shape, unless made without.
     public let bias: Parameter?
+    /// The trailing axes normalised over.
     public var normalizedShape: [Int] { configuration.normalizedShape }
+    /// Added to the variance before the square root.
     public var epsilon: Float { configuration.epsilon }
 
+    /// Layer normalisation over the trailing `normalizedShape` axes (PyTorch's `nn.LayerNorm`).
     public init(_ normalizedShape: [Int], epsilon: Float = 1e-5, elementwiseAffine: Bool = true) {
         configuration = Configuration(normalizedShape: normalizedShape, epsilon: epsilon, elementwiseAffine: elementwiseAffine)
             .validated(for: "LayerNorm")
@@ -52,6 +61,7 @@ public final class LayerNorm: Module, DescribableLayer {
         super.init()
     }
 
+    /// Layer normalisation over the last axis of `features` elements.
     public convenience init(_ features: Int, epsilon: Float = 1e-5, elementwiseAffine: Bool = true) {
         self.init([features], epsilon: epsilon, elementwiseAffine: elementwiseAffine)
     }

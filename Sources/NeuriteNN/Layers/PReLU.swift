@@ -27,9 +27,12 @@ public func prelu(_ x: Tensor, weight: Tensor) -> Tensor {
 public final class PReLU: Module, DescribableLayer {
     /// `{"channels": 1, "initialSlope": 0.25}`.
     public struct Configuration: LayerConfiguration {
+        /// Learned slopes: 1 shared, or one per channel (axis 1).
         public var channels: Int
+        /// The slopes' starting value (0.25).
         public var initialSlope: Float
 
+        /// A configuration; the defaults are PyTorch's.
         public init(channels: Int = 1, initialSlope: Float = 0.25) {
             self.channels = channels
             self.initialSlope = initialSlope
@@ -54,6 +57,7 @@ public final class PReLU: Module, DescribableLayer {
     /// The slopes, `[channels]`.
     public let weight: Parameter
 
+    /// `max(0, x) + a · min(0, x)` with learned slopes `a` (PyTorch's `nn.PReLU`).
     public init(channels: Int = 1, initialSlope: Float = 0.25) {
         configuration = Configuration(channels: channels, initialSlope: initialSlope).validated(for: "PReLU")
         weight = Parameter(Tensor.full([channels], value: initialSlope))

@@ -1,12 +1,20 @@
 import NeuriteCore
 
+/// Max pooling over sequences `[N, C, L]` (PyTorch's `nn.MaxPool1d`).
 public typealias MaxPool1D = MaxPool<OneAxis>
+/// Max pooling over images `[N, C, H, W]` (PyTorch's `nn.MaxPool2d`).
 public typealias MaxPool2D = MaxPool<TwoAxes>
+/// Average pooling over sequences `[N, C, L]` (PyTorch's `nn.AvgPool1d`).
 public typealias AvgPool1D = AvgPool<OneAxis>
+/// Average pooling over images `[N, C, H, W]` (PyTorch's `nn.AvgPool2d`).
 public typealias AvgPool2D = AvgPool<TwoAxes>
+/// Average pooling of sequences to a fixed length (PyTorch's `nn.AdaptiveAvgPool1d`).
 public typealias AdaptiveAvgPool1D = AdaptiveAvgPool<OneAxis>
+/// Average pooling of images to a fixed size (PyTorch's `nn.AdaptiveAvgPool2d`; `outputSize: 1` is global average pooling).
 public typealias AdaptiveAvgPool2D = AdaptiveAvgPool<TwoAxes>
+/// Max pooling of sequences to a fixed length (PyTorch's `nn.AdaptiveMaxPool1d`).
 public typealias AdaptiveMaxPool1D = AdaptiveMaxPool<OneAxis>
+/// Max pooling of images to a fixed size (PyTorch's `nn.AdaptiveMaxPool2d`).
 public typealias AdaptiveMaxPool2D = AdaptiveMaxPool<TwoAxes>
 
 /// The output shape of a sliding pooling layer for `shape`, or an error naming the layer.
@@ -60,12 +68,18 @@ extension MaxPool: RectifiedPooling {}
 public final class MaxPool<Axes: SpatialAxes>: Module, DescribableLayer {
     /// `{"kernel": 2}`, with `stride`, `padding`, `dilation` and `ceil_mode` as in PyTorch.
     public struct Configuration: LayerConfiguration {
+        /// The window's size along each spatial axis.
         public var kernelSize: AxisValues
+        /// The step between windows; nil takes the kernel size (PyTorch's default).
         public var stride: AxisValues?
+        /// Implicit −∞ padding on both sides of each axis (at most half the kernel).
         public var padding: AxisValues
+        /// The spacing between a window's elements.
         public var dilation: AxisValues
+        /// Whether the output size rounds up, counting a partial last window (PyTorch's `ceil_mode`).
         public var ceilMode: Bool
 
+        /// A configuration; the defaults are PyTorch's.
         public init(kernelSize: AxisValues, stride: AxisValues? = nil, padding: AxisValues = 0, dilation: AxisValues = 1, ceilMode: Bool = false) {
             self.kernelSize = kernelSize
             self.stride = stride
@@ -96,8 +110,10 @@ public final class MaxPool<Axes: SpatialAxes>: Module, DescribableLayer {
 
     public static var layerType: String { "MaxPool\(Axes.count)D" }
     public let configuration: Configuration
+    /// The resolved settings, one value per spatial axis.
     public let kernelSize: [Int], stride: [Int], padding: [Int], dilation: [Int]
 
+    /// A layer with PyTorch's `MaxPool1d/2d` settings; `stride` defaults to the kernel size.
     public init(kernelSize: AxisValues, stride: AxisValues? = nil, padding: AxisValues = 0, dilation: AxisValues = 1, ceilMode: Bool = false) {
         configuration = Configuration(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
             .validated(for: Self.layerType)
@@ -144,13 +160,20 @@ public final class AvgPool<Axes: SpatialAxes>: Module, DescribableLayer {
     /// `{"kernel": 2}`, with `stride`, `padding`, `ceil_mode`, `count_include_pad` and
     /// `divisor_override` as in PyTorch.
     public struct Configuration: LayerConfiguration {
+        /// The window's size along each spatial axis.
         public var kernelSize: AxisValues
+        /// The step between windows; nil takes the kernel size (PyTorch's default).
         public var stride: AxisValues?
+        /// Implicit zero padding on both sides of each axis (at most half the kernel).
         public var padding: AxisValues
+        /// Whether the output size rounds up, counting a partial last window (PyTorch's `ceil_mode`).
         public var ceilMode: Bool
+        /// Whether padded zeros count in the divisor (PyTorch's `count_include_pad`, true by default).
         public var countIncludePad: Bool
+        /// A divisor used instead of the window's size, if given.
         public var divisorOverride: Int?
 
+        /// A configuration; the defaults are PyTorch's.
         public init(
             kernelSize: AxisValues, stride: AxisValues? = nil, padding: AxisValues = 0, ceilMode: Bool = false, countIncludePad: Bool = true,
             divisorOverride: Int? = nil
@@ -191,8 +214,10 @@ public final class AvgPool<Axes: SpatialAxes>: Module, DescribableLayer {
 
     public static var layerType: String { "AvgPool\(Axes.count)D" }
     public let configuration: Configuration
+    /// The resolved settings, one value per spatial axis.
     public let kernelSize: [Int], stride: [Int], padding: [Int]
 
+    /// A layer with PyTorch's `AvgPool1d/2d` settings; `stride` defaults to the kernel size.
     public init(
         kernelSize: AxisValues, stride: AxisValues? = nil, padding: AxisValues = 0, ceilMode: Bool = false, countIncludePad: Bool = true,
         divisorOverride: Int? = nil
@@ -240,8 +265,10 @@ public final class AvgPool<Axes: SpatialAxes>: Module, DescribableLayer {
 
 /// The output size of an adaptive pooling layer (`{"output_size": [2, 3]}`; `1` is global pooling).
 public struct AdaptivePoolConfiguration<Axes: SpatialAxes>: LayerConfiguration {
+    /// The output's size along each spatial axis.
     public var outputSize: AxisValues
 
+    /// Pooling to `outputSize` along each spatial axis.
     public init(outputSize: AxisValues) { self.outputSize = outputSize }
 
     public func validate() throws(LayerConfigurationError) { try outputSize.check("output_size", axes: Axes.count, minimum: 1) }
@@ -255,8 +282,10 @@ public struct AdaptivePoolConfiguration<Axes: SpatialAxes>: LayerConfiguration {
 public final class AdaptiveAvgPool<Axes: SpatialAxes>: Module, DescribableLayer {
     public static var layerType: String { "AdaptiveAvgPool\(Axes.count)D" }
     public let configuration: AdaptivePoolConfiguration<Axes>
+    /// The output's size along each spatial axis.
     public var outputSize: [Int] { configuration.outputSize.expanded(to: Axes.count) }
 
+    /// A layer pooling to `outputSize` (one number for every axis or one per axis), as PyTorch's adaptive average pooling.
     public init(outputSize: AxisValues) {
         configuration = AdaptivePoolConfiguration(outputSize: outputSize).validated(for: Self.layerType)
         super.init()
@@ -281,8 +310,10 @@ public final class AdaptiveAvgPool<Axes: SpatialAxes>: Module, DescribableLayer 
 public final class AdaptiveMaxPool<Axes: SpatialAxes>: Module, DescribableLayer {
     public static var layerType: String { "AdaptiveMaxPool\(Axes.count)D" }
     public let configuration: AdaptivePoolConfiguration<Axes>
+    /// The output's size along each spatial axis.
     public var outputSize: [Int] { configuration.outputSize.expanded(to: Axes.count) }
 
+    /// A layer pooling to `outputSize` (one number for every axis or one per axis), as PyTorch's adaptive max pooling.
     public init(outputSize: AxisValues) {
         configuration = AdaptivePoolConfiguration(outputSize: outputSize).validated(for: Self.layerType)
         super.init()

@@ -6,7 +6,9 @@ import NeuriteCore
 public final class Residual: Module, DescribableLayer {
     /// Whether the shortcut is projected; the body (and the projection) are the children.
     public struct Configuration: LayerConfiguration {
+        /// Whether the skip path has a projection (false: the identity).
         public var projection: Bool
+        /// A configuration.
         public init(projection: Bool) { self.projection = projection }
         public init(from decoder: Decoder) throws {
             projection = try decoder.container(keyedBy: CodingKeys.self).decode(.projection, default: false)
@@ -14,15 +16,19 @@ public final class Residual: Module, DescribableLayer {
         private enum CodingKeys: String, CodingKey { case projection }
     }
 
+    /// The residual branch F.
     public let body: Module
+    /// The skip path's projection P (nil: the identity), for when F changes the shape.
     public let projection: Module?
 
+    /// `y = F(x) + x`, or `F(x) + P(x)` with a projection (He et al., 2016).
     public init(_ body: Module, projection: Module? = nil) {
         self.body = body
         self.projection = projection
         super.init()
     }
 
+    /// A residual block whose branch is the layers the builder lists.
     public convenience init(projection: Module? = nil, @LayerBuilder _ build: () -> [Module]) {
         self.init(Sequential(build()), projection: projection)
     }

@@ -11,13 +11,16 @@ import NeuriteCore
 /// }
 /// ```
 public final class Sequential: Module, DescribableLayer {
+    /// The layers, in the order they run.
     public let layers: [Module]
 
+    /// A network of `layers`, run in order (PyTorch's `nn.Sequential`).
     public init(_ layers: [Module]) {
         self.layers = layers
         super.init()
     }
 
+    /// A network of the layers the builder lists: `Sequential { Dense(4, 8); ReLU(); Dense(8, 1) }`.
     public convenience init(@LayerBuilder _ build: () -> [Module]) {
         self.init(build())
     }
@@ -88,11 +91,18 @@ public final class Sequential: Module, DescribableLayer {
 /// Collects the layers written in a `Sequential { … }` block, with `if`, `for` and optionals.
 @resultBuilder
 public enum LayerBuilder {
+    /// A layer.
     public static func buildExpression(_ layer: Module) -> [Module] { [layer] }
+    /// A list of layers, spliced in.
     public static func buildExpression(_ layers: [Module]) -> [Module] { layers }
+    /// The layers of a block, in order.
     public static func buildBlock(_ parts: [Module]...) -> [Module] { parts.flatMap { $0 } }
+    /// Layers under `if`, when it holds.
     public static func buildOptional(_ part: [Module]?) -> [Module] { part ?? [] }
+    /// The layers of an `if`'s first branch.
     public static func buildEither(first part: [Module]) -> [Module] { part }
+    /// The layers of an `else` branch.
     public static func buildEither(second part: [Module]) -> [Module] { part }
+    /// The layers of a `for` loop, in order.
     public static func buildArray(_ parts: [[Module]]) -> [Module] { parts.flatMap { $0 } }
 }

@@ -5,9 +5,12 @@ import NeuriteCore
 public final class Flatten: Module, DescribableLayer {
     /// The first and last axes flattened (`{"start": 1, "end": -1}`).
     public struct Configuration: LayerConfiguration {
+        /// The first axis flattened (1, keeping the batch).
         public var startAxis: Int
+        /// The last axis flattened (−1).
         public var endAxis: Int
 
+        /// A configuration; the defaults are PyTorch's.
         public init(startAxis: Int = 1, endAxis: Int = -1) {
             self.startAxis = startAxis
             self.endAxis = endAxis
@@ -26,9 +29,12 @@ public final class Flatten: Module, DescribableLayer {
     }
 
     public let configuration: Configuration
+    /// The first axis flattened.
     public var startAxis: Int { configuration.startAxis }
+    /// The last axis flattened.
     public var endAxis: Int { configuration.endAxis }
 
+    /// Flattens axes `startAxis…endAxis` into one (PyTorch's `nn.Flatten`, from axis 1 by default).
     public init(startAxis: Int = 1, endAxis: Int = -1) {
         configuration = Configuration(startAxis: startAxis, endAxis: endAxis)
         super.init()
@@ -70,9 +76,12 @@ public final class Identity: Module, ParameterlessLayer {
 public final class Transpose: Module, DescribableLayer {
     /// The two axes (`{"first": 1, "second": 2}`).
     public struct Configuration: LayerConfiguration {
+        /// The first axis swapped.
         public var first: Int
+        /// The second axis swapped.
         public var second: Int
 
+        /// A configuration swapping `first` and `second`.
         public init(first: Int = 1, second: Int = 2) {
             self.first = first
             self.second = second
@@ -81,6 +90,7 @@ public final class Transpose: Module, DescribableLayer {
 
     public let configuration: Configuration
 
+    /// Swaps two axes (PyTorch's `transpose(first, second)` as a layer), e.g. `[N, L, C] → [N, C, L]`.
     public init(_ first: Int = 1, _ second: Int = 2) {
         configuration = Configuration(first: first, second: second)
         super.init()

@@ -3,6 +3,7 @@ import NeuriteCore
 /// How many spatial axes a convolution or pooling layer works over: the `1` of `Conv1D`, the
 /// `2` of `Conv2D`.
 public protocol SpatialAxes: Sendable {
+    /// The number of spatial axes.
     static var count: Int { get }
 }
 
@@ -16,8 +17,10 @@ public enum TwoAxes: SpatialAxes { public static var count: Int { 2 } }
 public struct AxisValues: Codable, Equatable, Sendable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral,
     CustomStringConvertible
 {
+    /// One value per spatial axis (one value for every axis when it has one element).
     public var values: [Int]
 
+    /// The given values.
     public init(_ values: [Int]) { self.values = values }
     public init(integerLiteral value: Int) { values = [value] }
     public init(arrayLiteral elements: Int...) { values = elements }
@@ -56,8 +59,11 @@ public struct AxisValues: Codable, Equatable, Sendable, ExpressibleByIntegerLite
 public enum ConvolutionPadding: Codable, Equatable, Sendable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral,
     CustomStringConvertible
 {
+    /// A number of elements per axis.
     case explicit(AxisValues)
+    /// Output as long as the input (stride 1 only), padding split as PyTorch splits it.
     case same
+    /// No padding.
     case valid
 
     public init(integerLiteral value: Int) { self = .explicit(AxisValues(integerLiteral: value)) }
@@ -112,6 +118,7 @@ public enum ConvolutionPadding: Codable, Equatable, Sendable, ExpressibleByInteg
 
 /// What a convolution reads outside its input (PyTorch's `padding_mode`).
 public enum ConvolutionPaddingMode: String, Codable, Equatable, Sendable, CaseIterable {
+    /// What padding holds: zeros, the input reflected (without the edge), replicated (the edge repeated) or wrapped around.
     case zeros, reflect, replicate, circular
 
     var paddingMode: PaddingMode {
