@@ -27,11 +27,12 @@ let package = Package(
         .target(name: "NeuriteTrain", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteCheckpoint"]),
         .target(name: "NeuriteCheckpoint", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers"]),
         .target(name: "NeuriteInterpret", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteData", "NeuritePlot"]),
+        .target(name: "NeuriteTensorBoard", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteData", "NeuriteTrain", "NeuritePlot"]),
         .target(
             name: "Neurite",
             dependencies: [
                 "NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteTrain", "NeuriteCheckpoint", "NeuritePlot",
-                "NeuriteInterpret",
+                "NeuriteInterpret", "NeuriteTensorBoard",
             ]),
 
         .executableTarget(name: "neurite", dependencies: ["Neurite", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -68,6 +69,8 @@ let package = Package(
             ]),
         .testTarget(name: "NeuritePlotTests", dependencies: ["NeuritePlot"]),
         .testTarget(name: "NeuriteInterpretTests", dependencies: ["NeuriteInterpret", "NeuriteTrain", "_NeuriteTestSupport"]),
+        .testTarget(
+            name: "NeuriteTensorBoardTests", dependencies: ["NeuriteTensorBoard", "NeuriteTrain"], exclude: ["Fixtures/check_event_file.py"]),
         .testTarget(name: "NeuriteTests", dependencies: ["Neurite"]),
         .testTarget(
             name: "ExamplesTests",

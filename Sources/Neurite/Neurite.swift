@@ -6,4 +6,5 @@
 @_exported import NeuriteNN
 @_exported import NeuriteOptimizers
 @_exported import NeuritePlot
+@_exported import NeuriteTensorBoard
 @_exported import NeuriteTrain

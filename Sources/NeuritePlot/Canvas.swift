@@ -90,6 +90,30 @@ public struct Canvas: Sendable {
         }
     }
 
+    /// The picture as the bytes of an 8-bit RGB PNG file.
+    /// - Throws: `FileError` (file `<memory>`) when libpng cannot encode it.
+    public func pngData() throws(FileError) -> [UInt8] {
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        image.width = UInt32(width)
+        image.height = UInt32(height)
+        image.format = UInt32(PNG_FORMAT_RGB)
+        // The first call measures, the second writes.
+        var size = 0
+        let measured = pixels.withUnsafeBytes { png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, Int32(width * 3), nil) }
+        var bytes = [UInt8](repeating: 0, count: size)
+        let written =
+            measured != 0
+            && bytes.withUnsafeMutableBytes { output in
+                pixels.withUnsafeBytes { png_image_write_to_memory(&image, output.baseAddress, &size, 0, $0.baseAddress, Int32(width * 3), nil) }
+            } != 0
+        guard written else {
+            let reason = withUnsafeBytes(of: image.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            throw FileError(file: "<memory>", "cannot encode the PNG\(reason.isEmpty ? "" : ": \(reason)")")
+        }
+        return Array(bytes.prefix(size))
+    }
+
     /// Writes the picture as an 8-bit RGB PNG, replacing `path` atomically.
     public func writePNG(to path: String) throws {
         var image = png_image()

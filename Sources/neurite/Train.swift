@@ -73,6 +73,13 @@ struct Train: ParsableCommand {
     var threads: Int?
     @Option(help: "Directory for the model, history and checkpoint.")
     var output = "neurite-run"
+    @Option(
+        help:
+            "Also write a TensorBoard event file to this directory: scalars per epoch (as history.csv), the batch loss every --tensorboard-steps batches, histograms of weights and gradients, the settings and the pictures."
+    )
+    var tensorboard: String?
+    @Option(help: "Batches between the batch losses written to --tensorboard (0: none).")
+    var tensorboardSteps = 50
     @Flag(help: "Continue from the checkpoint in the output directory (starts fresh, saying so, when there is none yet).")
     var resume = false
     @Flag(help: "Start a fresh run even if the output directory holds an earlier one (its files are replaced as the new run writes them).")
@@ -137,6 +144,8 @@ struct Train: ParsableCommand {
         try require(momentum >= 0 && momentum.isFinite, "--momentum must be a finite non-negative number, got \(momentum)")
         try require(weightDecay >= 0 && weightDecay.isFinite, "--weight-decay must be a finite non-negative number, got \(weightDecay)")
         if let clipNorm { try require(clipNorm > 0 && clipNorm.isFinite, "--clip-norm must be a finite positive number, got \(clipNorm)") }
+        try require(tensorboardSteps >= 0, "--tensorboard-steps must not be negative, got \(tensorboardSteps)")
+        try require(tensorboard?.isEmpty != true, "--tensorboard needs a directory")
         try require(!(resume && overwrite), "--resume and --overwrite exclude each other: continue the earlier run or replace it")
         do {
             try optimizerConfiguration.validate()
@@ -181,6 +190,10 @@ struct Train: ParsableCommand {
             }
             let logger = CSVLogger(path: paths.history)
             callbacks.append(logger)
+            let board = try tensorboard.map { directory throws(FileError) in
+                try TensorBoardLogger(directory: directory, hyperparameters: settings, everySteps: tensorboardSteps)
+            }
+            if let board { callbacks.append(board) }
             let loss = { (logits: Tensor, labels: Tensor) in crossEntropy(logits: logits, classIndices: labels) }
             let history = try fit(
                 model, loss: loss, optimizer: optimizer, data: loader, epochs: epochCount, validation: validation,
@@ -198,13 +211,36 @@ struct Train: ParsableCommand {
             // fit has printed early stopping's messages with the progress.
             if !quiet, let reason = history.stopReason, stopping?.stoppedEpoch == nil { print(reason) }
             let result = evaluate(model, on: test, loss: loss)
-            try Pictures.write(
+            let pictures = try Pictures.write(
                 history: history, model: model, test: prepared.images, evaluation: result, classNames: prepared.classNames, to: output)
+            for (file, picture) in pictures {
+                board?.log(picture, tag: String(file.dropLast(".png".count)), step: history.epochs.count)
+            }
+            board?.write(
+                [.scalar(tag: "test_accuracy", value: Float(result.accuracy ?? .nan)), .scalar(tag: "test_loss", value: Float(result.loss))],
+                step: history.epochs.count)
             // Last, so that a run that fails on the way never replaces an earlier model.
             try ModelFile.save(model, to: paths.model, metadata: prepared.metadata.merging(["neurite.dataset": "\(data.dataset)"]) { $1 })
             print(String(format: "test accuracy %.4f  loss %.4f", result.accuracy ?? .nan, result.loss))
             finished = true
+            if let error = board?.lastError {
+                throw CommandError("\(error.file): the TensorBoard log is incomplete (the model was saved): \(error.problem)")
+            }
         }
+    }
+
+    /// The run's settings, for the TensorBoard text panel: every option as given or defaulted.
+    var settings: [(String, String)] {
+        [
+            ("dataset", "\(data.dataset)"), ("architecture", "\(network)"), ("model", model ?? "—"),
+            ("hidden", hidden.values.map(String.init).joined(separator: ",")), ("activation", "\(activation)"), ("dropout", "\(dropout)"),
+            ("batch norm", "\(batchNorm)"), ("residual blocks", "\(residualBlocks)"), ("initializer", "\(initializer)"),
+            ("optimizer", "\(optimizer)"), ("learning rate", "\(rate)"), ("momentum", "\(momentum)"), ("weight decay", "\(weightDecay)"),
+            ("schedule", "\(learningRateSchedule)"), ("clip norm", clipNorm.map { "\($0)" } ?? "—"),
+            ("augment", augment.map { $0.steps.map(\.rawValue).joined(separator: ",") } ?? "—"),
+            ("early stopping", earlyStopping.map { "\($0)" } ?? "—"), ("validation split", "\(heldOutFraction)"), ("epochs", "\(epochCount)"),
+            ("batch size", "\(samplesPerBatch)"), ("seed", "\(seed)"), ("standardize", "\(standardize)"),
+        ]
     }
 
     /// What a run trains on: the model, the data (training, validation, test), the augmentation,

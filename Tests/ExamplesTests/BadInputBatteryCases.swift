@@ -221,6 +221,8 @@ extension BatteryFixtures {
         [
             failure(["train", "--epochs", "1", "--output", path("a-file")], "a-file"),
             failure(["train", "--epochs", "1", "--output", path("a-file/run")], "a-file"),
+            failure(["train", "--epochs", "1", "--output", path("never-board"), "--tensorboard", path("a-file/board")], "a-file"),
+            usage(["train", "--epochs", "1", "--output", path("never-board"), "--tensorboard-steps=-1"], "--tensorboard-steps"),
             failure(["predict", "--model", model, "--input", path("x.npy"), "--output", path("a-file/p.csv")], "a-file"),
             usage(["predict", "--model", model, "--input", path("x.npy"), "--output", path("p.json")], "p.json"),
             failure(["explain", "--model", model, "--output", path("a-file/e.png")], "a-file"),
