@@ -13,7 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 output=${1:-.build/documentation}
-modules=NeuriteCore,NeuriteNN,NeuriteOptimizers,NeuriteData,NeuriteTrain,NeuriteCheckpoint,NeuritePlot,NeuriteInterpret
+# The modules the umbrella re-exports, as its source lists them.
+modules=$(sed -n 's/^@_exported import //p' Sources/Neurite/Neurite.swift | paste -sd, -)
 
 swift build --target Neurite
 bin=$(swift build --show-bin-path)

@@ -60,6 +60,16 @@ func training() throws {
                 optimizer: try Adam(model.parameters), data: DataLoader(train, batchSize: 64),
                 epochs: 2, callbacks: [LossPrinter(), GradientClipping(maxNorm: 1)], progress: .quiet)
     }
+    do {
+        let model = Sequential { Flatten(); Dense(64, 32); ReLU(); Dense(32, 10) }
+        let board = try TensorBoardLogger(directory: "runs/digits", hyperparameters: [("optimizer", "adam"), ("batch size", "64")], everySteps: 10)
+        try fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) },
+                optimizer: try Adam(model.parameters), data: DataLoader(train, batchSize: 64, shuffle: true, seed: 3),
+                epochs: 2, callbacks: [board], progress: .quiet)
+        let confusion = evaluate(model, on: train, loss: { crossEntropy(logits: $0, classIndices: $1) }).confusion!
+        board.log(Charts.confusionMatrix(confusion), tag: "confusion matrix", step: 2)
+        print(board.writer.path, board.lastError == nil)          // runs/digits/events.out.tfevents.… true
+    }
 }
 
 /// Data.md.
