@@ -27,12 +27,15 @@ let package = Package(
         .target(name: "NeuriteTrain", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteCheckpoint"]),
         .target(name: "NeuriteCheckpoint", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers"]),
         .target(name: "NeuriteInterpret", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteData", "NeuritePlot"]),
-        .target(name: "NeuriteTensorBoard", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteData", "NeuriteTrain", "NeuritePlot"]),
+        .target(name: "_NeuriteProtobuf"),
+        .target(
+            name: "NeuriteTensorBoard", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteData", "NeuriteTrain", "NeuritePlot", "_NeuriteProtobuf"]),
+        .target(name: "NeuriteONNX", dependencies: ["NeuriteCore", "NeuriteNN", "_NeuriteProtobuf"]),
         .target(
             name: "Neurite",
             dependencies: [
                 "NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteTrain", "NeuriteCheckpoint", "NeuritePlot",
-                "NeuriteInterpret", "NeuriteTensorBoard",
+                "NeuriteInterpret", "NeuriteTensorBoard", "NeuriteONNX",
             ]),
 
         .executableTarget(name: "neurite", dependencies: ["Neurite", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -70,7 +73,11 @@ let package = Package(
         .testTarget(name: "NeuritePlotTests", dependencies: ["NeuritePlot"]),
         .testTarget(name: "NeuriteInterpretTests", dependencies: ["NeuriteInterpret", "NeuriteTrain", "_NeuriteTestSupport"]),
         .testTarget(
-            name: "NeuriteTensorBoardTests", dependencies: ["NeuriteTensorBoard", "NeuriteTrain"], exclude: ["Fixtures/check_event_file.py"]),
+            name: "NeuriteTensorBoardTests", dependencies: ["NeuriteTensorBoard", "NeuriteTrain", "_NeuriteProtobuf"],
+            exclude: ["Fixtures/check_event_file.py"]),
+        .testTarget(
+            name: "NeuriteONNXTests", dependencies: ["NeuriteONNX", "NeuriteNN"],
+            exclude: ["Fixtures/check_onnx_export.py", "Fixtures/many-layers.json"]),
         .testTarget(name: "NeuriteTests", dependencies: ["Neurite"]),
         .testTarget(
             name: "ExamplesTests",

@@ -126,6 +126,8 @@ func savingAndLoading() throws {
     let report = try model.loadWeights(from: "weights.safetensors", strict: false)
     print(report.missingKeys, report.unexpectedKeys)            // what did not match, when not strict
 
+    try ONNXExporter.write(model, sampleShape: [4], to: "model.onnx")
+
     let pretrained = try ModelFile.load("model.safetensors") as! Sequential
     pretrained.freeze()                                          // no parameter of it is trained
     let fineTuned = Sequential {

@@ -4,6 +4,7 @@
 @_exported import NeuriteData
 @_exported import NeuriteInterpret
 @_exported import NeuriteNN
+@_exported import NeuriteONNX
 @_exported import NeuriteOptimizers
 @_exported import NeuritePlot
 @_exported import NeuriteTensorBoard

@@ -1,5 +1,6 @@
 import Foundation
 import NeuriteCore
+import _NeuriteProtobuf
 
 /// Writes a TensorBoard event file: TFRecord framing (each record its length, the length's masked
 /// CRC-32C, the bytes and their masked CRC-32C) around `Event` messages. The file is

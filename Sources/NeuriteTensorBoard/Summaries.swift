@@ -1,3 +1,5 @@
+import _NeuriteProtobuf
+
 /// The summary values an event holds, encoded as TensorBoard's `Summary.Value` messages
 /// (`tensorboard/compat/proto/summary.proto`): a scalar, an image, a histogram or a text.
 public enum SummaryValue: Sendable {

@@ -2,6 +2,7 @@ import NeuriteCore
 import NeuriteNN
 import NeuritePlot
 import NeuriteTrain
+import _NeuriteProtobuf
 
 /// A callback that writes a run to a TensorBoard event file (`tensorboard --logdir DIRECTORY`):
 ///

@@ -77,6 +77,8 @@ extension BatteryFixtures {
         cases.append(usage(["predict"] + model + ["--input", path("x.npy"), "--output-kind", "odds"], "--output-kind"))
         cases.append(usage(["predict", "--input", path("x.npy")], "--model"))
         cases.append(usage(["evaluate"], "--model"))
+        cases.append(usage(["export", "--model", self.model, "--output", path("model.txt")], "--output"))
+        cases.append(usage(["export", "--output", path("model.onnx")], "--model"))
         return cases
     }
 
