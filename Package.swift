@@ -77,7 +77,13 @@ let package = Package(
             exclude: ["Fixtures/check_event_file.py"]),
         .testTarget(
             name: "NeuriteONNXTests", dependencies: ["NeuriteONNX", "NeuriteNN"],
-            exclude: ["Fixtures/check_onnx_export.py", "Fixtures/many-layers.json"]),
+            exclude: [
+                "Fixtures/check_onnx_export.py", "Fixtures/check_onnx_import.py", "Fixtures/make_torch_fixtures.py", "Fixtures/many-layers.json",
+            ],
+            resources: [
+                .copy("Fixtures/torch_mlp.onnx"), .copy("Fixtures/torch_cnn.onnx"), .copy("Fixtures/torch_resnet.onnx"),
+                .copy("Fixtures/torch_view.onnx"), .copy("Fixtures/torch_transformerish.onnx"),
+            ]),
         .testTarget(name: "NeuriteTests", dependencies: ["Neurite"]),
         .testTarget(
             name: "ExamplesTests",

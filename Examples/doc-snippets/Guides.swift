@@ -127,6 +127,8 @@ func savingAndLoading() throws {
     print(report.missingKeys, report.unexpectedKeys)            // what did not match, when not strict
 
     try ONNXExporter.write(model, sampleShape: [4], to: "model.onnx")
+    let (graph, sampleShape) = try ONNXImporter.read("model.onnx")   // an ONNXGraph module, [4]
+    print(graph.predict(input).scalars == model.predict(input).scalars, sampleShape!)
 
     let pretrained = try ModelFile.load("model.safetensors") as! Sequential
     pretrained.freeze()                                          // no parameter of it is trained

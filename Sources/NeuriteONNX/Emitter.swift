@@ -3,7 +3,7 @@ import NeuriteNN
 
 /// Turns modules into ONNX nodes, following the shapes (batch 1 stands for the dynamic batch).
 struct Emitter {
-    var graph = ONNXGraph()
+    var graph = ONNXGraphWriter()
 
     /// Why `module` has no ONNX form, or nil when it has one (containers are checked child by child).
     static func unsupportedReason(_ module: Module) -> String? {

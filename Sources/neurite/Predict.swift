@@ -63,8 +63,15 @@ struct Predict: ParsableCommand {
                 try model.text == nil
                 ? model.checkedOutputShape(
                     forSample: Array(inputs.shape.dropFirst()), batch: inputs.shape.first ?? 1, from: source) : [1, model.text!.classes.count]
+            // Outputs of any shape go to an .npy file as they are (sequence models, imported graphs).
+            if let output, output.hasSuffix(".npy"), let outputKind, outputKind != .probabilities {
+                try NPYWriter.write(withoutGradients { model.network(inputs) }, to: output)
+                return
+            }
             guard outputShape.count == 2 else {
-                throw CommandError("\(saved.model): the model gives outputs of shape \(outputShape) for one input; predict needs [1, C]")
+                throw CommandError(
+                    "\(saved.model): the model gives outputs of shape \(outputShape) for one input; predict needs [1, C] (or --output-kind logits with an .npy --output)"
+                )
             }
             let kind = outputKind ?? .default(for: model.network, outputWidth: outputShape[1])
             let outputs = withoutGradients { model.network(inputs) }

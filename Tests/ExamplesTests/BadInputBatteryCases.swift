@@ -79,6 +79,9 @@ extension BatteryFixtures {
         cases.append(usage(["evaluate"], "--model"))
         cases.append(usage(["export", "--model", self.model, "--output", path("model.txt")], "--output"))
         cases.append(usage(["export", "--output", path("model.onnx")], "--model"))
+        cases.append(usage(["import", "--onnx", path("m.onnx"), "--description", path("mlp.json"), "--output", path("m.safetensors")], "--onnx"))
+        cases.append(failure(["import", "--onnx", path("missing.onnx"), "--output", path("never-onnx.safetensors")], "missing.onnx"))
+        cases.append(failure(["import", "--onnx", self.model, "--output", path("never-onnx.safetensors")], "not an ONNX model"))
         return cases
     }
 

@@ -77,6 +77,19 @@ struct ModelFileTests {
         case "AdaptiveMaxPool2D": (AdaptiveMaxPool2D(outputSize: 1), [2, 3, 5, 7])
         case "BasicBlock": (BasicBlock(3, 4, stride: 2, generator: &generator), [2, 3, 7, 6])
         case "Dropout2D": (Dropout2D(0.3, generator: PhiloxGenerator(seed: 2)), [2, 3, 4, 4])
+        case "ONNXGraph":
+            (
+                ONNXGraph(
+                    configuration: .init(
+                        input: "x", output: "y",
+                        nodes: [
+                            .init(op: "Gemm", inputs: ["x", "w", "b"], outputs: ["h"], attributes: ["transB": .int(1)]),
+                            .init(op: "Relu", inputs: ["h"], outputs: ["r"]), .init(op: "Reshape", inputs: ["r", "shape"], outputs: ["y"]),
+                        ],
+                        parameters: [.init(name: "w", shape: [3, 4]), .init(name: "b", shape: [3])], buffers: [],
+                        integers: [.init(name: "shape", shape: [2], values: [0, -1])]),
+                    weights: ["w": Tensor.normal([3, 4], seed: 5), "b": Tensor.normal([3], seed: 6)], constants: [:]), [2, 4]
+            )
         case "Standardize":
             (Standardize(mean: Tensor.normal([1, 4], seed: 3), standardDeviation: Tensor.uniform([1, 4], low: 0.5, high: 2, seed: 4)), [2, 4])
         case "Embedding": (Embedding(10, 3, paddingIndex: 2, generator: &generator), [2, 5])

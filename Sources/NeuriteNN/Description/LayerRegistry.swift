@@ -12,7 +12,7 @@ public enum LayerRegistry {
         ReLU.self, LeakyReLU.self, PReLU.self, ELU.self, GELU.self, SiLU.self, Hardswish.self, Softplus.self, Sigmoid.self, Tanh.self,
         Softmax.self, LogSoftmax.self, Conv1D.self, Conv2D.self, MaxPool1D.self, MaxPool2D.self, AvgPool1D.self, AvgPool2D.self,
         AdaptiveAvgPool1D.self, AdaptiveAvgPool2D.self, AdaptiveMaxPool1D.self, AdaptiveMaxPool2D.self, BasicBlock.self, Dropout2D.self,
-        Embedding.self, EmbeddingBag.self, Transpose.self, Standardize.self,
+        Embedding.self, EmbeddingBag.self, Transpose.self, Standardize.self, ONNXGraph.self,
     ]
 
     private static let types = Mutex<[String: any DescribableLayer.Type]>(

@@ -4,7 +4,7 @@ import _NeuriteProtobuf
 /// An ONNX graph under construction, and its encoding as a `ModelProto` (`onnx.proto`, IR version
 /// 8, opset 17): nodes in order, weights as float32 initializers, one input and one output with
 /// a dynamic batch axis.
-struct ONNXGraph {
+struct ONNXGraphWriter {
     /// A node attribute (`AttributeProto`).
     enum Attribute {
         case int(String, Int)
