@@ -18,7 +18,8 @@ struct Emitter {
         case let layer as AvgPool2D: return layer.configuration.divisorOverride == nil ? nil : "ONNX's AveragePool has no divisor override"
         case is AdaptiveAvgPool1D, is AdaptiveAvgPool2D, is AdaptiveMaxPool1D, is AdaptiveMaxPool2D:
             return nil  // checked against the input's size when emitted
-        case is EmbeddingBag: return "EmbeddingBag's bags of ids and offsets have no operator in opset 17"
+        case let layer as EmbeddingBag:
+            return layer.mode == .max && layer.paddingIndex != nil ? "a max bag that skips padding has no opset-17 form" : nil
         default: return "no ONNX form is known for this layer type"
         }
     }
@@ -116,6 +117,7 @@ struct Emitter {
         case let layer as Embedding:
             let ids = graph.node("Cast", [input], [.int("to", 7)], name: name)
             return graph.node("Gather", [graph.constant(layer.weight.value, name: child(name, "weight")), ids], [.int("axis", 0)], name: name)
+        case let layer as EmbeddingBag: return embeddingBag(layer, input: input, name: name)
         case let layer as Conv1D: return try convolution(layer, input: input, name: name)
         case let layer as Conv2D: return try convolution(layer, input: input, name: name)
         case let layer as MaxPool1D: return maxPool(layer, input: input, name: name)
@@ -129,6 +131,31 @@ struct Emitter {
         default:
             throw ONNXExportError("cannot export to ONNX: \(name.isEmpty ? "model" : "model.\(name)") (\(module.typeName)): no ONNX form is known")
         }
+    }
+
+    /// One bag per row of ids `[N, L]`: the rows gathered `[N, L, D]`, padding masked out, then
+    /// summed, averaged over the ids that are not padding (an all-padding bag gives zeros), or
+    /// maximised.
+    private mutating func embeddingBag(_ layer: EmbeddingBag, input: String, name: String) -> String {
+        let ids = graph.node("Cast", [input], [.int("to", 7)], name: name)
+        var rows = graph.node("Gather", [graph.constant(layer.weight.value, name: "\(name).weight"), ids], [.int("axis", 0)], name: name)
+        let bagAxis = graph.integers([1], shape: [1], name: "\(name).bag_axis")
+        guard let padding = layer.paddingIndex else {
+            switch layer.mode {
+            case .sum: return graph.node("ReduceSum", [rows, bagAxis], [.int("keepdims", 0)], name: name)
+            case .mean: return graph.node("ReduceMean", [rows], [.ints("axes", [1]), .int("keepdims", 0)], name: name)
+            case .max: return graph.node("ReduceMax", [rows], [.ints("axes", [1]), .int("keepdims", 0)], name: name)
+            }
+        }
+        let row = padding < 0 ? padding + layer.rowCount : padding
+        let isPadding = graph.node("Equal", [ids, graph.integers([row], shape: [], name: "\(name).padding_index")], name: name)
+        let mask = graph.node("Cast", [graph.node("Not", [isPadding], name: name)], [.int("to", 1)], name: name)
+        rows = graph.node(
+            "Mul", [rows, graph.node("Unsqueeze", [mask, graph.integers([2], shape: [1], name: "\(name).row_axis")], name: name)], name: name)
+        let sum = graph.node("ReduceSum", [rows, bagAxis], [.int("keepdims", 0)], name: name)
+        guard layer.mode == .mean else { return sum }
+        let count = graph.node("ReduceSum", [mask, bagAxis], [.int("keepdims", 1)], name: name)
+        return graph.node("Div", [sum, graph.node("Max", [count, graph.constant(Tensor(1), name: "\(name).one")], name: name)], name: name)
     }
 
     private static func axis(_ axis: Int, _ rank: Int) -> Int { axis < 0 ? axis + rank : axis }

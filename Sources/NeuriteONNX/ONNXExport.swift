@@ -22,7 +22,9 @@ public struct ONNXExportError: Error, CustomStringConvertible, Equatable, Sendab
 /// `AveragePool`, `GlobalAveragePool`/`GlobalMaxPool`, `BatchNorm` → `BatchNormalization`,
 /// `LayerNorm` → `LayerNormalization`, `Flatten` → `Flatten` or `Reshape`, `Residual` and
 /// `BasicBlock` → their branches and `Add`, `Standardize` → `Sub` and `Div`, `Embedding` → `Cast`
-/// and `Gather`, dropout → `Identity`, and the activations to their operators (`GELU`, which
+/// and `Gather`, `EmbeddingBag` (one bag per row of ids) → `Gather`, a padding mask and
+/// `ReduceSum`/`ReduceMean`/`ReduceMax` (a model that starts with a table reads ids of any
+/// length), dropout → `Identity`, and the activations to their operators (`GELU`, which
 /// opset 17 lacks, as `Erf` or `Tanh` arithmetic; `SiLU` as `Mul` by `Sigmoid`).
 public enum ONNXExporter {
     /// The ONNX `ModelProto` bytes of `model` for samples of `sampleShape` (without the batch
@@ -51,6 +53,9 @@ public enum ONNXExporter {
         }
         // The last node computes the model's result: its output is the graph's.
         emitter.graph.renameLastOutput(to: "output")
+        // Models that start with a lookup table read ids of any length: the input's axes after the
+        // batch are dynamic, and so are the output's unless it is one vector per sample.
+        let readsSequences = Self.firstLeaf(of: model).map { $0 is Embedding || $0 is EmbeddingBag } ?? false
         let outputShape = Array(shape.dropFirst())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]  // the same model, the same bytes
@@ -58,7 +63,8 @@ public enum ONNXExporter {
         var properties = metadata.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         if let description { properties.append(("neurite.architecture", description)) }
         return emitter.graph.model(
-            input: "input", inputShape: sampleShape, output: "output", outputShape: outputShape, graphName: "neurite",
+            input: "input", inputShape: sampleShape, dynamicInputAxes: readsSequences, output: "output", outputShape: outputShape,
+            dynamicOutputAxes: readsSequences && outputShape.count > 1, graphName: "neurite",
             documentation: model.description, metadata: properties)
     }
 
@@ -70,6 +76,15 @@ public enum ONNXExporter {
             try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw ONNXExportError("\(path): cannot write the ONNX model: \(error.localizedDescription)")
+        }
+    }
+
+    /// The first layer that computes, inside containers.
+    private static func firstLeaf(of module: Module) -> Module? {
+        switch module {
+        case let sequential as Sequential: return sequential.layers.first.flatMap(firstLeaf)
+        case let residual as Residual: return firstLeaf(of: residual.body)
+        default: return module
         }
     }
 

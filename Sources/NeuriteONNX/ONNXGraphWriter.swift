@@ -81,15 +81,20 @@ struct ONNXGraphWriter {
         nodes.append(Node(op: last.op, name: last.name, inputs: last.inputs, outputs: [name], attributes: last.attributes))
     }
 
-    /// A `ValueInfoProto` of a float tensor whose first axis is the dynamic `batch`.
-    private static func valueInfo(_ name: String, sampleShape: [Int], into writer: inout ProtobufWriter) {
+    /// A `ValueInfoProto` of a float tensor whose first axis is the dynamic `batch`; the sample's
+    /// axes are sizes, or dynamic (`length`, `length_2`, …) when `dynamic`.
+    private static func valueInfo(
+        _ name: String, sampleShape: [Int], dynamic: Bool = false, prefix: String = "length", into writer: inout ProtobufWriter
+    ) {
         writer.string(1, name)
         writer.message(2) { type in
             type.message(1) { tensor in
                 tensor.integer(1, 1)
                 tensor.message(2) { shape in
                     shape.message(1) { $0.string(2, "batch") }
-                    for size in sampleShape { shape.message(1) { $0.integer(1, Int64(size)) } }
+                    for (index, size) in sampleShape.enumerated() {
+                        shape.message(1) { dynamic ? $0.string(2, index == 0 ? prefix : "\(prefix)_\(index + 1)") : $0.integer(1, Int64(size)) }
+                    }
                 }
             }
         }
@@ -97,7 +102,8 @@ struct ONNXGraphWriter {
 
     /// The `ModelProto` bytes.
     func model(
-        input: String, inputShape: [Int], output: String, outputShape: [Int], graphName: String, documentation: String,
+        input: String, inputShape: [Int], dynamicInputAxes: Bool = false, output: String, outputShape: [Int],
+        dynamicOutputAxes: Bool = false, graphName: String, documentation: String,
         metadata: [(String, String)]
     ) -> [UInt8] {
         var writer = ProtobufWriter()
@@ -131,8 +137,8 @@ struct ONNXGraphWriter {
                     tensor.bytes(9, raw)
                 }
             }
-            graph.message(11) { Self.valueInfo(input, sampleShape: inputShape, into: &$0) }
-            graph.message(12) { Self.valueInfo(output, sampleShape: outputShape, into: &$0) }
+            graph.message(11) { Self.valueInfo(input, sampleShape: inputShape, dynamic: dynamicInputAxes, into: &$0) }
+            graph.message(12) { Self.valueInfo(output, sampleShape: outputShape, dynamic: dynamicOutputAxes, prefix: "output", into: &$0) }
         }
         writer.message(8) { opset in
             opset.string(1, "")

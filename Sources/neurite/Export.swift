@@ -7,7 +7,8 @@ struct Export: ParsableCommand {
         abstract: "Write a saved model as an ONNX model (opset 17) for onnxruntime and other ONNX tools.",
         discussion: """
             The graph has one float input, `input` [batch, sample…], and one output, `output`; the batch \
-            axis is dynamic, the weights are initializers under their state-dict names, and the model's \
+            axis is dynamic (for a text model the input is the ids its encoder makes, [batch, length], \
+            padding 0, and the length is dynamic too), the weights are initializers under their state-dict names, and the model's \
             description and class names are in the metadata. Layers without an ONNX form are listed in \
             one error, and nothing is written.
 
@@ -28,16 +29,15 @@ struct Export: ParsableCommand {
     func run() throws {
         try NeuriteCommand.reportingErrors {
             let model = try saved.load()
-            guard model.text == nil else {
-                throw CommandError(
-                    "\(saved.model): text models read raw text through their tokenizer, which ONNX cannot hold; export is for tensor models")
-            }
-            guard let shape = inputShape?.values ?? model.inputShape else {
+            // A text model's graph reads the ids its encoder makes, [batch, length] (the tokenizer
+            // stays outside ONNX); 8 stands for any length while the shapes are followed.
+            guard let shape = inputShape?.values ?? model.inputShape ?? (model.text == nil ? nil : [8]) else {
                 throw CommandError("\(saved.model): no input shape recorded; pass --input-shape")
             }
             _ = try model.checkedOutputShape(forSample: shape, from: inputShape.map { "--input-shape \($0)" } ?? saved.model)
             var metadata = ["neurite.input_shape": shape.map(String.init).joined(separator: ",")]
-            if let names = model.classNames { metadata["neurite.classes"] = names.joined(separator: "\n") }
+            if let names = model.text?.classes ?? model.classNames { metadata["neurite.classes"] = names.joined(separator: "\n") }
+            if let reader = model.text { metadata["neurite.text_ids"] = "\(reader.encoder.idCount)" }
             do {
                 try ONNXExporter.write(model.network, sampleShape: shape, to: output, metadata: metadata)
             } catch let error as ONNXExportError {

@@ -50,7 +50,14 @@ struct Predict: ParsableCommand {
             let model = try saved.load()
             let source = input ?? "--text"
             let inputs: Tensor
-            if let reader = model.text {
+            if let reader = model.text, let input, input.hasSuffix(".npy") {
+                // Ids the encoder already made ([texts, length], padding 0), as the ONNX export reads them.
+                inputs = try NPYReader.read(input)
+                let ids = reader.encoder.idCount
+                guard inputs.rank == 2, inputs.shape[0] > 0, inputs.scalars.allSatisfy({ $0 >= 0 && $0 < Float(ids) && $0 == $0.rounded() }) else {
+                    throw CommandError("\(input): expected ids [texts, length], whole numbers in 0..<\(ids), got shape \(inputs.shape)")
+                }
+            } else if let reader = model.text {
                 let texts = try input.map(readTexts) ?? text
                 guard !texts.isEmpty else { throw CommandError("\(source): no texts") }
                 inputs = TextDataset(texts: texts, labels: texts.map { _ in 0 }, encoder: reader.encoder).batch(at: Array(texts.indices)).inputs

@@ -109,7 +109,8 @@ public final class ONNXGraph: Module, DescribableLayer {
         "Identity", "Dropout", "Relu", "Sigmoid", "Tanh", "Erf", "Exp", "Log", "Sqrt", "Neg", "Abs", "LeakyRelu", "Elu", "HardSwish",
         "Softplus", "PRelu", "Add", "Sub", "Mul", "Div", "Pow", "MatMul", "Gemm", "Flatten", "Reshape", "Transpose", "Softmax", "LogSoftmax",
         "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "BatchNormalization", "LayerNormalization", "Gather",
-        "Cast", "Pad", "Constant", "Shape", "Concat", "Unsqueeze", "Squeeze",
+        "Cast", "Pad", "Constant", "Shape", "Concat", "Unsqueeze", "Squeeze", "Equal", "Not", "Max", "Min", "ReduceSum", "ReduceMean",
+        "ReduceMax",
     ]
 
     public static var layerType: String { "ONNXGraph" }

@@ -149,6 +149,19 @@ enum ONNXOperators {
             default: fatalError("ONNXGraph: Constant without a value")
             }
         case "Shape": return [Tensor(input(0).shape.map(Float.init))]
+        case "Equal": return [input(0) .== input(1)]
+        case "Not": return [1 - input(0)]
+        case "Max": return [inputs.compactMap { $0 }.dropFirst().reduce(input(0)) { Tensor.maximum($0, $1) }]
+        case "Min": return [inputs.compactMap { $0 }.dropFirst().reduce(input(0)) { Tensor.minimum($0, $1) }]
+        case "ReduceSum", "ReduceMean", "ReduceMax":
+            let x = input(0), keep = int("keepdims", 1) == 1
+            // Axes: an attribute up to opset 17 (ReduceSum's an input from opset 13); none: all.
+            let axes = (ints("axes") ?? optional(1).map(integers) ?? Array(0..<x.rank)).map { axis($0, x.rank) }
+            switch node.op {
+            case "ReduceSum": return [x.sum(axes: axes, keepDims: keep)]
+            case "ReduceMean": return [x.mean(axes: axes, keepDims: keep)]
+            default: return [x.max(axes: axes, keepDims: keep)]
+            }
         case "Concat":
             let parts = inputs.compactMap { $0 }
             return [Tensor.concatenate(parts, axis: axis(int("axis", 0), parts[0].rank))]

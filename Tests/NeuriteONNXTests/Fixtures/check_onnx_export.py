@@ -23,10 +23,18 @@ for model in models:
     onnx.checker.check_model(proto, full_check=True)
     metadata = {entry.key: entry.value for entry in proto.metadata_props}
     shape = [int(size) for size in metadata["neurite.input_shape"].split(",")]
+    ids = int(metadata.get("neurite.text_ids", "0"))
     session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
     worst = 0.0
     for batch in (1, 37):
-        inputs = np.random.default_rng(batch).uniform(-1, 2, size=[batch] + shape).astype(np.float32)
+        generator = np.random.default_rng(batch)
+        if ids:
+            # A text model reads ids [texts, length], padded with 0 (rows of different lengths).
+            inputs = generator.integers(1, ids, size=[batch, 12]).astype(np.float32)
+            inputs[:, 9:] = 0
+            inputs[0, 3:] = 0
+        else:
+            inputs = generator.uniform(-1, 2, size=[batch] + shape).astype(np.float32)
         np.save(os.path.join(work, "x.npy"), inputs)
         subprocess.run(
             [neurite, "predict", "--model", model, "--input", os.path.join(work, "x.npy"), "--output-kind", "logits",
