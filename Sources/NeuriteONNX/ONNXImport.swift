@@ -202,7 +202,19 @@ public enum ONNXImporter {
             }
             let dims = inputs[0].shape.dropFirst()
             let sampleShape = dims.allSatisfy { ($0 ?? 0) > 0 } && !inputs[0].shape.isEmpty ? dims.map { $0! } : nil
-            return (ONNXGraph(configuration: configuration, weights: weights, constants: constants), sampleShape)
+            let graphModule = ONNXGraph(configuration: configuration, weights: weights, constants: constants)
+            // One sample must run through the graph: shapes that do not fit are found here, as an
+            // error naming the node, not when the model is first used.
+            if let sampleShape {
+                do {
+                    _ = try withoutGradients { try graphModule.evaluate(Tensor.zeros([1] + sampleShape)) }
+                } catch let error as LayerShapeError {
+                    throw ONNXImportError("the graph does not run on an input of shape \([1] + sampleShape): \(error.layer): \(error.message)")
+                } catch {
+                    throw ONNXImportError("the graph does not run on an input of shape \([1] + sampleShape): \(error)")
+                }
+            }
+            return (graphModule, sampleShape)
         }
     }
 }

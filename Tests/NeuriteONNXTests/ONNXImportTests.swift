@@ -94,3 +94,58 @@ struct ONNXImportTests {
         }
     }
 }
+
+/// Graphs that do not fit their own input: each an error naming the node, never a stopped program.
+@Suite("ONNX import of graphs that do not fit")
+struct ONNXMismatchTests {
+    func importing(_ build: (inout ONNXGraphWriter) -> Void, inputShape: [Int] = [4]) -> String? {
+        var graph = ONNXGraphWriter()
+        build(&graph)
+        graph.renameLastOutput(to: "output")
+        let bytes = graph.model(
+            input: "input", inputShape: inputShape, output: "output", outputShape: [1], graphName: "g", documentation: "", metadata: [])
+        do {
+            _ = try ONNXImporter.parse(bytes)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    @Test func everyMismatchIsAnErrorNamingTheNode() {
+        let cases: [(String, (inout ONNXGraphWriter) -> Void)] = [
+            ("node 0 (Gemm): inner sizes differ", { g in _ = g.node("Gemm", ["input", g.constant(Tensor.zeros([5, 3]), name: "w")], name: "") }),
+            (
+                "node 0 (Reshape): 4 elements do not reshape",
+                { g in _ = g.node("Reshape", ["input", g.integers([3, -1], shape: [2], name: "s")], name: "") }
+            ),
+            (
+                "node 1 (Conv): a kernel of",
+                { g in
+                    let image = g.node("Reshape", ["input", g.integers([1, 1, 2, 2], shape: [4], name: "s")], name: "")
+                    _ = g.node("Conv", [image, g.constant(Tensor.zeros([1, 1, 3, 3]), name: "w")], [.ints("kernel_shape", [3, 3])], name: "")
+                }
+            ),
+            (
+                "node 0 (Gather): an index is outside",
+                { g in
+                    _ = g.node("Gather", [g.constant(Tensor.zeros([4, 2]), name: "table"), g.integers([7], shape: [1], name: "i")], name: "")
+                }
+            ),
+            (
+                "node 0 (Concat): shapes",
+                { g in _ = g.node("Concat", ["input", g.constant(Tensor.zeros([1, 3, 2]), name: "c")], [.int("axis", 1)], name: "") }
+            ),
+            (
+                "node 0 (Add): shapes [1, 4] and [3] do not broadcast",
+                { g in _ = g.node("Add", ["input", g.constant(Tensor.zeros([3]), name: "c")], name: "") }
+            ),
+            ("input 'nowhere' is not computed", { g in _ = g.node("Relu", ["nowhere"], name: "") }),
+            ("node 0 (Transpose): perm", { g in _ = g.node("Transpose", ["input"], [.ints("perm", [0, 0])], name: "") }),
+        ]
+        for (expected, build) in cases {
+            let message = importing(build)
+            #expect(message?.contains(expected) == true, "expected '\(expected)', got \(message ?? "no error")")
+        }
+    }
+}

@@ -152,16 +152,38 @@ public final class ONNXGraph: Module, DescribableLayer {
         "ONNXGraph(\(configuration.nodes.count) nodes: \(Array(Set(configuration.nodes.map(\.op))).sorted().joined(separator: ", ")))"
     }
 
-    public override func forward(_ input: Tensor) -> Tensor {
+    /// Runs the graph on `input`, checking each node's inputs first.
+    /// - Throws: `LayerShapeError` naming the node, its operator and what does not fit.
+    public func evaluate(_ input: Tensor) throws(LayerShapeError) -> Tensor {
         var values: [String: Tensor] = [configuration.input: input]
         for (name, parameter) in weights { values[name] = parameter.value }
         for (name, buffer) in constants { values[name] = buffer.value }
         for constant in configuration.integers { values[constant.name] = Tensor(constant.values.map(Float.init), shape: constant.shape) }
-        for node in configuration.nodes {
+        for (index, node) in configuration.nodes.enumerated() {
             let inputs = node.inputs.map { $0.isEmpty ? nil : values[$0] }
+            if let problem = ONNXChecks.problem(node, inputs) {
+                throw LayerShapeError(layer: "node \(index) (\(node.op))", "\(problem) (input shapes \(inputs.map { $0?.shape ?? [] }))")
+            }
             let result = ONNXOperators.run(node, inputs)
             for (name, value) in zip(node.outputs, result) { values[name] = value }
         }
-        return values[configuration.output]!
+        guard let output = values[configuration.output] else { throw LayerShapeError("the output '\(configuration.output)' was not computed") }
+        return output
+    }
+
+    /// The graph's output; a node whose inputs do not fit stops the program naming it (use
+    /// `evaluate` to get the error instead).
+    public override func forward(_ input: Tensor) -> Tensor {
+        do {
+            return try evaluate(input)
+        } catch {
+            fatalError("\(layerDescription): \(error.layer): \(error.message)")
+        }
+    }
+
+    /// The shape of the output for `shape`, by running the graph on zeros of that shape (ONNX
+    /// shapes can depend on values); throws naming the node that does not fit.
+    public override func outputShape(forInput shape: [Int]) throws(LayerShapeError) -> [Int]? {
+        try evaluate(Tensor.zeros(shape).detached()).shape
     }
 }
