@@ -141,6 +141,22 @@ struct ONNXMismatchTests {
                 { g in _ = g.node("Add", ["input", g.constant(Tensor.zeros([3]), name: "c")], name: "") }
             ),
             ("input 'nowhere' is not computed", { g in _ = g.node("Relu", ["nowhere"], name: "") }),
+            (
+                "node 1 (Conv): ",
+                { g in
+                    let image = g.node("Reshape", ["input", g.integers([1, 1, 2, 2], shape: [4], name: "s")], name: "")
+                    let huge = (1 << 20) - 1
+                    _ = g.node(
+                        "Conv", [image, g.constant(Tensor.zeros([1, 1, 1, 1]), name: "w")], [.ints("pads", [huge, huge, huge, huge])], name: "")
+                }
+            ),
+            ("kernel_shape [1073741824] must be between", { g in _ = g.node("MaxPool", ["input"], [.ints("kernel_shape", [1 << 30])], name: "") }),
+            (
+                "node 0 (Reshape): shape [536870912, 536870912, 536870912] is too large",
+                { g in
+                    _ = g.node("Reshape", ["input", g.integers([1 << 29, 1 << 29, 1 << 29], shape: [3], name: "s")], name: "")
+                }
+            ),
             ("node 0 (Transpose): perm", { g in _ = g.node("Transpose", ["input"], [.ints("perm", [0, 0])], name: "") }),
         ]
         for (expected, build) in cases {

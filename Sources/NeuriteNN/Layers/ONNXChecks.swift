@@ -19,6 +19,23 @@ enum ONNXChecks {
             zip(a.reversed(), b.reversed()).allSatisfy { $0 == $1 || $0 == 1 || $1 == 1 }
         }
         func validAxis(_ axis: Int, _ rank: Int) -> Bool { (-rank..<rank).contains(axis) }
+        /// The product of `sizes`, or nil when it overflows or a size is negative.
+        func product(_ sizes: [Int]) -> Int? {
+            var result = 1
+            for size in sizes {
+                guard size >= 0 else { return nil }
+                let (value, overflow) = result.multipliedReportingOverflow(by: size)
+                if overflow { return nil }
+                result = value
+            }
+            return result
+        }
+        // Window settings beyond any real model would overflow the arithmetic below.
+        for name in ["kernel_shape", "pads", "strides", "dilations"] {
+            if let values = ints(name), !values.allSatisfy({ (0..<(1 << 20)).contains($0) }) {
+                return "\(name) \(values) must be between 0 and 2²⁰"
+            }
+        }
         func wholeNumbers(_ tensor: Tensor) -> [Int]? {
             let values = tensor.scalars
             guard values.allSatisfy({ $0.isFinite && $0 == $0.rounded() && abs($0) < 1e9 }) else { return nil }
@@ -58,12 +75,13 @@ enum ONNXChecks {
             var resolved = target.enumerated().map { index, size in size == 0 && int("allowzero", 0) == 0 && index < x.count ? x[index] : size }
             let unknown = resolved.indices.filter { resolved[$0] == -1 }
             guard unknown.count <= 1, resolved.allSatisfy({ $0 >= -1 }) else { return "shape \(target) is not a shape" }
-            let known = resolved.filter { $0 != -1 }.reduce(1, *), count = x.reduce(1, *)
+            let count = x.reduce(1, *)
+            guard let known = product(resolved.filter { $0 != -1 }) else { return "shape \(target) is too large" }
             if let position = unknown.first {
                 guard known > 0, count % known == 0 else { return "\(count) elements do not reshape to \(target)" }
                 resolved[position] = count / known
             }
-            return resolved.reduce(1, *) == count ? nil : "\(count) elements do not reshape to \(target)"
+            return product(resolved) == count ? nil : "\(count) elements do not reshape to \(target)"
         case "Transpose":
             guard let perm = ints("perm") else { return nil }
             return perm.sorted() == Array(0..<x.count) ? nil : "perm \(perm) is not a permutation of \(x.count) axes"
@@ -84,7 +102,8 @@ enum ONNXChecks {
             for axis in 0..<spatial where x[2 + axis] + pads[axis] + pads[axis + spatial] < dilations[axis] * (w[2 + axis] - 1) + 1 {
                 return "a kernel of \(w[2...]) does not fit the padded input \(x)"
             }
-            return nil
+            let padded = Array(x.prefix(2)) + (0..<spatial).map { x[2 + $0] + pads[$0] + pads[$0 + spatial] }
+            return SizeLimit.problem(allocating: padded, for: "the padded input")
         case "MaxPool", "AveragePool":
             guard let kernel = ints("kernel_shape"), (1...2).contains(kernel.count), x.count == kernel.count + 2 else {
                 return "1-D and 2-D pooling only; kernel \(ints("kernel_shape") ?? []), input \(x)"
@@ -120,6 +139,9 @@ enum ONNXChecks {
         case "Pad":
             guard let pads = wholeNumbers(inputs[1]!), pads.count == 2 * x.count, pads.allSatisfy({ $0 >= 0 && $0 < 1 << 20 }) else {
                 return "pads must be \(2 * x.count) non-negative integers"
+            }
+            if let problem = SizeLimit.problem(allocating: (0..<x.count).map { x[$0] + pads[$0] + pads[$0 + x.count] }, for: "the padded output") {
+                return problem
             }
             if case .string(let mode) = node.attributes["mode"], mode == "reflect" {
                 for axis in 0..<x.count where max(pads[axis], pads[axis + x.count]) >= x[axis] {

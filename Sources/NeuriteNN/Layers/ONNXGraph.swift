@@ -101,6 +101,12 @@ public final class ONNXGraph: Module, DescribableLayer {
             for tensor in parameters + buffers {
                 try LayerConfigurationError.requireAllocatable(tensor.shape, for: "'\(tensor.name)'")
             }
+            for constant in integers {
+                try LayerConfigurationError.requireAllocatable(constant.shape, for: "'\(constant.name)'")
+                try LayerConfigurationError.require(
+                    constant.shape.reduce(1, *) == constant.values.count,
+                    "'\(constant.name)' has \(constant.values.count) values for shape \(constant.shape)")
+            }
         }
     }
 
