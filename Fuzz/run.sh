@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 seconds=${1:-600}
 shift || true
 readers=("$@")
-[ ${#readers[@]} -gt 0 ] || readers=(safetensors model description idx npy csv png text)
+[ ${#readers[@]} -gt 0 ] || readers=(safetensors model description idx npy csv png text onnx)
 swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -use-ld=lld
 mkdir -p artifacts
 fuzz() {

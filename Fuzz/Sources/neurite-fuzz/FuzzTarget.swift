@@ -2,7 +2,7 @@ import Foundation
 import Neurite
 
 /// libFuzzer's entry point: one input, given to the reader `NEURITE_FUZZ_TARGET` names
-/// (safetensors, model, description, idx, npy, csv, png, text). A reader may throw — that is the
+/// (safetensors, model, description, idx, npy, csv, png, text, onnx). A reader may throw — that is the
 /// point — but must never crash, hang or allocate past the limits.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
@@ -12,7 +12,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 }
 
 enum FuzzTarget: String, CaseIterable {
-    case safetensors, model, description, idx, npy, csv, png, text
+    case safetensors, model, description, idx, npy, csv, png, text, onnx
 
     static let current: FuzzTarget = {
         // Descriptions and headers may ask for big tensors; stay far below libFuzzer's memory limit.
@@ -64,6 +64,13 @@ enum FuzzTarget: String, CaseIterable {
         case .png:
             guard write(bytes) else { return }
             _ = try? PNGReader.readGrayscale(Self.scratch)
+        case .onnx:
+            // Parsing runs one sample through a graph whose input shape is known; for the rest,
+            // a few shapes through the checked evaluation. Errors, never a trap.
+            guard let (graph, sampleShape) = try? ONNXImporter.parse(bytes), sampleShape == nil,
+                graph.parameters.reduce(0, { $0 + $1.value.scalarCount }) <= 1 << 16
+            else { return }
+            for shape in [[1, 4], [2, 1, 8, 8], [2, 3, 8]] { _ = try? withoutGradients { try graph.evaluate(Tensor.zeros(shape)) } }
         case .text:
             // The same bytes as a TSV and as a CSV file; whatever reads, the tokenizer and the
             // encoder take (any Unicode, any length).
