@@ -45,9 +45,17 @@ enum ONNXChecks {
             "Add": 2, "Sub": 2, "Mul": 2, "Div": 2, "Pow": 2, "MatMul": 2, "Gemm": 2, "Reshape": 2, "Conv": 2, "PRelu": 2,
             "BatchNormalization": 5, "LayerNormalization": 2, "Gather": 2, "Pad": 2, "Equal": 2,
         ]
-        let needed = required[node.op] ?? (["Constant", "Concat", "Max", "Min"].contains(node.op) ? 0 : 1)
+        if node.op == "Constant" {
+            switch node.attributes["value"] ?? node.attributes["value_float"] ?? node.attributes["value_ints"] {
+            case .tensor(let shape, let values): return product(shape) == values.count ? nil : "a malformed tensor"
+            case .float, .ints, .int: return nil
+            default: return "no value"
+            }
+        }
+        if node.outputs.isEmpty { return "no outputs" }
+        let needed = required[node.op] ?? 1
         for index in 0..<needed where shape(index) == nil { return "input \(index) is missing" }
-        guard let x = shape(0) else { return nil }
+        guard let x = shape(0) else { return "input 0 is missing" }
 
         switch node.op {
         case "Add", "Sub", "Mul", "Div", "Pow", "Equal", "PRelu":
@@ -57,7 +65,7 @@ enum ONNXChecks {
             return shapes.allSatisfy({ broadcasts($0, x) }) ? nil : "shapes \(shapes) do not broadcast"
         case "MatMul":
             let w = shape(1)!
-            guard x.count >= 1, w.count >= 1 else { return "MatMul of scalars \(x) and \(w)" }
+            guard x.count >= 2, w.count >= 2 else { return "MatMul of matrices or batches of them only, got \(x) and \(w)" }
             let inner = x.count == 1 ? x[0] : x[x.count - 1], other = w.count == 1 ? w[0] : w[w.count - 2]
             guard inner == other else { return "inner sizes differ: \(x) × \(w)" }
             return broadcasts(Array(x.dropLast(2)), Array(w.dropLast(2))) ? nil : "batch axes of \(x) and \(w) do not broadcast"
@@ -89,6 +97,7 @@ enum ONNXChecks {
             return validAxis(int("axis", -1), x.count) ? nil : "axis \(int("axis", -1)) outside a tensor of shape \(x)"
         case "Conv":
             let w = shape(1)!, spatial = w.count - 2, groups = int("group", 1)
+            if case .string(let pad) = node.attributes["auto_pad"], pad != "NOTSET" { return "auto_pad \(pad) is not supported (explicit pads are)" }
             guard spatial >= 1, spatial <= 2, x.count == w.count else { return "1-D and 2-D convolutions only; input \(x), weight \(w)" }
             guard groups > 0, x[1] % groups == 0, w[0] % groups == 0, x[1] / groups == w[1] else {
                 return "input channels \(x[1]) in \(groups) groups do not fit the weight \(w)"
@@ -112,10 +121,16 @@ enum ONNXChecks {
             guard pads.count == 2 * kernel.count, Array(pads.prefix(kernel.count)) == Array(pads.suffix(kernel.count)) else {
                 return "asymmetric pads \(pads) are not supported"
             }
-            guard kernel.allSatisfy({ $0 > 0 }), (ints("strides") ?? [1]).allSatisfy({ $0 > 0 }),
+            let strides = ints("strides") ?? Array(repeating: 1, count: kernel.count)
+            let dilations = ints("dilations") ?? Array(repeating: 1, count: kernel.count)
+            guard strides.count == kernel.count, dilations.count == kernel.count, dilations.allSatisfy({ $0 > 0 }) else {
+                return "strides \(strides) and dilations \(dilations) must have one value per axis of the kernel \(kernel)"
+            }
+            if case .string(let pad) = node.attributes["auto_pad"], pad != "NOTSET" { return "auto_pad \(pad) is not supported (explicit pads are)" }
+            guard kernel.allSatisfy({ $0 > 0 }), strides.allSatisfy({ $0 > 0 }),
                 zip(kernel, pads).allSatisfy({ $1 >= 0 && $1 * 2 <= $0 })
             else { return "kernel \(kernel) with pads \(pads) is not a pooling window" }
-            for axis in 0..<kernel.count where x[2 + axis] + 2 * pads[axis] < kernel[axis] {
+            for axis in 0..<kernel.count where x[2 + axis] + 2 * pads[axis] < dilations[axis] * (kernel[axis] - 1) + 1 {
                 return "a window of \(kernel) does not fit the input \(x)"
             }
             return nil
@@ -143,6 +158,9 @@ enum ONNXChecks {
             if let problem = SizeLimit.problem(allocating: (0..<x.count).map { x[$0] + pads[$0] + pads[$0 + x.count] }, for: "the padded output") {
                 return problem
             }
+            if case .string(let mode) = node.attributes["mode"], mode != "constant", x.contains(0) {
+                return "\(mode) padding of an empty axis in \(x)"
+            }
             if case .string(let mode) = node.attributes["mode"], mode == "reflect" {
                 for axis in 0..<x.count where max(pads[axis], pads[axis + x.count]) >= x[axis] {
                     return "reflect padding \(pads) needs larger axes than \(x)"
@@ -168,13 +186,6 @@ enum ONNXChecks {
                 return axes.allSatisfy({ x[$0 < 0 ? $0 + x.count : $0] > 0 }) && x.allSatisfy({ $0 > 0 }) ? nil : "max over an empty axis"
             }
             return nil
-        case "Constant":
-            switch node.attributes["value"] ?? node.attributes["value_float"] ?? node.attributes["value_ints"] {
-            case .tensor(let shape, let values):
-                return shape.allSatisfy({ $0 >= 0 }) && shape.reduce(1, *) == values.count ? nil : "a malformed tensor"
-            case .float, .ints, .int: return nil
-            default: return "no value"
-            }
         default:
             return nil
         }
