@@ -1,8 +1,9 @@
 import Foundation
 import NeuriteCore
-import NeuriteData
 import Testing
 import _NeuriteTestSupport
+
+@testable import NeuriteData
 
 @Suite("Readers")
 struct ReaderTests {
@@ -17,6 +18,15 @@ struct ReaderTests {
         } catch {
             Issue.record("expected a DataError, got \(error)", sourceLocation: sourceLocation)
         }
+    }
+
+    /// Scaling while converting gives the bits of dividing the tensor afterwards, for every byte.
+    @Test func idxScaledWhileReadingEqualsDividingAfter() throws {
+        let bytes: [UInt8] = [0, 0, 8, 1, 0, 0, 1, 0] + (0...255).map(UInt8.init)
+        let scaled = try IDXReader.parse(bytes, file: "f", dividedBy: 255)
+        let divided = try IDXReader.parse(bytes, file: "f") / 255
+        #expect(scaled.scalars.map(\.bitPattern) == divided.scalars.map(\.bitPattern))
+        #expect(scaled.scalars.last == 1 && scaled.scalars.first == 0)
     }
 
     @Test func idxFilesRawAndCompressed() throws {

@@ -15,6 +15,12 @@ public enum IDXReader {
 
     /// Parses IDX bytes (already decompressed).
     public static func parse(_ bytes: [UInt8], file: String) throws(DataError) -> Tensor {
+        try parse(bytes, file: file, dividedBy: 1)
+    }
+
+    /// Parses IDX bytes into values divided by `divisor` as they are converted (`Float(byte) /
+    /// divisor`, the same bits as dividing the tensor afterwards, without a second copy of it).
+    static func parse(_ bytes: [UInt8], file: String, dividedBy divisor: Float) throws(DataError) -> Tensor {
         guard bytes.count >= 4 else {
             throw DataError(file: file, location: "byte 0", "expected a 4-byte IDX magic number, found \(bytes.count) bytes")
         }
@@ -50,7 +56,11 @@ public enum IDXReader {
                 file: file, location: "byte \(headerSize)", "expected \(count) bytes of data for shape \(shape), found \(bytes.count - headerSize)")
         }
         return Tensor(unsafeUninitializedShape: shape) { buffer in
-            for i in 0..<count { buffer[i] = Float(bytes[headerSize + i]) }
+            if divisor == 1 {
+                for i in 0..<count { buffer[i] = Float(bytes[headerSize + i]) }
+            } else {
+                for i in 0..<count { buffer[i] = Float(bytes[headerSize + i]) / divisor }
+            }
         }
     }
 
