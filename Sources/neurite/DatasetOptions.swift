@@ -60,6 +60,34 @@ enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
         }
     }
 
+    /// What training reads: the training split as compactly as the data set allows (images as
+    /// bytes, converted a batch at a time), the test split, the classes, and a table's features
+    /// (for fitting `Standardize`).
+    struct TrainingData {
+        let train: any Dataset, sampleShape: [Int], test: TensorDataset
+        let classes: Int, classNames: [String]?
+        /// The training features of a `csv:` or `npy:` table.
+        let tableInputs: Tensor?
+    }
+
+    /// The splits for training; the values are those of `load()`.
+    func loadForTraining() throws -> TrainingData {
+        let directory: String, names: [String]?
+        switch self {
+        case .fashionMNIST: (directory, names) = (IDXImageDataset.fashionMNISTDirectory, IDXImageDataset.fashionMNISTClasses)
+        case .mnist: (directory, names) = ("/usr/share/datasets/mnist", nil)
+        case .idx(let path): (directory, names) = (path, nil)
+        default:
+            let loaded = try load()
+            return TrainingData(
+                train: loaded.train, sampleShape: Array(loaded.train.inputs.shape.dropFirst()), test: loaded.test, classes: loaded.classes,
+                classNames: loaded.classNames, tableInputs: isTable ? loaded.train.inputs : nil)
+        }
+        let (train, test) = try IDXImageDataset.loadBytes(directory: directory)
+        return TrainingData(
+            train: train, sampleShape: train.sampleShape, test: test.materialized(), classes: 10, classNames: names, tableInputs: nil)
+    }
+
     /// A data set's splits and classes.
     struct Loaded {
         let train: TensorDataset, test: TensorDataset

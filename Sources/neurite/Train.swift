@@ -259,22 +259,22 @@ struct Train: ParsableCommand {
 
     /// Images or tables: tensors of one shape per sample.
     private func prepareTensors() throws -> PreparedData {
-        let loaded = try data.dataset.load()
+        let loaded = try data.dataset.loadForTraining()
         let (fullTrain, test, classes) = (loaded.train, loaded.test, loaded.classes)
         let (trainIndices, validationIndices) = try split(count: fullTrain.count)
-        // A view, not a copy: Fashion-MNIST's 90 % would otherwise be a second 170 MB.
+        // Views, not copies: Fashion-MNIST's 90 % would otherwise be a second copy of the images.
         let train: any Dataset = validationIndices == nil ? fullTrain : DatasetSubset(fullTrain, indices: trainIndices)
         guard test.count > 0 else { throw CommandError("\(data.dataset): the test split is empty") }
-        let sampleShape = Array(fullTrain.inputs.shape.dropFirst())
+        let sampleShape = loaded.sampleShape
         var model = try buildModel(sampleShape: sampleShape, classes: classes)
-        if standardize && data.dataset.isTable && self.model == nil {
+        if standardize, let table = loaded.tableInputs, self.model == nil {
             // Tables come in any units; the statistics of the data trained on (not the validation
             // or test data) become the model's first layer, so the saved model takes raw inputs.
-            let inputs = validationIndices == nil ? fullTrain.inputs : fullTrain.inputs.indexSelect(axis: 0, indices: trainIndices)
+            let inputs = validationIndices == nil ? table : table.indexSelect(axis: 0, indices: trainIndices)
             model = Sequential([Standardize(fitting: inputs)] + model.layers)
         }
         return PreparedData(
-            model: model, train: train, validation: validationIndices.map { fullTrain.subset($0) }, test: test,
+            model: model, train: train, validation: validationIndices.map { DatasetSubset(fullTrain, indices: $0) }, test: test,
             transform: try augmentation(sampleShape),
             metadata: [SavedModel.inputShapeKey: sampleShape.map(String.init).joined(separator: ",")].merging(
                 SavedModel.classNamesMetadata(loaded.classNames)

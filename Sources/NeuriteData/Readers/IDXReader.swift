@@ -21,6 +21,20 @@ public enum IDXReader {
     /// Parses IDX bytes into values divided by `divisor` as they are converted (`Float(byte) /
     /// divisor`, the same bits as dividing the tensor afterwards, without a second copy of it).
     static func parse(_ bytes: [UInt8], file: String, dividedBy divisor: Float) throws(DataError) -> Tensor {
+        let (shape, headerSize) = try header(bytes, file: file)
+        let count = bytes.count - headerSize
+        return Tensor(unsafeUninitializedShape: shape) { buffer in
+            if divisor == 1 {
+                for i in 0..<count { buffer[i] = Float(bytes[headerSize + i]) }
+            } else {
+                for i in 0..<count { buffer[i] = Float(bytes[headerSize + i]) / divisor }
+            }
+        }
+    }
+
+    /// The shape an IDX file declares and where its data starts, checked against the bytes there
+    /// are (the data is exactly the shape's size).
+    static func header(_ bytes: [UInt8], file: String) throws(DataError) -> (shape: [Int], dataOffset: Int) {
         guard bytes.count >= 4 else {
             throw DataError(file: file, location: "byte 0", "expected a 4-byte IDX magic number, found \(bytes.count) bytes")
         }
@@ -55,13 +69,7 @@ public enum IDXReader {
             throw DataError(
                 file: file, location: "byte \(headerSize)", "expected \(count) bytes of data for shape \(shape), found \(bytes.count - headerSize)")
         }
-        return Tensor(unsafeUninitializedShape: shape) { buffer in
-            if divisor == 1 {
-                for i in 0..<count { buffer[i] = Float(bytes[headerSize + i]) }
-            } else {
-                for i in 0..<count { buffer[i] = Float(bytes[headerSize + i]) / divisor }
-            }
-        }
+        return (shape, headerSize)
     }
 
     static func hex(_ byte: UInt8) -> String {
