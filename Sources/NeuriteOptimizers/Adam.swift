@@ -119,51 +119,7 @@ public class Adam: StatefulOptimizer<AdamState> {
             epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)
     }
 
-    /// The dense update: one pass over the parameter, its gradient and both moments, in place,
-    /// computing each element exactly as `referenceUpdate` does (the same float operations in the
-    /// same order, so the same bits) without the dozen temporary tensors. AMSGrad takes the
-    /// reference path.
     public override func update(_ parameter: Parameter, gradient: Tensor, group: Group, state: inout AdamState) {
-        guard !settings.amsgrad, gradient.shape == parameter.shape else {
-            return referenceUpdate(parameter, gradient: gradient, group: group, state: &state)
-        }
-        state.step += 1
-        let (beta1, beta2, epsilon) = (settings.beta1, settings.beta2, settings.epsilon)
-        let (keep1, keep2) = (1 - beta1, 1 - beta2)
-        let correction1 = Float(1 - pow(Double(beta1), Double(state.step)))
-        let correction2 = Float(1 - pow(Double(beta2), Double(state.step)))
-        let (root2, stepSize) = (correction2.squareRoot(), group.learningRate / correction1)
-        let decay = group.weightDecay
-        let shrink: Float? = decay != 0 && settings.decoupledWeightDecay ? 1 - group.learningRate * decay : nil
-        let coupled: Float? = decay != 0 && !settings.decoupledWeightDecay ? decay : nil
-        // Taken out of the state so that their buffers are not shared and update in place.
-        var m = state.exponentialAverage ?? Tensor.zeros(gradient.shape)
-        var v = state.exponentialAverageOfSquares ?? Tensor.zeros(gradient.shape)
-        (state.exponentialAverage, state.exponentialAverageOfSquares) = (nil, nil)
-        gradient.withUnsafeBufferPointer { g in
-            m.withUnsafeMutableBufferPointer { m in
-                v.withUnsafeMutableBufferPointer { v in
-                    parameter.value.withUnsafeMutableBufferPointer { p in
-                        for i in 0..<g.count {
-                            var value = p[i], grad = g[i]
-                            if let shrink { value = value * shrink }
-                            if let coupled { grad = grad + value * coupled }
-                            let first = m[i] * beta1 + grad * keep1
-                            let second = v[i] * beta2 + grad * grad * keep2
-                            m[i] = first
-                            v[i] = second
-                            p[i] = value - first / (second.squareRoot() / root2 + epsilon) * stepSize
-                        }
-                    }
-                }
-            }
-        }
-        (state.exponentialAverage, state.exponentialAverageOfSquares) = (m, v)
-    }
-
-    /// Adam's update written as tensor operations, one per term of the formula: the definition the
-    /// fused `update` is tested against, and the AMSGrad path.
-    func referenceUpdate(_ parameter: Parameter, gradient: Tensor, group: Group, state: inout AdamState) {
         state.step += 1
         let (beta1, beta2) = (settings.beta1, settings.beta2)
         var g = gradient
