@@ -119,7 +119,43 @@ public class Adam: StatefulOptimizer<AdamState> {
             epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)
     }
 
+    /// The dense update: one pass over the parameter, its gradient and both moments, in place and
+    /// across threads (`FusedAdam`), computing each element exactly as `referenceUpdate` does (the
+    /// same float operations in the same order, so the same bits) without its dozen temporary
+    /// tensors. AMSGrad takes the reference path.
     public override func update(_ parameter: Parameter, gradient: Tensor, group: Group, state: inout AdamState) {
+        guard !settings.amsgrad, gradient.shape == parameter.shape else {
+            return referenceUpdate(parameter, gradient: gradient, group: group, state: &state)
+        }
+        state.step += 1
+        let (beta1, beta2) = (settings.beta1, settings.beta2)
+        let correction1 = Float(1 - pow(Double(beta1), Double(state.step)))
+        let correction2 = Float(1 - pow(Double(beta2), Double(state.step)))
+        let decay = group.weightDecay
+        let (mode, factor): (FusedAdam.Decay, Float) =
+            decay == 0 ? (.none, 0) : settings.decoupledWeightDecay ? (.decoupled, 1 - group.learningRate * decay) : (.coupled, decay)
+        // Taken out of the state so that their buffers are not shared and update in place.
+        var m = state.exponentialAverage ?? Tensor.zeros(gradient.shape)
+        var v = state.exponentialAverageOfSquares ?? Tensor.zeros(gradient.shape)
+        (state.exponentialAverage, state.exponentialAverageOfSquares) = (nil, nil)
+        gradient.withUnsafeBufferPointer { g in
+            m.withUnsafeMutableBufferPointer { m in
+                v.withUnsafeMutableBufferPointer { v in
+                    parameter.value.withUnsafeMutableBufferPointer { p in
+                        FusedAdam.update(
+                            parameter: p.baseAddress!, firstMoment: m.baseAddress!, secondMoment: v.baseAddress!, gradient: g.baseAddress!,
+                            count: g.count, beta1: beta1, beta2: beta2, root2: correction2.squareRoot(), epsilon: settings.epsilon,
+                            stepSize: group.learningRate / correction1, decay: mode, factor: factor)
+                    }
+                }
+            }
+        }
+        (state.exponentialAverage, state.exponentialAverageOfSquares) = (m, v)
+    }
+
+    /// Adam's update written as tensor operations, one per term of the formula: the definition the
+    /// fused `update` is tested against, and the AMSGrad path.
+    func referenceUpdate(_ parameter: Parameter, gradient: Tensor, group: Group, state: inout AdamState) {
         state.step += 1
         let (beta1, beta2) = (settings.beta1, settings.beta2)
         var g = gradient

@@ -157,4 +157,12 @@ void neurite_winograd_gradient_avx2(const float *gradient, long out_channels, lo
                                     float *scratch, float *m, long matrix_stride, long ldm, long first_slot);
 void neurite_winograd_gradient_portable(const float *gradient, long out_channels, long oh, long ow, long tiles_y, long tiles_x,
                                         float *scratch, float *m, long matrix_stride, long ldm, long first_slot);
+
+/// Adam's constants for one step (see adam.c): β₁, 1 − β₁, β₂, 1 − β₂, √(1 − β₂ᵗ), ε, γ/(1 − β₁ᵗ)
+/// and the decay factor of the mode (1: decoupled, the weight's shrink factor; 2: coupled, λ).
+typedef struct {
+    float beta1, keep1, beta2, keep2, root2, epsilon, step_size, decay;
+} neurite_adam_constants;
+void neurite_adam_avx2(float *p, float *m, float *v, const float *g, long n, const neurite_adam_constants *c, int mode);
+void neurite_adam_portable(float *p, float *m, float *v, const float *g, long n, const neurite_adam_constants *c, int mode);
 #endif
