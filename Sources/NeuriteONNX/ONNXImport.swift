@@ -205,13 +205,14 @@ public enum ONNXImporter {
             let graphModule = ONNXGraph(configuration: configuration, weights: weights, constants: constants)
             // One sample must run through the graph: shapes that do not fit are found here, as an
             // error naming the node, not when the model is first used.
+            // The file's input shape is checked against the allocation limit before zeros of it exist.
             if let sampleShape {
                 do {
-                    _ = try withoutGradients { try graphModule.evaluate(Tensor.zeros([1] + sampleShape)) }
-                } catch let error as LayerShapeError {
-                    throw ONNXImportError("the graph does not run on an input of shape \([1] + sampleShape): \(error.layer): \(error.message)")
+                    _ = try graphModule.checkedOutputShape(forInput: [1] + sampleShape)
                 } catch {
-                    throw ONNXImportError("the graph does not run on an input of shape \([1] + sampleShape): \(error)")
+                    throw ONNXImportError(
+                        "the graph does not run on an input of shape \([1] + sampleShape): \(error.layer.isEmpty ? "" : "\(error.layer): ")\(error.message)"
+                    )
                 }
             }
             return (graphModule, sampleShape)

@@ -72,12 +72,7 @@ enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
 
     /// The splits for training; the values are those of `load()`.
     func loadForTraining() throws -> TrainingData {
-        let directory: String, names: [String]?
-        switch self {
-        case .fashionMNIST: (directory, names) = (IDXImageDataset.fashionMNISTDirectory, IDXImageDataset.fashionMNISTClasses)
-        case .mnist: (directory, names) = ("/usr/share/datasets/mnist", nil)
-        case .idx(let path): (directory, names) = (path, nil)
-        default:
+        guard let directory = imageDirectory else {
             let loaded = try load()
             return TrainingData(
                 train: loaded.train, sampleShape: Array(loaded.train.inputs.shape.dropFirst()), test: loaded.test, classes: loaded.classes,
@@ -85,7 +80,24 @@ enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
         }
         let (train, test) = try IDXImageDataset.loadBytes(directory: directory)
         return TrainingData(
-            train: train, sampleShape: train.sampleShape, test: test.materialized(), classes: 10, classNames: names, tableInputs: nil)
+            train: train, sampleShape: train.sampleShape, test: test.materialized(), classes: 10, classNames: imageClassNames,
+            tableInputs: nil)
+    }
+
+    /// The directory of an IDX image set (Fashion-MNIST, MNIST, `idx:DIR`); nil for the others.
+    private var imageDirectory: String? {
+        switch self {
+        case .fashionMNIST: IDXImageDataset.fashionMNISTDirectory
+        case .mnist: "/usr/share/datasets/mnist"
+        case .idx(let directory): directory
+        default: nil
+        }
+    }
+
+    /// The class names of an IDX image set where known (Fashion-MNIST's).
+    private var imageClassNames: [String]? {
+        if case .fashionMNIST = self { return IDXImageDataset.fashionMNISTClasses }
+        return nil
     }
 
     /// A data set's splits and classes.
@@ -103,15 +115,9 @@ enum DatasetSpec: ExpressibleByArgument, CustomStringConvertible {
         case .digits:
             let (train, test) = try Digits.trainTestSplit()
             return Loaded(train: train, test: test, classes: 10, classNames: nil)
-        case .fashionMNIST:
-            let (train, test) = try IDXImageDataset.load()
-            return Loaded(train: train, test: test, classes: 10, classNames: IDXImageDataset.fashionMNISTClasses)
-        case .mnist:
-            let (train, test) = try IDXImageDataset.load(directory: "/usr/share/datasets/mnist")
-            return Loaded(train: train, test: test, classes: 10, classNames: nil)
-        case .idx(let directory):
-            let (train, test) = try IDXImageDataset.load(directory: directory)
-            return Loaded(train: train, test: test, classes: 10, classNames: nil)
+        case .fashionMNIST, .mnist, .idx:
+            let (train, test) = try IDXImageDataset.load(directory: imageDirectory!)
+            return Loaded(train: train, test: test, classes: 10, classNames: imageClassNames)
         case .csv(let file):
             // Labels may be class indices or words (then the classes are the sorted words).
             let (features, labels, names) = try CSVReader.readLabeled(file)

@@ -76,7 +76,13 @@ struct Import: ParsableCommand {
             var metadata = ["neurite.imported_from": (path as NSString).lastPathComponent]
             if let shape {
                 metadata[SavedModel.inputShapeKey] = shape.map(String.init).joined(separator: ",")
-                // One sample must run through the graph before the file is written.
+                // One sample must run through the graph before the file is written: checked first
+                // (size and every node), so a shape that does not fit is one line, not a trap.
+                do {
+                    _ = try imported.model.checkedOutputShape(forInput: [1] + shape)
+                } catch {
+                    throw CommandError("\(path): the graph does not run on --input-shape \(shape.map(String.init).joined(separator: ",")): \(error)")
+                }
                 let probe = imported.model.predict(Tensor.zeros([1] + shape))
                 guard probe.scalars.allSatisfy(\.isFinite) else { throw CommandError("\(path): the graph gives non-finite outputs for zeros") }
             }

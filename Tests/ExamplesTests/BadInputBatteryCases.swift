@@ -82,6 +82,12 @@ extension BatteryFixtures {
         cases.append(usage(["import", "--onnx", path("m.onnx"), "--description", path("mlp.json"), "--output", path("m.safetensors")], "--onnx"))
         cases.append(failure(["import", "--onnx", path("missing.onnx"), "--output", path("never-onnx.safetensors")], "missing.onnx"))
         cases.append(failure(["import", "--onnx", self.model, "--output", path("never-onnx.safetensors")], "not an ONNX model"))
+        // A PyTorch export given an input shape it does not take: one line, no file.
+        let torchMLP = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("NeuriteONNXTests/Fixtures/torch_mlp.onnx").path
+        cases.append(
+            failure(
+                ["import", "--onnx", torchMLP, "--input-shape", "3", "--output", path("never-onnx.safetensors")], "does not run on --input-shape 3"))
         return cases
     }
 
