@@ -23,7 +23,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CLibPNG", path: "Sources/CLibPNG"),
         .target(name: "NeuritePlot", dependencies: ["NeuriteCore", "CLibPNG"]),
-        .target(name: "NeuriteData", dependencies: ["NeuriteCore", "CZlib"], resources: [.copy("Resources/digits.csv.gz")]),
+        .target(name: "NeuriteData", dependencies: ["NeuriteCore", "NeuriteKernels", "CZlib"], resources: [.copy("Resources/digits.csv.gz")]),
         .target(name: "NeuriteTrain", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteCheckpoint"]),
         .target(name: "NeuriteCheckpoint", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteOptimizers"]),
         .target(name: "NeuriteInterpret", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteData", "NeuritePlot"]),

@@ -40,7 +40,7 @@ public enum ModelFile {
         let file = try SafeTensors.read(path)
         if !allowingNonFiniteWeights {
             let tensors = file.tensors
-            for name in tensors.keys.sorted() where tensors[name]!.scalars.contains(where: { !$0.isFinite }) {
+            for name in tensors.keys.sorted() where !tensors[name]!.allFinite {
                 throw CheckpointError(
                     file: path, location: name, "holds NaN or infinite values (the run that wrote it diverged); refusing to load it")
             }

@@ -5,6 +5,13 @@ import NeuriteKernels
 // broadcasts against the input.
 
 extension Tensor {
+    /// Whether no element is ±∞ or NaN (`torch.isfinite(x).all()`), in one vectorised pass.
+    public var allFinite: Bool {
+        withUnsafeBufferPointer { buffer in
+            buffer.isEmpty || Reduction.allFinite(buffer.baseAddress!, count: buffer.count)
+        }
+    }
+
     /// The shape after reducing `axes` (sorted, non-negative).
     func reducedShape(_ axes: [Int], keepDims: Bool) -> [Int] {
         keepDims

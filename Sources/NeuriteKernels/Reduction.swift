@@ -64,6 +64,12 @@ public enum Reduction {
         return partials.reduce(0, +)
     }
 
+    /// Whether none of `count` elements is ±∞ or NaN (vectorised; stops at the first block of
+    /// 1,024 elements that holds one).
+    public static func allFinite(_ x: UnsafePointer<Float>, count: Int, simd: SIMDLevel = .detected) -> Bool {
+        (simd == .avx2 ? neurite_all_finite_avx2 : neurite_all_finite_portable)(x, count) != 0
+    }
+
     /// `output[o, i] = max_k input[o, k, i]` (or the minimum), NaN when any element reduced is
     /// NaN, as in PyTorch. `length` must be positive. Rows are split across threads when large.
     public static func extremum(

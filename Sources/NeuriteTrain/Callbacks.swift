@@ -22,7 +22,7 @@ public final class DivergenceGuard: Callback {
         for (name, parameter) in context.model.namedParameters {
             // A sparse table's gradient is its rows.
             guard let gradient = parameter.gradient ?? parameter.sparseGradient?.values else { continue }
-            if gradient.withUnsafeBufferPointer({ $0.contains { !$0.isFinite } }) {
+            if !gradient.allFinite {
                 diverge("training diverged at \(place): the gradient of \(name) is not finite", context)
                 return
             }

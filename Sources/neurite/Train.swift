@@ -202,7 +202,7 @@ struct Train: ParsableCommand {
             if let divergence = history.divergence {
                 throw CommandError("\(divergence); no model written (try a smaller --learning-rate or --clip-norm)")
             }
-            if let name = model.namedParameters.first(where: { $0.parameter.value.scalars.contains { !$0.isFinite } })?.name {
+            if let name = model.namedParameters.first(where: { !$0.parameter.value.allFinite })?.name {
                 throw CommandError("training diverged: \(name) holds NaN or infinity; no model written (try a smaller --learning-rate)")
             }
             if let error = logger.lastError {

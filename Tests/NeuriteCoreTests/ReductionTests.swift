@@ -99,4 +99,21 @@ struct ReductionTests {
         let s = Tensor.full([1_000_000], value: 0.1).sum().scalar
         #expect(abs(s - 100_000) < 0.01)
     }
+
+    @Test func allFiniteLooksAtEveryElement() {
+        #expect(Tensor([1, -2, 3]).allFinite)
+        #expect(Tensor.zeros([0]).allFinite)
+        #expect(Tensor(Float.greatestFiniteMagnitude).allFinite)
+        #expect(!Tensor([1, .nan, 3]).allFinite)
+        #expect(!Tensor.full([3, 700], value: 1).withValue(-.infinity, at: 2_099).allFinite)
+    }
+}
+
+extension Tensor {
+    /// A copy with one element (in row-major order) replaced.
+    fileprivate func withValue(_ value: Float, at index: Int) -> Tensor {
+        var values = scalars
+        values[index] = value
+        return Tensor(values, shape: shape)
+    }
 }

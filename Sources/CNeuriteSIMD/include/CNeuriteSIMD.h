@@ -165,4 +165,12 @@ typedef struct {
 } neurite_adam_constants;
 void neurite_adam_avx2(float *p, float *m, float *v, const float *g, long n, const neurite_adam_constants *c, int mode);
 void neurite_adam_portable(float *p, float *m, float *v, const float *g, long n, const neurite_adam_constants *c, int mode);
+
+/// out[i] = (float)bytes[i] / divisor (conversions.c).
+void neurite_bytes_to_floats_avx2(const unsigned char *bytes, float *out, long n, float divisor);
+void neurite_bytes_to_floats_portable(const unsigned char *bytes, float *out, long n, float divisor);
+
+/// 1 when no element of x is ±∞ or NaN, else 0 (reductions.c).
+int neurite_all_finite_avx2(const float *x, long n);
+int neurite_all_finite_portable(const float *x, long n);
 #endif
