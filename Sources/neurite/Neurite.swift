@@ -8,7 +8,7 @@ struct NeuriteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "neurite",
         abstract: "Train, evaluate and inspect neural networks.",
-        subcommands: [Train.self, Evaluate.self, Predict.self, Explain.self, Activations.self, Summary.self, Import.self, Export.self],
+        subcommands: [Train.self, Evaluate.self, Predict.self, Explain.self, Activations.self, Summary.self, Import.self, Export.self, Bench.self],
         defaultSubcommand: nil)
 
     /// Parses and runs, reporting a usage mistake as one line on standard error (help and
