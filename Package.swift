@@ -10,6 +10,9 @@ let package = Package(
         .executable(name: "neurite", targets: ["neurite"]),
         .executable(name: "xor", targets: ["xor"]),
     ],
+    traits: [
+        .trait(name: "MPI", description: "Data-parallel training over Open MPI (needs libopenmpi-dev; `swift build --traits MPI`)")
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
@@ -31,14 +34,22 @@ let package = Package(
         .target(
             name: "NeuriteTensorBoard", dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteData", "NeuriteTrain", "NeuritePlot", "_NeuriteProtobuf"]),
         .target(name: "NeuriteONNX", dependencies: ["NeuriteCore", "NeuriteNN", "_NeuriteProtobuf"]),
+        // Open MPI only with the MPI trait: a plain build needs nothing installed.
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .target(
+            name: "NeuriteDistributed",
+            dependencies: ["NeuriteCore", "NeuriteNN", "NeuriteTrain", .target(name: "CMPI", condition: .when(traits: ["MPI"]))],
+            swiftSettings: [.define("MPI", .when(traits: ["MPI"]))]),
         .target(
             name: "Neurite",
             dependencies: [
                 "NeuriteCore", "NeuriteNN", "NeuriteOptimizers", "NeuriteData", "NeuriteTrain", "NeuriteCheckpoint", "NeuritePlot",
-                "NeuriteInterpret", "NeuriteTensorBoard", "NeuriteONNX",
+                "NeuriteInterpret", "NeuriteTensorBoard", "NeuriteONNX", "NeuriteDistributed",
             ]),
 
-        .executableTarget(name: "neurite", dependencies: ["Neurite", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "neurite", dependencies: ["Neurite", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: [.define("MPI", .when(traits: ["MPI"]))]),
         .executableTarget(name: "xor", dependencies: ["Neurite"], path: "Examples/xor"),
         .executableTarget(name: "spirals", dependencies: ["Neurite"], path: "Examples/spirals"),
         .executableTarget(name: "approximation", dependencies: ["Neurite"], path: "Examples/approximation"),
@@ -85,6 +96,7 @@ let package = Package(
                 .copy("Fixtures/torch_view.onnx"), .copy("Fixtures/torch_transformerish.onnx"),
             ]),
         .testTarget(name: "NeuriteTests", dependencies: ["Neurite"]),
+        .testTarget(name: "NeuriteDistributedTests", dependencies: ["NeuriteDistributed", "NeuriteTrain", "NeuriteNN", "NeuriteOptimizers"]),
         .testTarget(
             name: "ExamplesTests",
             dependencies: [

@@ -9,7 +9,8 @@ import Synchronization
 /// (resuming at epoch 5 gives epoch 5's order). Every sample appears once per epoch; the last
 /// batch is smaller unless `dropLast`. While a batch is being used, the next one is gathered (and
 /// transformed) on a background thread. An `EpochVaryingDataset` is asked for epoch `e`'s version
-/// of its samples (augmented texts).
+/// of its samples (augmented texts). With a `shard`, each epoch is this rank's share of that
+/// order (`DataShard`, for data-parallel training).
 public struct DataLoader: Sendable {
     /// The data set batches are drawn from.
     public let dataset: any Dataset
@@ -24,13 +25,15 @@ public struct DataLoader: Sendable {
     /// Applied to each batch on the background thread (augmentation), with a generator for that
     /// batch (stream derived from the epoch and batch index).
     public let transform: (@Sendable (Batch, inout PhiloxGenerator) -> Batch)?
+    /// The share of each epoch this process takes in data-parallel training; nil: all of it.
+    public let shard: DataShard?
     /// The epoch the next `for … in loader` pass draws.
     private let passes = PassCounter()
 
-    /// A loader of `batchSize` samples at a time; with `shuffle`, epoch e's order is a permutation drawn from `seed` and e, so runs repeat exactly; `transform` (such as `Augmentation.pipeline`) changes each batch with its own generator.
+    /// A loader of `batchSize` samples at a time; with `shuffle`, epoch e's order is a permutation drawn from `seed` and e, so runs repeat exactly; `transform` (such as `Augmentation.pipeline`) changes each batch with its own generator; with `shard`, each epoch is that rank's share.
     public init(
         _ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, dropLast: Bool = false, seed: UInt64 = 0,
-        transform: (@Sendable (Batch, inout PhiloxGenerator) -> Batch)? = nil
+        shard: DataShard? = nil, transform: (@Sendable (Batch, inout PhiloxGenerator) -> Batch)? = nil
     ) {
         precondition(batchSize > 0, "DataLoader: batch size \(batchSize) must be positive")
         self.dataset = dataset
@@ -39,21 +42,30 @@ public struct DataLoader: Sendable {
         self.dropLast = dropLast
         self.seed = seed
         self.transform = transform
+        self.shard = shard
     }
+
+    /// The same loader taking `shard`'s share of each epoch.
+    public func sharded(_ shard: DataShard) -> DataLoader {
+        DataLoader(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, seed: seed, shard: shard, transform: transform)
+    }
+
+    /// Samples per epoch: the data set's, or the shard's share of it.
+    public var samplesPerEpoch: Int { shard?.size(ofTotal: dataset.count) ?? dataset.count }
 
     /// Batches per epoch.
     public var batchCount: Int {
-        dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+        dropLast ? samplesPerEpoch / batchSize : (samplesPerEpoch + batchSize - 1) / batchSize
     }
 
-    /// The sample order of `epoch`.
+    /// The sample order of `epoch` (with a shard, its share of the whole order).
     public func order(epoch: Int) -> [Int] {
         var indices = Array(0..<dataset.count)
         if shuffle {
             var generator = PhiloxGenerator(seed: seed, stream: UInt64(epoch))
             indices.shuffle(using: &generator)
         }
-        return indices
+        return shard?.share(of: indices) ?? indices
     }
 
     /// The batches of `epoch`, gathered one ahead in the background.
@@ -73,8 +85,10 @@ public struct DataLoader: Sendable {
                 dataset.batch(at: indices)
             }
         guard let transform else { return batch }
-        // Stream: epoch in the high half, batch in the low half, offset from the shuffle streams.
-        var generator = PhiloxGenerator(seed: seed ^ 0x5EED_0000_0000_0000, stream: UInt64(epoch) << 32 | UInt64(index))
+        // Stream: epoch in the high half, batch in the low half, offset from the shuffle streams;
+        // each rank of a shard draws its own.
+        let rankSeed = UInt64(shard?.rank ?? 0) &* 0x9E37_79B9_7F4A_7C15
+        var generator = PhiloxGenerator(seed: seed ^ 0x5EED_0000_0000_0000 ^ rankSeed, stream: UInt64(epoch) << 32 | UInt64(index))
         return transform(batch, &generator)
     }
 }

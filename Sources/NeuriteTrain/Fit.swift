@@ -26,6 +26,17 @@ import NeuriteOptimizers
 /// settings: `fit` restores all of them, training continues at the checkpoint's epoch, and the
 /// returned history includes the earlier epochs.
 ///
+/// Data-parallel training: with a `communicator` (`MPICommunicator`, `LocalCommunicator`), each
+/// rank trains on its `DataShard` of every epoch (the loader is sharded for it), rank 0's
+/// parameters and buffers are copied to all ranks first (after any resume, which every rank
+/// reads), gradients and the loss are averaged over the ranks after each backward pass
+/// (`DataParallel`), batch norm's buffers come from rank 0 before each forward pass, and the
+/// epoch's metrics are totals over all ranks, so every rank sees the same history and makes the
+/// same decisions. Rank 0 alone prints progress and writes the checkpoint; `callbacks` run on
+/// every rank (give loggers to rank 0 only). After each epoch the ranks check that they hold
+/// the same parameters. With batch B per rank and N ranks the result is that of one process
+/// with batch N·B, up to rounding.
+///
 /// The manual loop this replaces, for full control:
 /// ```swift
 /// for epoch in 0..<epochs {
@@ -55,10 +66,23 @@ public func fit(
     earlyStopping: EarlyStopping? = nil,
     checkpoint checkpointPath: String? = nil,
     callbacks: [any Callback] = [],
-    progress: ProgressStyle = .automatic,
-    resuming checkpoint: TrainingCheckpoint? = nil
+    progress requestedProgress: ProgressStyle = .automatic,
+    resuming checkpoint: TrainingCheckpoint? = nil,
+    communicator: (any Communicator)? = nil
 ) throws(CheckpointError) -> History {
     precondition(epochs >= 0, "fit: epochs \(epochs) must not be negative")
+    let parallel = communicator.map(DataParallel.init)
+    let data =
+        communicator.map { communicator in
+            let shard = DataShard(rank: communicator.rank, count: communicator.size)
+            precondition(
+                data.shard == nil || data.shard == shard, "fit: the loader's shard (\(data.shard!)) is not the communicator's \(shard)")
+            return data.sharded(shard)
+        } ?? data
+    // Rank 0 alone prints and writes the checkpoint.
+    let isLeader = (communicator?.rank ?? 0) == 0
+    let progress = isLeader ? requestedProgress : .quiet
+    let hasBuffers = !model.namedBuffers.isEmpty
     let context = TrainingContext(model: model, optimizer: optimizer, epochs: epochs, batchesPerEpoch: data.batchCount)
     let divergenceGuard = DivergenceGuard()
     let allCallbacks: [any Callback] = [divergenceGuard] + callbacks + (progress == .quiet ? [] : [ProgressPrinter(style: progress)])
@@ -79,6 +103,7 @@ public func fit(
         for message in earlyStopping.messages.dropFirst(printedMessages) { print(message) }
         printedMessages = earlyStopping.messages.count
     }
+    parallel?.broadcastState(of: model)
     for callback in allCallbacks { callback.trainingBegan(context) }
     epochLoop: for epoch in startEpoch..<max(startEpoch, epochs) {
         context.epoch = epoch
@@ -89,10 +114,12 @@ public func fit(
         for (index, batch) in data.batches(epoch: epoch).enumerated() {
             context.batch = index
             optimizer.zeroGradients()
+            if hasBuffers { parallel?.broadcastBuffers(of: model) }
             let outputs = model(batch.inputs)
             let value = loss(outputs, batch.targets)
             value.backward()
-            let scalar = value.scalar
+            // Across ranks: the mean gradient and loss, so every rank steps and stops alike.
+            let scalar = parallel?.averageGradients(of: model, loss: value.scalar) ?? value.scalar
             for callback in allCallbacks { callback.gradientsComputed(context, loss: scalar) }
             if context.isStopping { break epochLoop }
             optimizer.step()
@@ -115,6 +142,15 @@ public func fit(
             for callback in allCallbacks { callback.batchEnded(context, metrics: running) }
             if context.isStopping { break epochLoop }
         }
+        if let communicator {
+            // The epoch's totals over all ranks' shares, the same on every rank.
+            // Batch norm's running statistics as rank 0 has them, for validation and the checkpoint.
+            if hasBuffers { parallel!.broadcastBuffers(of: model) }
+            let totals = communicator.sum([lossSum, correct, absoluteError, Double(seen)])
+            (lossSum, correct, absoluteError, seen) = (totals[0], totals[1], totals[2], Int(totals[3]))
+            let differing = parallel!.ranksDifferingFromRankZero(in: model)
+            precondition(differing.isEmpty, "fit: after epoch \(epoch + 1) the parameters of ranks \(differing) differ from rank 0's")
+        }
         var metrics: MetricValues = ["loss": seen > 0 ? lossSum / Double(seen) : .nan]
         if seen > 0 {
             metrics[task == .regression ? "mae" : "accuracy"] = (task == .regression ? absoluteError : correct) / Double(seen)
@@ -134,7 +170,7 @@ public func fit(
         earlyStopping?.epochEnded(context, log: log)
         printEarlyStoppingMessages()
         context.history.epochs.append(log)
-        if let checkpointPath {
+        if let checkpointPath, isLeader {
             try TrainingCheckpoint(
                 model: model, optimizer: optimizer, scheduler: scheduler, reduceOnPlateau: reduceOnPlateau,
                 earlyStopping: earlyStopping, epoch: epoch + 1, globalStep: context.globalStep, history: context.history
