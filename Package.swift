@@ -96,7 +96,9 @@ let package = Package(
                 .copy("Fixtures/torch_view.onnx"), .copy("Fixtures/torch_transformerish.onnx"),
             ]),
         .testTarget(name: "NeuriteTests", dependencies: ["Neurite"]),
-        .testTarget(name: "NeuriteDistributedTests", dependencies: ["NeuriteDistributed", "NeuriteTrain", "NeuriteNN", "NeuriteOptimizers"]),
+        .testTarget(
+            name: "NeuriteDistributedTests", dependencies: ["NeuriteDistributed", "NeuriteTrain", "NeuriteNN", "NeuriteOptimizers"],
+            exclude: ["Fixtures/compare_models.py"]),
         .testTarget(
             name: "ExamplesTests",
             dependencies: [

@@ -228,3 +228,20 @@ func interpretability() throws {
     print(activations.names)                                           // ["0", "1", "2", "3"]
     for layer in model.activationStatistics(on: test) { print(layer) }  // mean, variance, dead units
 }
+
+/// DistributedTraining.md.
+func distributedTraining() throws {
+    let (train, test) = try Digits.trainTestSplit()
+    let accuracies = LocalCommunicator.run(ranks: 2) { communicator in
+        var generator = PhiloxGenerator(seed: 1)
+        let model = Sequential([Flatten(), Dense(64, 64, generator: &generator), ReLU(), Dense(64, 10, generator: &generator)])
+        let optimizer = try! Adam(model.parameters, learningRate: 3e-3)
+        // 32 samples per rank and step: the two ranks together take batches of 64.
+        let loader = DataLoader(train, batchSize: 32, shuffle: true, seed: 7)
+        try! fit(model, loss: { crossEntropy(logits: $0, classIndices: $1) }, optimizer: optimizer, data: loader,
+                 epochs: 5, progress: communicator.rank == 0 ? .automatic : .quiet, communicator: communicator)
+        return evaluate(model, on: test, loss: { crossEntropy(logits: $0, classIndices: $1) }).accuracy ?? 0
+    }
+    print("test accuracy on each rank: \(accuracies)")   // the same model on both ranks
+    precondition(accuracies.count == 2 && accuracies[0] == accuracies[1] && accuracies[0] > 0.9, "distributed training: \(accuracies)")
+}

@@ -11,7 +11,7 @@ let pages: [(name: String, run: () throws -> Void)] = [
     ("readme", readme), ("overview", overview), ("getting-started", gettingStarted),
     ("coming-from-pytorch", comingFromPyTorch), ("coming-from-keras", comingFromKeras), ("training", training),
     ("data", data), ("saving-and-loading", savingAndLoading), ("writing-your-own-layer", writingYourOwnLayer),
-    ("interpretability", interpretability),
+    ("interpretability", interpretability), ("distributed-training", distributedTraining),
 ]
 
 let chosen = Set(CommandLine.arguments.dropFirst())

@@ -13,19 +13,26 @@ public final class DivergenceGuard: Callback {
     /// A guard; `fit` always adds one.
     public init() {}
 
+    /// The parameters of the model last checked: listing them walks the module tree by
+    /// reflection, which cost more than the check itself at every step.
+    private var checked: (model: ObjectIdentifier, parameters: [Parameter])?
+
     public func gradientsComputed(_ context: TrainingContext, loss: Float) {
-        let place = "epoch \(context.epoch + 1), step \(context.batch + 1) (global step \(context.globalStep + 1))"
+        // Every step: one vectorised pass over each gradient; names and messages only on failure.
+        var place: String { "epoch \(context.epoch + 1), step \(context.batch + 1) (global step \(context.globalStep + 1))" }
         if !loss.isFinite {
             diverge("training diverged at \(place): the loss is \(loss)", context)
             return
         }
-        for (name, parameter) in context.model.namedParameters {
+        if checked?.model != ObjectIdentifier(context.model) {
+            checked = (ObjectIdentifier(context.model), context.model.parameters)
+        }
+        for (index, parameter) in checked!.parameters.enumerated() {
             // A sparse table's gradient is its rows.
-            guard let gradient = parameter.gradient ?? parameter.sparseGradient?.values else { continue }
-            if !gradient.allFinite {
-                diverge("training diverged at \(place): the gradient of \(name) is not finite", context)
-                return
-            }
+            guard let gradient = parameter.gradient ?? parameter.sparseGradient?.values, !gradient.allFinite else { continue }
+            let name = context.model.namedParameters[index].name
+            diverge("training diverged at \(place): the gradient of \(name) is not finite", context)
+            return
         }
     }
 }

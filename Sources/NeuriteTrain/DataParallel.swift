@@ -46,7 +46,12 @@ public struct DataParallel {
     /// - Precondition: no parameter has row-sparse gradients (a sparse `EmbeddingBag`): their
     ///   rows are not averaged yet.
     public func averageGradients(of model: Module, loss: Float) -> Float {
-        let named = model.namedParameters.filter { $0.parameter.isTrainable }
+        averageGradients(of: model.namedParameters.filter { $0.parameter.isTrainable }, loss: loss)
+    }
+
+    /// `averageGradients(of:loss:)` for a model's trainable parameters listed once (`fit` lists
+    /// them before training: walking the module tree costs reflection at every step).
+    func averageGradients(of named: [(name: String, parameter: Parameter)], loss: Float) -> Float {
         for (name, parameter) in named {
             precondition(
                 parameter.rowGradientSink == nil,

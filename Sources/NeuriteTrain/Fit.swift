@@ -83,6 +83,7 @@ public func fit(
     let isLeader = (communicator?.rank ?? 0) == 0
     let progress = isLeader ? requestedProgress : .quiet
     let hasBuffers = !model.namedBuffers.isEmpty
+    let trainable = communicator == nil ? [] : model.namedParameters.filter { $0.parameter.isTrainable }
     let context = TrainingContext(model: model, optimizer: optimizer, epochs: epochs, batchesPerEpoch: data.batchCount)
     let divergenceGuard = DivergenceGuard()
     let allCallbacks: [any Callback] = [divergenceGuard] + callbacks + (progress == .quiet ? [] : [ProgressPrinter(style: progress)])
@@ -119,7 +120,7 @@ public func fit(
             let value = loss(outputs, batch.targets)
             value.backward()
             // Across ranks: the mean gradient and loss, so every rank steps and stops alike.
-            let scalar = parallel?.averageGradients(of: model, loss: value.scalar) ?? value.scalar
+            let scalar = parallel?.averageGradients(of: trainable, loss: value.scalar) ?? value.scalar
             for callback in allCallbacks { callback.gradientsComputed(context, loss: scalar) }
             if context.isStopping { break epochLoop }
             optimizer.step()

@@ -54,13 +54,16 @@ struct NeuriteCommand: ParsableCommand {
         } catch let error as ValidationError {
             throw error
         } catch {
-            // Neurite's own errors describe themselves in one line; anything else (Foundation's)
-            // is put in a few words.
-            let isFoundations = type(of: error) is NSError.Type || String(reflecting: type(of: error)).hasPrefix("Foundation.")
-            let message = isFoundations ? reason(error) : "\(error)"
-            let line = message.split(separator: "\n", omittingEmptySubsequences: true).joined(separator: "; ")
-            FileHandle.standardError.write(Data("neurite: \(line)\n".utf8))
+            FileHandle.standardError.write(Data("neurite: \(oneLine(describing: error))\n".utf8))
             throw ExitCode.failure
         }
+    }
+
+    /// An error in one line: Neurite's own errors describe themselves; anything else
+    /// (Foundation's) is put in a few words.
+    static func oneLine(describing error: Error) -> String {
+        let isFoundations = type(of: error) is NSError.Type || String(reflecting: type(of: error)).hasPrefix("Foundation.")
+        let message = isFoundations ? reason(error) : "\(error)"
+        return message.split(separator: "\n", omittingEmptySubsequences: true).joined(separator: "; ")
     }
 }

@@ -92,6 +92,11 @@ struct Train: ParsableCommand {
     var standardize = true
     @Flag(help: "Print only the final line.")
     var quiet = false
+    @Flag(
+        help:
+            "Train as one rank of an MPI job (mpirun -np N neurite train --distributed …): each rank takes its share of every epoch with --batch-size samples per batch, gradients are averaged, and rank 0 alone prints and writes the run. Needs a neurite built with --traits MPI."
+    )
+    var distributed = false
     @OptionGroup var text: TextOptions
 
     // The defaults that depend on the data: texts train fast and overfit soon, and their small
@@ -156,76 +161,104 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try NeuriteCommand.reportingErrors {
-            if let threads { Threading.maximumThreads = threads }
-            let paths = RunDirectory(output)
-            let existed = FileManager.default.fileExists(atPath: output)
-            let resumeFrom = try paths.prepare(resume: resume, overwrite: overwrite)
-            // A run refused before it wrote anything leaves no directory behind.
-            var finished = false
-            defer { if !finished && !existed { paths.removeIfEmpty() } }
-            let prepared = data.dataset.isText ? try prepareTexts() : try prepareTensors()
-            let model = prepared.model
-            let optimizer = try optimizerConfiguration.make(model.parameters)
-            // Batch normalisation cannot normalise one sample in training (PyTorch raises): refuse
-            // batches of one, and drop a last batch of one sample (a different one each epoch).
-            let normalisesBatches = model.namedModules.contains { $0.module is BatchNorm }
-            if normalisesBatches && prepared.train.count < 2 {
-                throw CommandError("\(data.dataset): the training split has 1 sample; batch normalisation needs at least 2 per batch")
+            guard distributed else { return try train(communicator: nil) }
+            let communicator = try DistributedRun.start()
+            do {
+                try train(communicator: communicator)
+            } catch {
+                // A rank that fails ends the whole job, rather than leaving the others waiting.
+                DistributedRun.abort(communicator, after: error)
             }
-            if normalisesBatches && samplesPerBatch < 2 {
-                throw CommandError("--batch-size 1: the model has batch normalisation, which needs at least 2 samples per batch in training")
-            }
-            let dropLast = normalisesBatches && prepared.train.count % samplesPerBatch == 1
-            let loader = DataLoader(
-                prepared.train, batchSize: samplesPerBatch, shuffle: true, dropLast: dropLast, seed: seed, transform: prepared.transform)
-            let validation = prepared.validation
-            let test = prepared.test
-            let scheduler = learningRateSchedule.makeScheduler(
-                optimizer, epochs: epochCount, batchesPerEpoch: loader.batchCount, maximumRate: rate)
+            DistributedRun.finish(communicator)
+        }
+    }
 
-            var callbacks: [any Callback] = []
-            if let clipNorm { callbacks.append(GradientClipping(maxNorm: clipNorm)) }
-            let stopping = earlyStopping.map {
-                EarlyStopping(monitor: validation == nil ? "loss" : "val_loss", patience: $0, restoreBestWeights: true)
-            }
-            let logger = CSVLogger(path: paths.history)
-            callbacks.append(logger)
-            let board = try tensorboard.map { directory throws(FileError) in
-                try TensorBoardLogger(directory: directory, hyperparameters: settings, everySteps: tensorboardSteps)
-            }
-            if let board { callbacks.append(board) }
-            let loss = { (logits: Tensor, labels: Tensor) in crossEntropy(logits: logits, classIndices: labels) }
-            let history = try fit(
-                model, loss: loss, optimizer: optimizer, data: loader, epochs: epochCount, validation: validation,
-                scheduler: scheduler, earlyStopping: stopping, checkpoint: paths.checkpoint, callbacks: callbacks,
-                progress: quiet ? .quiet : .automatic, resuming: resumeFrom)
-            if let divergence = history.divergence {
-                throw CommandError("\(divergence); no model written (try a smaller --learning-rate or --clip-norm)")
-            }
-            if let name = model.namedParameters.first(where: { !$0.parameter.value.allFinite })?.name {
-                throw CommandError("training diverged: \(name) holds NaN or infinity; no model written (try a smaller --learning-rate)")
-            }
-            if let error = logger.lastError {
-                throw CommandError("\(paths.history): cannot write the history: \(NeuriteCommand.reason(error))")
-            }
-            // fit has printed early stopping's messages with the progress.
-            if !quiet, let reason = history.stopReason, stopping?.stoppedEpoch == nil { print(reason) }
-            let result = evaluate(model, on: test, loss: loss)
-            let pictures = try Pictures.write(
-                history: history, model: model, test: prepared.images, evaluation: result, classNames: prepared.classNames, to: output)
-            for (file, picture) in pictures {
-                board?.log(picture, tag: String(file.dropLast(".png".count)), step: history.epochs.count)
-            }
-            board?.write(
-                [.scalar(tag: "test_accuracy", value: Float(result.accuracy ?? .nan)), .scalar(tag: "test_loss", value: Float(result.loss))],
-                step: history.epochs.count)
-            // Last, so that a run that fails on the way never replaces an earlier model.
-            try ModelFile.save(model, to: paths.model, metadata: prepared.metadata.merging(["neurite.dataset": "\(data.dataset)"]) { $1 })
-            print(String(format: "test accuracy %.4f  loss %.4f", result.accuracy ?? .nan, result.loss))
-            finished = true
-            if let error = board?.lastError {
-                throw CommandError("\(error.file): the TensorBoard log is incomplete (the model was saved): \(error.problem)")
-            }
+    /// The run; with a communicator, this rank's part of a data-parallel run.
+    private func train(communicator: (any Communicator)?) throws {
+        if let threads { Threading.maximumThreads = threads }
+        let isLeader = (communicator?.rank ?? 0) == 0
+        let paths = RunDirectory(output)
+        let existed = FileManager.default.fileExists(atPath: output)
+        // Rank 0 alone prepares the directory; the others resume from what it resumes from.
+        var resumeFrom = isLeader ? try paths.prepare(resume: resume, overwrite: overwrite) : nil
+        if let communicator {
+            resumeFrom = try DistributedRun.agreeOnCheckpoint(communicator, leader: resumeFrom, path: paths.checkpoint, resume: resume)
+        }
+        // A run refused before it wrote anything leaves no directory behind.
+        var finished = false
+        defer { if !finished && !existed { paths.removeIfEmpty() } }
+        let prepared = data.dataset.isText ? try prepareTexts() : try prepareTensors()
+        let model = prepared.model
+        let optimizer = try optimizerConfiguration.make(model.parameters)
+        // Batch normalisation cannot normalise one sample in training (PyTorch raises): refuse
+        // batches of one, and drop a last batch of one sample (a different one each epoch).
+        let normalisesBatches = model.namedModules.contains { $0.module is BatchNorm }
+        if normalisesBatches && prepared.train.count < 2 {
+            throw CommandError("\(data.dataset): the training split has 1 sample; batch normalisation needs at least 2 per batch")
+        }
+        if normalisesBatches && samplesPerBatch < 2 {
+            throw CommandError("--batch-size 1: the model has batch normalisation, which needs at least 2 samples per batch in training")
+        }
+        if communicator != nil, let name = model.namedParameters.first(where: { $0.parameter.rowGradientSink != nil })?.name {
+            throw CommandError(
+                "--distributed: \(name) has row-sparse gradients (the text models' tables), which data-parallel training does not average yet")
+        }
+        let shard = communicator.map { DataShard(rank: $0.rank, count: $0.size) }
+        let samplesPerRank = shard?.size(ofTotal: prepared.train.count) ?? prepared.train.count
+        let dropLast = normalisesBatches && samplesPerRank % samplesPerBatch == 1
+        let loader = DataLoader(
+            prepared.train, batchSize: samplesPerBatch, shuffle: true, dropLast: dropLast, seed: seed, shard: shard,
+            transform: prepared.transform)
+        let validation = prepared.validation
+        let test = prepared.test
+        let scheduler = learningRateSchedule.makeScheduler(
+            optimizer, epochs: epochCount, batchesPerEpoch: loader.batchCount, maximumRate: rate)
+
+        var callbacks: [any Callback] = []
+        if let clipNorm { callbacks.append(GradientClipping(maxNorm: clipNorm)) }
+        let stopping = earlyStopping.map {
+            EarlyStopping(monitor: validation == nil ? "loss" : "val_loss", patience: $0, restoreBestWeights: true)
+        }
+        // Rank 0 alone writes the history and the TensorBoard log.
+        let logger = CSVLogger(path: paths.history)
+        if isLeader { callbacks.append(logger) }
+        let board = try tensorboard.flatMap { directory throws(FileError) in
+            isLeader ? try TensorBoardLogger(directory: directory, hyperparameters: settings, everySteps: tensorboardSteps) : nil
+        }
+        if let board { callbacks.append(board) }
+        let loss = { (logits: Tensor, labels: Tensor) in crossEntropy(logits: logits, classIndices: labels) }
+        let history = try fit(
+            model, loss: loss, optimizer: optimizer, data: loader, epochs: epochCount, validation: validation,
+            scheduler: scheduler, earlyStopping: stopping, checkpoint: paths.checkpoint, callbacks: callbacks,
+            progress: quiet ? .quiet : .automatic, resuming: resumeFrom, communicator: communicator)
+        if let divergence = history.divergence {
+            throw CommandError("\(divergence); no model written (try a smaller --learning-rate or --clip-norm)")
+        }
+        if let name = model.namedParameters.first(where: { !$0.parameter.value.allFinite })?.name {
+            throw CommandError("training diverged: \(name) holds NaN or infinity; no model written (try a smaller --learning-rate)")
+        }
+        if let error = logger.lastError {
+            throw CommandError("\(paths.history): cannot write the history: \(NeuriteCommand.reason(error))")
+        }
+        // The other ranks hold the same model; rank 0 evaluates and writes it.
+        guard isLeader else { return }
+        // fit has printed early stopping's messages with the progress.
+        if !quiet, let reason = history.stopReason, stopping?.stoppedEpoch == nil { print(reason) }
+        let result = evaluate(model, on: test, loss: loss)
+        let pictures = try Pictures.write(
+            history: history, model: model, test: prepared.images, evaluation: result, classNames: prepared.classNames, to: output)
+        for (file, picture) in pictures {
+            board?.log(picture, tag: String(file.dropLast(".png".count)), step: history.epochs.count)
+        }
+        board?.write(
+            [.scalar(tag: "test_accuracy", value: Float(result.accuracy ?? .nan)), .scalar(tag: "test_loss", value: Float(result.loss))],
+            step: history.epochs.count)
+        // Last, so that a run that fails on the way never replaces an earlier model.
+        try ModelFile.save(model, to: paths.model, metadata: prepared.metadata.merging(["neurite.dataset": "\(data.dataset)"]) { $1 })
+        print(String(format: "test accuracy %.4f  loss %.4f", result.accuracy ?? .nan, result.loss))
+        finished = true
+        if let error = board?.lastError {
+            throw CommandError("\(error.file): the TensorBoard log is incomplete (the model was saved): \(error.problem)")
         }
     }
 
