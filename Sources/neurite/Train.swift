@@ -162,7 +162,7 @@ struct Train: ParsableCommand {
     func run() throws {
         try NeuriteCommand.reportingErrors {
             guard distributed else { return try train(communicator: nil) }
-            let communicator = try DistributedRun.start()
+            let communicator = TimedCommunicator(try DistributedRun.start())
             do {
                 try train(communicator: communicator)
             } catch {
@@ -242,6 +242,10 @@ struct Train: ParsableCommand {
         }
         // The other ranks hold the same model; rank 0 evaluates and writes it.
         guard isLeader else { return }
+        if let timed = communicator as? TimedCommunicator, !quiet {
+            let steps = (history.epochs.count - (resumeFrom?.epoch ?? 0)) * loader.batchCount
+            NeuriteCommand.note(timed.summary(steps: steps))
+        }
         // fit has printed early stopping's messages with the progress.
         if !quiet, let reason = history.stopReason, stopping?.stoppedEpoch == nil { print(reason) }
         let result = evaluate(model, on: test, loss: loss)
