@@ -12,29 +12,29 @@ import NeuriteKernels
 /// Composed from elementwise operations this took six passes with broadcasting each way over the
 /// largest activations of a convolutional network; here it is two passes forward and two back.
 /// Sums accumulate in `Double`, each channel on one thread in a fixed order.
-/// - Returns: the output, and the batch mean and biased variance per channel (for the running
-///   statistics).
-func batchNormalizedForTraining(_ input: Tensor, weight: Tensor?, bias: Tensor?, epsilon: Float) -> (
-    output: Tensor, mean: [Float], variance: [Float]
-) {
+///
+/// With a `synchronization`, the sums (Σx, then Σ(x − μ)², and in the backward pass Σdy and
+/// Σdy·x̂) and the count M are summed over the processes before use, so every process normalises
+/// with the global batch's statistics; `∂γ` and `∂β` stay this process's own sums (data-parallel
+/// training averages them with the other gradients), as in PyTorch's `SyncBatchNorm`.
+/// - Returns: the output, the batch mean and biased variance per channel (for the running
+///   statistics), and the count of values per channel they are over.
+func batchNormalizedForTraining(
+    _ input: Tensor, weight: Tensor?, bias: Tensor?, epsilon: Float, synchronization: (any StatisticsSynchronizer)? = nil
+) -> (output: Tensor, mean: [Float], variance: [Float], count: Int) {
     let layout = ChannelLayout(input.shape)
     let x = input.detached()
-    var means = [Float](repeating: 0, count: layout.channels), variances = means
-    means.withUnsafeMutableBufferPointer { meanBuffer in
-        variances.withUnsafeMutableBufferPointer { varianceBuffer in
-            let (m, v) = (UncheckedSendable(meanBuffer.baseAddress!), UncheckedSendable(varianceBuffer.baseAddress!))
-            x.withUnsafeBufferPointer { source in
-                let values = UncheckedSendable(source.baseAddress!)
-                layout.forEachChannel { channel in
-                    let mean = layout.sum(values.value, channel: channel) { $0 } / Double(layout.count)
-                    let shift = Float(mean)
-                    let squares = layout.sum(values.value, channel: channel) { ($0 - shift) * ($0 - shift) }
-                    m.value[channel] = shift
-                    v.value[channel] = Float(squares / Double(layout.count))
-                }
-            }
-        }
+    // Σx per channel, then (with a synchronisation) over the processes, with the count last.
+    var sums = layout.channelSums(x) { values, channel in layout.sum(values, channel: channel) { $0 } } + [Double(layout.count)]
+    synchronization?.sumAcrossProcesses(&sums)
+    let count = sums.removeLast()
+    let means = sums.map { Float($0 / count) }
+    var squares = layout.channelSums(x) { values, channel in
+        let shift = means[channel]
+        return layout.sum(values, channel: channel) { ($0 - shift) * ($0 - shift) }
     }
+    synchronization?.sumAcrossProcesses(&squares)
+    let variances = squares.map { Float($0 / count) }
     let gamma = weight.map { $0.detached().scalars } ?? Array(repeating: 1, count: layout.channels)
     let beta = bias.map { $0.detached().scalars } ?? Array(repeating: 0, count: layout.channels)
     let inverseDeviation = variances.map { 1 / ($0 + epsilon).squareRoot() }
@@ -50,28 +50,29 @@ func batchNormalizedForTraining(_ input: Tensor, weight: Tensor?, bias: Tensor?,
     }
     let inputs = [input] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
     let result = Tensor.recording("batchNorm", value: value, inputs: inputs) { g in
-        var sums = [Double](repeating: 0, count: layout.channels), products = sums
+        // Σdy and Σdy·x̂ per channel: this process's for ∂β and ∂γ, the global ones for ∂x.
+        let sums = layout.channelSums(g) { dy, channel in layout.sum(dy, channel: channel) { $0 } }
+        let products = x.withUnsafeBufferPointer { source in
+            let values = UncheckedSendable(source.baseAddress!)
+            return layout.channelSums(g) { dy, channel in
+                let (mean, inverse) = (means[channel], inverseDeviation[channel])
+                return layout.sum(values.value, dy, channel: channel) { ($0 - mean) * inverse * $1 }
+            }
+        }
+        var global = sums + products
+        synchronization?.sumAcrossProcesses(&global)
         let gradientInput = Tensor(unsafeUninitializedShape: input.shape) { output in
             x.withUnsafeBufferPointer { source in
                 g.withUnsafeBufferPointer { upstream in
-                    sums.withUnsafeMutableBufferPointer { sumBuffer in
-                        products.withUnsafeMutableBufferPointer { productBuffer in
-                            let pointers = UncheckedSendable(
-                                (source.baseAddress!, upstream.baseAddress!, output.baseAddress!, sumBuffer.baseAddress!, productBuffer.baseAddress!))
-                            layout.forEachChannel { channel in
-                                let (x, dy, dx, sums, products) = pointers.value
-                                let (mean, inverse) = (means[channel], inverseDeviation[channel])
-                                let sum = layout.sum(dy, channel: channel) { $0 }
-                                let product = layout.sum(x, dy, channel: channel) { ($0 - mean) * inverse * $1 }
-                                sums[channel] = sum
-                                products[channel] = product
-                                let count = Float(layout.count)
-                                let factor = gamma[channel] * inverse / count
-                                let (sumGradient, sumProduct) = (Float(sum), Float(product))
-                                layout.map(x, dy, dx, channel: channel) { value, gradient in
-                                    factor * (count * gradient - sumGradient - (value - mean) * inverse * sumProduct)
-                                }
-                            }
+                    let pointers = UncheckedSendable((source.baseAddress!, upstream.baseAddress!, output.baseAddress!))
+                    layout.forEachChannel { channel in
+                        let (x, dy, dx) = pointers.value
+                        let (mean, inverse) = (means[channel], inverseDeviation[channel])
+                        let total = Float(count)
+                        let factor = gamma[channel] * inverse / total
+                        let (sumGradient, sumProduct) = (Float(global[channel]), Float(global[layout.channels + channel]))
+                        layout.map(x, dy, dx, channel: channel) { value, gradient in
+                            factor * (total * gradient - sumGradient - (value - mean) * inverse * sumProduct)
                         }
                     }
                 }
@@ -81,7 +82,7 @@ func batchNormalizedForTraining(_ input: Tensor, weight: Tensor?, bias: Tensor?,
         let gradientBias = bias.map { _ in Tensor(sums.map(Float.init)) }
         return [gradientInput] + (weight == nil ? [] : [gradientWeight]) + (bias == nil ? [] : [gradientBias])
     }
-    return (result, means, variances)
+    return (result, means, variances, Int(count))
 }
 
 /// A `[N, C, …]` tensor seen as `N` blocks of `C` channels of `positions` contiguous values.
@@ -92,6 +93,18 @@ private struct ChannelLayout {
 
     init(_ shape: [Int]) {
         (batch, channels, positions) = (shape[0], shape[1], shape.dropFirst(2).reduce(1, *))
+    }
+
+    /// `sum(values, channel)` for every channel of `tensor`, channels split across threads.
+    func channelSums(_ tensor: Tensor, _ sum: (UnsafePointer<Float>, Int) -> Double) -> [Double] {
+        var sums = [Double](repeating: 0, count: channels)
+        tensor.withUnsafeBufferPointer { source in
+            sums.withUnsafeMutableBufferPointer { buffer in
+                let (values, out) = (UncheckedSendable(source.baseAddress!), UncheckedSendable(buffer.baseAddress!))
+                forEachChannel { channel in out.value[channel] = sum(values.value, channel) }
+            }
+        }
+        return sums
     }
 
     /// Runs `body` for every channel, channels split across threads.

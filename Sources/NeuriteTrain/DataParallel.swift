@@ -22,6 +22,15 @@ public struct DataParallel {
     /// Data-parallel steps over `communicator`'s ranks.
     public init(communicator: any Communicator) { self.communicator = communicator }
 
+    /// Makes every `BatchNorm` of `model` normalise with the statistics of the whole global batch
+    /// (PyTorch's `SyncBatchNorm`): their sums go through this communicator in every training-mode
+    /// forward and backward pass, so N ranks with batches of B normalise as one process with N·B.
+    /// Without it each rank normalises with its own batch, as `DistributedDataParallel` does.
+    public func synchronizeBatchNorm(in model: Module) {
+        let synchronizer = CommunicatorStatistics(communicator: communicator)
+        for (_, module) in model.namedModules { (module as? BatchNorm)?.synchronization = synchronizer }
+    }
+
     /// Copies rank 0's parameters and buffers to every rank (before training, after any resume).
     public func broadcastState(of model: Module) {
         for parameter in model.parameters { broadcast(&parameter.value) }
@@ -115,4 +124,11 @@ public struct DataParallel {
         differs[communicator.rank] = own == pieces ? 0 : 1
         return communicator.sum(differs).enumerated().filter { $0.element > 0 }.map(\.offset)
     }
+}
+
+/// Batch norm's statistics summed over a communicator's ranks.
+private final class CommunicatorStatistics: StatisticsSynchronizer, @unchecked Sendable {
+    let communicator: any Communicator
+    init(communicator: any Communicator) { self.communicator = communicator }
+    func sumAcrossProcesses(_ values: inout [Double]) { values.withUnsafeMutableBufferPointer { communicator.allReduceSum($0) } }
 }

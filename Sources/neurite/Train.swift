@@ -97,6 +97,8 @@ struct Train: ParsableCommand {
             "Train as one rank of an MPI job (mpirun -np N neurite train --distributed …): each rank takes its share of every epoch with --batch-size samples per batch, gradients are averaged, and rank 0 alone prints and writes the run. Needs a neurite built with --traits MPI."
     )
     var distributed = false
+    @Flag(help: "With --distributed, batch normalisation normalises with the statistics of all ranks' batches together (PyTorch's SyncBatchNorm).")
+    var syncBatchNorm = false
     @OptionGroup var text: TextOptions
 
     // The defaults that depend on the data: texts train fast and overfit soon, and their small
@@ -152,6 +154,7 @@ struct Train: ParsableCommand {
         try require(tensorboardSteps >= 0, "--tensorboard-steps must not be negative, got \(tensorboardSteps)")
         try require(tensorboard?.isEmpty != true, "--tensorboard needs a directory")
         try require(!(resume && overwrite), "--resume and --overwrite exclude each other: continue the earlier run or replace it")
+        try require(!syncBatchNorm || distributed, "--sync-batch-norm synchronises the ranks of a --distributed run; add --distributed")
         do {
             try optimizerConfiguration.validate()
         } catch {
@@ -203,6 +206,7 @@ struct Train: ParsableCommand {
             throw CommandError(
                 "--distributed: \(name) has row-sparse gradients (the text models' tables), which data-parallel training does not average yet")
         }
+        if syncBatchNorm, let communicator { DataParallel(communicator: communicator).synchronizeBatchNorm(in: model) }
         let shard = communicator.map { DataShard(rank: $0.rank, count: $0.size) }
         let samplesPerRank = shard?.size(ofTotal: prepared.train.count) ?? prepared.train.count
         let dropLast = normalisesBatches && samplesPerRank % samplesPerBatch == 1

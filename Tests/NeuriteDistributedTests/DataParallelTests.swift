@@ -74,10 +74,11 @@ struct DataParallelTests {
     /// Trains `make()`'s model for 3 epochs with Adam on `data`, `ranks` ranks of batch `batch`
     /// each; returns each rank's final state and epoch losses.
     static func train(
-        _ make: @escaping @Sendable () -> Module, data: TensorDataset, ranks: Int, batch: Int
+        _ make: @escaping @Sendable () -> Module, data: TensorDataset, ranks: Int, batch: Int, synchronizeBatchNorm: Bool = false
     ) -> [(state: [String: [Float]], losses: [Double])] {
         LocalCommunicator.run(ranks: ranks) { communicator in
             let model = make()
+            if synchronizeBatchNorm { DataParallel(communicator: communicator).synchronizeBatchNorm(in: model) }
             let optimizer = try! Adam(model.parameters, learningRate: 1e-2)
             let loader = DataLoader(data, batchSize: batch, shuffle: true, seed: 11)
             let history = try! fit(
@@ -121,6 +122,29 @@ struct DataParallelTests {
         #expect(first[0].state == second[0].state && first[0].losses == second[0].losses)
         #expect(first[0].state == first[1].state)
         #expect(first[0].state.keys.contains { $0.hasSuffix("running_mean") })
+    }
+
+    @Test func synchronisedBatchNormOnTwoRanksEqualsOneProcess() {
+        // No bias before the batch norm, which cancels it: its gradient would be rounding noise,
+        // which Adam's first steps (about lr·sign(g)) turn into differences of 10⁻².
+        let make: @Sendable () -> Module = {
+            var generator = PhiloxGenerator(seed: 9)
+            return Sequential([Dense(12, 16, bias: false, generator: &generator), BatchNorm(16), ReLU(), Dense(16, 4, generator: &generator)])
+        }
+        let single = Self.train(make, data: Self.tableData(), ranks: 1, batch: 50)[0]
+        let synchronised = Self.train(make, data: Self.tableData(), ranks: 2, batch: 25, synchronizeBatchNorm: true)
+        let perRank = Self.train(make, data: Self.tableData(), ranks: 2, batch: 25)
+        func largestDifference(_ other: [String: [Float]]) -> Float {
+            single.state.map { name, values in
+                let scale = max(values.map { abs($0) }.max()!, 1e-6)
+                return zip(values, other[name]!).map { abs($0 - $1) }.max()! / scale
+            }.max()!
+        }
+        // Weights and running statistics as one process with the whole batch; without the
+        // synchronisation each rank's batch norm sees half the batch, and the runs part.
+        #expect(largestDifference(synchronised[0].state) <= 1e-5, "\(largestDifference(synchronised[0].state))")
+        #expect(largestDifference(perRank[0].state) > 1e-3)
+        #expect(synchronised[0].state == synchronised[1].state)
     }
 
     @Test func aReplicaThatDriftsIsNamedOnEveryRank() {

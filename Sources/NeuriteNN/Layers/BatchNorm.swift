@@ -66,6 +66,11 @@ public final class BatchNorm: Module, DescribableLayer {
     public let bias: Parameter?
     /// The running mean per channel, used in evaluation (`running_mean`).
     public let runningMean: Buffer
+    /// Where training-mode statistics are summed over the processes of a data-parallel job (PyTorch's
+    /// `SyncBatchNorm`): nil (the default) normalises with this process's batch alone.
+    /// `DataParallel.synchronizeBatchNorm(in:)` sets it on every batch norm of a model. A setting of
+    /// the run, not saved in model files.
+    public var synchronization: (any StatisticsSynchronizer)?
     /// The running unbiased variance per channel, used in evaluation (`running_var`).
     public let runningVar: Buffer
     /// How many training batches have updated the running statistics.
@@ -102,11 +107,13 @@ public final class BatchNorm: Module, DescribableLayer {
         if isTraining {
             let count = input.scalarCount / features
             precondition(count > 1, "\(layerDescription): expected more than 1 value per channel when training, got input of shape \(input.shape)")
-            let batch = batchNormalizedForTraining(input, weight: weight?.value, bias: bias?.value, epsilon: epsilon)
+            let batch = batchNormalizedForTraining(
+                input, weight: weight?.value, bias: bias?.value, epsilon: epsilon, synchronization: synchronization)
             withoutGradients {
                 numBatchesTracked.value += 1
                 let factor = momentum ?? 1 / numBatchesTracked.value.scalar
-                let unbiased = Tensor(batch.variance) * (Float(count) / Float(count - 1))
+                // Over the values the statistics came from: every process's, when synchronised.
+                let unbiased = Tensor(batch.variance) * (Float(batch.count) / Float(batch.count - 1))
                 runningMean.value = runningMean.value * (1 - factor) + Tensor(batch.mean) * factor
                 runningVar.value = runningVar.value * (1 - factor) + unbiased * factor
             }
