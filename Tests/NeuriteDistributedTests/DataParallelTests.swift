@@ -147,6 +147,33 @@ struct DataParallelTests {
         #expect(synchronised[0].state == synchronised[1].state)
     }
 
+    @Test func synchronisedBatchNormOfHalvesIsTheWholeBatchBitForBit() {
+        var generator = PhiloxGenerator(seed: 1)
+        let x = Tensor.normal([8, 3, 2], generator: &generator), upstream = Tensor.normal([8, 3, 2], generator: &generator)
+        let whole = BatchNorm(3)
+        var input = x.detached()
+        input.requiresGradient = true
+        let output = whole(input)
+        (output * upstream).sum().backward()
+        let halves = LocalCommunicator.run(ranks: 2) { communicator in
+            let layer = BatchNorm(3)
+            DataParallel(communicator: communicator).synchronizeBatchNorm(in: Sequential([layer]))
+            let rows = (communicator.rank * 4)..<(communicator.rank * 4 + 4)
+            var part = x[rows].detached()
+            part.requiresGradient = true
+            let out = layer(part)
+            (out * upstream[rows]).sum().backward()
+            return (out.scalars, part.gradient!.scalars, layer.weight!.gradient!.scalars, layer.runningVar.value.scalars)
+        }
+        #expect(halves[0].0 + halves[1].0 == output.scalars)
+        #expect(halves[0].1 + halves[1].1 == input.gradient!.scalars)
+        // ∂γ stays each rank's own: the two add up to the whole batch's.
+        let gamma = zip(halves[0].2, halves[1].2).map { $0 + $1 }
+        #expect(zip(gamma, whole.weight!.gradient!.scalars).allSatisfy { abs($0 - $1) <= 1e-5 * abs($1) })
+        // The running variance's unbiased factor counts every rank's values.
+        #expect(halves[0].3 == whole.runningVar.value.scalars && halves[1].3 == halves[0].3)
+    }
+
     @Test func aReplicaThatDriftsIsNamedOnEveryRank() {
         let found = LocalCommunicator.run(ranks: 3) { communicator in
             let model = Self.mlp()
