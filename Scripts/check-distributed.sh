@@ -6,7 +6,8 @@
 #      16 + 16 samples rather than 32) grow over the epochs in directions the loss does not see
 #      (3e-4 after 3 epochs, losses equal to 1e-8), and Adam's first steps, about lr·sign(g),
 #      turn them into 1e-2 (BENCHMARKS.md, "Data-parallel training");
-#   2. two 2-rank runs write byte-identical model files;
+#   2. with --sync-batch-norm, an MLP with batch norm on 2 ranks follows 1 process within 1e-5;
+#      two 2-rank runs write byte-identical model files;
 #   3. a rank killed mid-run ends the job with a message, and --resume continues it to the end.
 # Needs Open MPI (Debian: openmpi-bin libopenmpi-dev) and Python with NumPy.
 set -euo pipefail
@@ -51,6 +52,13 @@ assert len(one) == len(two) == 3 and all(abs(a - b) <= 1e-5 * abs(a) for a, b in
 print("losses per epoch agree:", one, two)
 PY
 done
+
+# Synchronised batch norm: 2 ranks normalising over both batches follow 1 process (plain SGD: the
+# bias before a batch norm gets only rounding noise as gradient, which Adam would amplify).
+bn=(--dataset "npy:$work/flat.npy,$work/labels.npy" --hidden 64 --batch-norm --optimizer sgd --learning-rate 0.05 "${common[@]}")
+"$neurite" train "${bn[@]}" --batch-size 32 --output "$work/bn-one"
+"${mpi[@]}" "$neurite" train --distributed --sync-batch-norm "${bn[@]}" --batch-size 16 --output "$work/bn-two"
+python3 "$compare" "$work/bn-one/model.safetensors" "$work/bn-two/model.safetensors" 1e-5
 
 # Determinism: the same 2-rank run again gives the same bytes.
 "${mpi[@]}" "$neurite" train --distributed --dataset "npy:$work/flat.npy,$work/labels.npy" --hidden 64 "${common[@]}" --batch-size 16 --output "$work/mlp-again"

@@ -20,9 +20,10 @@ def read(path):
     for name, entry in header.items():
         if name == "__metadata__":
             continue
-        assert entry["dtype"] == "F32", (path, name, entry["dtype"])
+        types = {"F32": "<f4", "F64": "<f8", "I64": "<i8", "I32": "<i4"}
+        assert entry["dtype"] in types, (path, name, entry["dtype"])
         start, end = entry["data_offsets"]
-        tensors[name] = np.frombuffer(body[start:end], dtype="<f4").reshape(entry["shape"])
+        tensors[name] = np.frombuffer(body[start:end], dtype=types[entry["dtype"]]).reshape(entry["shape"])
     return tensors
 
 a, b, bound = read(sys.argv[1]), read(sys.argv[2]), float(sys.argv[3])
