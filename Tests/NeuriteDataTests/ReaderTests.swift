@@ -85,6 +85,12 @@ struct ReaderTests {
         #expect(try NPYReader.parse(f8, file: "b.npy").scalars == [0.5, -1.25, 1e10])
         let i8 = npy(descr: "<i8", shape: "(2,)", data: [Int64(-3), 9].flatMap { littleEndianBytes($0) })
         #expect(try NPYReader.parse(i8, file: "c.npy").scalars == [-3, 9])
+        let i4 = npy(descr: "<i4", shape: "(3,)", data: [Int32(-7), 0, Int32.max].flatMap { littleEndianBytes($0) })
+        #expect(try NPYReader.parse(i4, file: "c4.npy").scalars == [-7, 0, Float(Int32.max)])
+        // Any bit pattern comes through as it is (a NaN payload, a denormal, −0).
+        let patterns: [UInt32] = [0x7fc0_1234, 0x0000_0001, 0x8000_0000]
+        let bits = npy(descr: "<f4", shape: "(3,)", data: patterns.flatMap { littleEndianBytes($0) })
+        #expect(try NPYReader.parse(bits, file: "f.npy").scalars.map(\.bitPattern) == patterns)
         let u1 = npy(descr: "|u1", shape: "(2, 2)", data: [0, 1, 254, 255])
         #expect(try NPYReader.parse(u1, file: "d.npy").scalars == [0, 1, 254, 255])
         let scalar = npy(descr: "<f4", shape: "()", data: littleEndianBytes(Float(7).bitPattern))

@@ -46,23 +46,25 @@ public enum NPYReader {
             throw DataError(file: file, location: location, "Fortran-order arrays are not supported; save with numpy.ascontiguousarray")
         }
         let elementSize: Int
-        let convert: (ArraySlice<UInt8>) -> Float
+        // Each element read in place as a little-endian integer of its size (one unaligned load,
+        // not a byte at a time: a 10 MB file took 21 instructions per byte that way).
+        let convert: (UnsafeRawPointer) -> Float
         switch descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")) {
         case "<f4":
             elementSize = 4
-            convert = { Float(bitPattern: littleEndian($0)) }
+            convert = { Float(bitPattern: UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
         case "<f8":
             elementSize = 8
-            convert = { Float(Double(bitPattern: littleEndian($0))) }
+            convert = { Float(Double(bitPattern: UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)))) }
         case "<i8":
             elementSize = 8
-            convert = { Float(Int64(bitPattern: littleEndian($0))) }
+            convert = { Float(Int64(littleEndian: $0.loadUnaligned(as: Int64.self))) }
         case "<i4":
             elementSize = 4
-            convert = { Float(Int32(bitPattern: littleEndian($0))) }
+            convert = { Float(Int32(littleEndian: $0.loadUnaligned(as: Int32.self))) }
         case "|u1", "<u1":
             elementSize = 1
-            convert = { Float($0.first!) }
+            convert = { Float($0.load(as: UInt8.self)) }
         case let other:
             throw DataError(file: file, location: location, "expected dtype <f4, <f8, <i8, <i4 or |u1, found \(other)")
         }
@@ -88,9 +90,9 @@ public enum NPYReader {
                 "expected \(count * elementSize) bytes of data for shape \(shape), found \(bytes.count - dataStart)")
         }
         return Tensor(unsafeUninitializedShape: shape) { buffer in
-            for i in 0..<count {
-                let start = dataStart + i * elementSize
-                buffer[i] = convert(bytes[start..<(start + elementSize)])
+            bytes.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return }
+                for i in 0..<count { buffer[i] = convert(base + dataStart + i * elementSize) }
             }
         }
     }
@@ -107,11 +109,5 @@ public enum NPYReader {
             result.append(character)
         }
         return result.trimmingCharacters(in: .whitespaces)
-    }
-
-    private static func littleEndian<T: FixedWidthInteger>(_ bytes: ArraySlice<UInt8>) -> T {
-        var value: T = 0
-        for (index, byte) in bytes.enumerated() { value |= T(byte) << (8 * index) }
-        return value
     }
 }
