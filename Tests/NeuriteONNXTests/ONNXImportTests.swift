@@ -158,6 +158,8 @@ struct ONNXMismatchTests {
                 }
             ),
             ("node 0 (Transpose): perm", { g in _ = g.node("Transpose", ["input"], [.ints("perm", [0, 0])], name: "") }),
+            // Found by the fuzzer: an Unsqueeze without axes stopped the program.
+            ("node 0 (Unsqueeze): no axes", { g in _ = g.node("Unsqueeze", ["input"], name: "") }),
         ]
         // An input shape in the file too large to allocate is refused before zeros of it are made.
         let huge = importing({ g in _ = g.node("Relu", ["input"], name: "") }, inputShape: [1 << 20, 1 << 20])

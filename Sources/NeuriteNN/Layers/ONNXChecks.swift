@@ -176,6 +176,7 @@ enum ONNXChecks {
             let same = shapes.allSatisfy { other in other.count == first.count && other.indices.allSatisfy { $0 == axis || other[$0] == first[$0] } }
             return same ? nil : "shapes \(shapes) differ outside axis \(along)"
         case "Unsqueeze", "Squeeze", "ReduceSum", "ReduceMean", "ReduceMax":
+            if node.op == "Unsqueeze" && ints("axes") == nil && shape(1) == nil { return "no axes (an attribute or a second input)" }
             let axes = ints("axes") ?? (shape(1) == nil ? [] : wholeNumbers(inputs[1]!) ?? [Int.max])
             let rank = node.op == "Unsqueeze" ? x.count + axes.count : x.count
             guard axes.allSatisfy({ validAxis($0, rank) }), Set(axes.map { $0 < 0 ? $0 + rank : $0 }).count == axes.count else {
