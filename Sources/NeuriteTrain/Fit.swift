@@ -144,9 +144,9 @@ public func fit(
             if context.isStopping { break epochLoop }
         }
         if let communicator {
-            // The epoch's totals over all ranks' shares, the same on every rank.
             // Batch norm's running statistics as rank 0 has them, for validation and the checkpoint.
             if hasBuffers { parallel!.broadcastBuffers(of: model) }
+            // The epoch's totals over all ranks' shares, the same on every rank.
             let totals = communicator.sum([lossSum, correct, absoluteError, Double(seen)])
             (lossSum, correct, absoluteError, seen) = (totals[0], totals[1], totals[2], Int(totals[3]))
             let differing = parallel!.ranksDifferingFromRankZero(in: model)

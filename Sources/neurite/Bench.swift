@@ -126,7 +126,9 @@ struct Bench: ParsableCommand {
     private func inference(_ workload: BenchWorkload, modelFile: String, test: TensorDataset) throws -> InferenceTiming {
         let model = try ModelFile.read(modelFile).model
         model.eval()
-        let inputs = workload == .mlp ? test.inputs : test.inputs.reshaped([-1, 1, 28, 28])
+        // [N, 1, rows, columns] as the IDX reader gives them: the CNN takes them so, and the MLP
+        // flattens them.
+        let inputs = test.inputs
         let accuracy =
             evaluate(model, on: TensorDataset(inputs: inputs, targets: test.targets), loss: { crossEntropy(logits: $0, classIndices: $1) })
             .accuracy ?? .nan

@@ -7,8 +7,9 @@ import Testing
 struct BenchToolTests {
     let examples = ExampleTests()
 
-    /// A directory with 256 training and 64 test images of 28×28 (IDX files), a peers directory
-    /// with the two script names, and the stand-in Python.
+    /// A directory with 256 training and 64 test images of 20×20 (IDX files: not Fashion-MNIST's
+    /// 28×28, which the bench must not assume), a peers directory with the two script names, and
+    /// the stand-in Python.
     func makeFixture() throws -> (root: String, data: String, peers: String, python: String) {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-bench-\(UUID().uuidString)").path
         let data = root + "/data", peers = root + "/peers"
@@ -19,8 +20,8 @@ struct BenchToolTests {
         for (split, count) in [("train", 256), ("t10k", 64)] {
             let labels = (0..<count).map { UInt8($0 % 10) }
             // Each class lights its own band of rows, so the models can learn something.
-            let images = labels.flatMap { label in (0..<784).map { pixel in pixel / 28 / 3 == Int(label) ? UInt8(200) : UInt8(pixel % 7) } }
-            try idx([count, 28, 28], images).write(to: URL(fileURLWithPath: "\(data)/\(split)-images-idx3-ubyte"))
+            let images = labels.flatMap { label in (0..<400).map { pixel in pixel / 20 / 2 == Int(label) ? UInt8(200) : UInt8(pixel % 7) } }
+            try idx([count, 20, 20], images).write(to: URL(fileURLWithPath: "\(data)/\(split)-images-idx3-ubyte"))
             try idx([count], labels).write(to: URL(fileURLWithPath: "\(data)/\(split)-labels-idx1-ubyte"))
         }
         for script in ["torch_fashion.py", "jax_fashion.py"] { try Data("# stand-in\n".utf8).write(to: URL(fileURLWithPath: "\(peers)/\(script)")) }

@@ -7,32 +7,13 @@ enum ONNXChecks {
     /// What is wrong with running `node` on `inputs`, or nil.
     static func problem(_ node: ONNXGraph.Node, _ inputs: [Tensor?]) -> String? {
         func shape(_ index: Int) -> [Int]? { index < inputs.count ? inputs[index]?.shape : nil }
-        func int(_ name: String, _ fallback: Int) -> Int {
-            if case .int(let value) = node.attributes[name] { return value }
-            return fallback
-        }
-        func ints(_ name: String) -> [Int]? {
-            if case .ints(let value) = node.attributes[name] { return value }
-            return nil
-        }
         func broadcasts(_ a: [Int], _ b: [Int]) -> Bool {
             zip(a.reversed(), b.reversed()).allSatisfy { $0 == $1 || $0 == 1 || $1 == 1 }
         }
         func validAxis(_ axis: Int, _ rank: Int) -> Bool { (-rank..<rank).contains(axis) }
-        /// The product of `sizes`, or nil when it overflows or a size is negative.
-        func product(_ sizes: [Int]) -> Int? {
-            var result = 1
-            for size in sizes {
-                guard size >= 0 else { return nil }
-                let (value, overflow) = result.multipliedReportingOverflow(by: size)
-                if overflow { return nil }
-                result = value
-            }
-            return result
-        }
         // Window settings beyond any real model would overflow the arithmetic below.
         for name in ["kernel_shape", "pads", "strides", "dilations"] {
-            if let values = ints(name), !values.allSatisfy({ (0..<(1 << 20)).contains($0) }) {
+            if let values = node.ints(name), !values.allSatisfy({ (0..<(1 << 20)).contains($0) }) {
                 return "\(name) \(values) must be between 0 and 2²⁰"
             }
         }
@@ -47,7 +28,7 @@ enum ONNXChecks {
         ]
         if node.op == "Constant" {
             switch node.attributes["value"] ?? node.attributes["value_float"] ?? node.attributes["value_ints"] {
-            case .tensor(let shape, let values): return product(shape) == values.count ? nil : "a malformed tensor"
+            case .tensor(let shape, let values): return SizeLimit.elementCount(shape) == values.count ? nil : "a malformed tensor"
             case .float, .ints, .int: return nil
             default: return "no value"
             }
@@ -72,39 +53,40 @@ enum ONNXChecks {
         case "Gemm":
             let w = shape(1)!
             guard x.count == 2, w.count == 2 else { return "Gemm needs matrices, got \(x) and \(w)" }
-            let a = int("transA", 0) == 1 ? [x[1], x[0]] : x, b = int("transB", 0) == 1 ? [w[1], w[0]] : w
+            let a = node.int("transA", 0) == 1 ? [x[1], x[0]] : x, b = node.int("transB", 0) == 1 ? [w[1], w[0]] : w
             guard a[1] == b[0] else { return "inner sizes differ: \(a) × \(b)" }
             if let c = shape(2), !broadcasts([a[0], b[1]], c) { return "C of shape \(c) does not broadcast to \([a[0], b[1]])" }
             return nil
         case "Flatten":
-            return (-x.count...x.count).contains(int("axis", 1)) ? nil : "axis \(int("axis", 1)) outside a tensor of shape \(x)"
+            return (-x.count...x.count).contains(node.int("axis", 1)) ? nil : "axis \(node.int("axis", 1)) outside a tensor of shape \(x)"
         case "Reshape":
             guard let target = wholeNumbers(inputs[1]!), inputs[1]!.rank == 1 else { return "the shape is not a list of integers" }
-            var resolved = target.enumerated().map { index, size in size == 0 && int("allowzero", 0) == 0 && index < x.count ? x[index] : size }
+            var resolved = target.enumerated().map { index, size in size == 0 && node.int("allowzero", 0) == 0 && index < x.count ? x[index] : size }
             let unknown = resolved.indices.filter { resolved[$0] == -1 }
             guard unknown.count <= 1, resolved.allSatisfy({ $0 >= -1 }) else { return "shape \(target) is not a shape" }
             let count = x.reduce(1, *)
-            guard let known = product(resolved.filter { $0 != -1 }) else { return "shape \(target) is too large" }
+            guard let known = SizeLimit.elementCount(resolved.filter { $0 != -1 }) else { return "shape \(target) is too large" }
             if let position = unknown.first {
                 guard known > 0, count % known == 0 else { return "\(count) elements do not reshape to \(target)" }
                 resolved[position] = count / known
             }
-            return product(resolved) == count ? nil : "\(count) elements do not reshape to \(target)"
+            return SizeLimit.elementCount(resolved) == count ? nil : "\(count) elements do not reshape to \(target)"
         case "Transpose":
-            guard let perm = ints("perm") else { return nil }
+            guard let perm = node.ints("perm") else { return nil }
             return perm.sorted() == Array(0..<x.count) ? nil : "perm \(perm) is not a permutation of \(x.count) axes"
         case "Softmax", "LogSoftmax":
-            return validAxis(int("axis", -1), x.count) ? nil : "axis \(int("axis", -1)) outside a tensor of shape \(x)"
+            return validAxis(node.int("axis", -1), x.count) ? nil : "axis \(node.int("axis", -1)) outside a tensor of shape \(x)"
         case "Conv":
-            let w = shape(1)!, spatial = w.count - 2, groups = int("group", 1)
+            let w = shape(1)!, spatial = w.count - 2, groups = node.int("group", 1)
             if case .string(let pad) = node.attributes["auto_pad"], pad != "NOTSET" { return "auto_pad \(pad) is not supported (explicit pads are)" }
             guard spatial >= 1, spatial <= 2, x.count == w.count else { return "1-D and 2-D convolutions only; input \(x), weight \(w)" }
             guard groups > 0, x[1] % groups == 0, w[0] % groups == 0, x[1] / groups == w[1] else {
                 return "input channels \(x[1]) in \(groups) groups do not fit the weight \(w)"
             }
             if let b = shape(2), b != [w[0]] { return "bias of shape \(b) for \(w[0]) filters" }
-            let pads = ints("pads") ?? Array(repeating: 0, count: 2 * spatial), strides = ints("strides") ?? Array(repeating: 1, count: spatial)
-            let dilations = ints("dilations") ?? Array(repeating: 1, count: spatial)
+            let pads = node.ints("pads") ?? Array(repeating: 0, count: 2 * spatial),
+                strides = node.ints("strides") ?? Array(repeating: 1, count: spatial)
+            let dilations = node.ints("dilations") ?? Array(repeating: 1, count: spatial)
             guard pads.count == 2 * spatial, strides.count == spatial, dilations.count == spatial, pads.allSatisfy({ $0 >= 0 }),
                 strides.allSatisfy({ $0 > 0 }), dilations.allSatisfy({ $0 > 0 })
             else { return "pads \(pads), strides \(strides) or dilations \(dilations) do not fit \(spatial) spatial axes" }
@@ -114,15 +96,15 @@ enum ONNXChecks {
             let padded = Array(x.prefix(2)) + (0..<spatial).map { x[2 + $0] + pads[$0] + pads[$0 + spatial] }
             return SizeLimit.problem(allocating: padded, for: "the padded input")
         case "MaxPool", "AveragePool":
-            guard let kernel = ints("kernel_shape"), (1...2).contains(kernel.count), x.count == kernel.count + 2 else {
-                return "1-D and 2-D pooling only; kernel \(ints("kernel_shape") ?? []), input \(x)"
+            guard let kernel = node.ints("kernel_shape"), (1...2).contains(kernel.count), x.count == kernel.count + 2 else {
+                return "1-D and 2-D pooling only; kernel \(node.ints("kernel_shape") ?? []), input \(x)"
             }
-            let pads = ints("pads") ?? Array(repeating: 0, count: 2 * kernel.count)
+            let pads = node.ints("pads") ?? Array(repeating: 0, count: 2 * kernel.count)
             guard pads.count == 2 * kernel.count, Array(pads.prefix(kernel.count)) == Array(pads.suffix(kernel.count)) else {
                 return "asymmetric pads \(pads) are not supported"
             }
-            let strides = ints("strides") ?? Array(repeating: 1, count: kernel.count)
-            let dilations = ints("dilations") ?? Array(repeating: 1, count: kernel.count)
+            let strides = node.ints("strides") ?? Array(repeating: 1, count: kernel.count)
+            let dilations = node.ints("dilations") ?? Array(repeating: 1, count: kernel.count)
             guard strides.count == kernel.count, dilations.count == kernel.count, dilations.allSatisfy({ $0 > 0 }) else {
                 return "strides \(strides) and dilations \(dilations) must have one value per axis of the kernel \(kernel)"
             }
@@ -140,13 +122,13 @@ enum ONNXChecks {
             guard x.count >= 2 else { return "needs [N, C, …], got \(x)" }
             return (1...4).allSatisfy({ shape($0)! == [x[1]] }) ? nil : "statistics of shapes \((1...4).map { shape($0)! }) for \(x[1]) channels"
         case "LayerNormalization":
-            let first = int("axis", -1)
+            let first = node.int("axis", -1)
             guard validAxis(first, x.count) else { return "axis \(first) outside a tensor of shape \(x)" }
             let trailing = Array(x[(first < 0 ? first + x.count : first)...])
             guard broadcasts(trailing, shape(1)!) else { return "scale of shape \(shape(1)!) for normalised axes \(trailing)" }
             return shape(2).map { broadcasts(trailing, $0) ? nil : "bias of shape \($0) for normalised axes \(trailing)" } ?? nil
         case "Gather":
-            let along = int("axis", 0)
+            let along = node.int("axis", 0)
             guard validAxis(along, x.count) else { return "axis \(along) outside a tensor of shape \(x)" }
             let size = x[along < 0 ? along + x.count : along]
             guard let indices = wholeNumbers(inputs[1]!) else { return "indices are not whole numbers" }
@@ -170,14 +152,14 @@ enum ONNXChecks {
         case "Concat":
             let shapes = inputs.compactMap { $0?.shape }
             guard let first = shapes.first else { return "no inputs" }
-            let along = int("axis", 0)
+            let along = node.int("axis", 0)
             guard validAxis(along, first.count) else { return "axis \(along) outside a tensor of shape \(first)" }
             let axis = along < 0 ? along + first.count : along
             let same = shapes.allSatisfy { other in other.count == first.count && other.indices.allSatisfy { $0 == axis || other[$0] == first[$0] } }
             return same ? nil : "shapes \(shapes) differ outside axis \(along)"
         case "Unsqueeze", "Squeeze", "ReduceSum", "ReduceMean", "ReduceMax":
-            if node.op == "Unsqueeze" && ints("axes") == nil && shape(1) == nil { return "no axes (an attribute or a second input)" }
-            let axes = ints("axes") ?? (shape(1) == nil ? [] : wholeNumbers(inputs[1]!) ?? [Int.max])
+            if node.op == "Unsqueeze" && node.ints("axes") == nil && shape(1) == nil { return "no axes (an attribute or a second input)" }
+            let axes = node.ints("axes") ?? (shape(1) == nil ? [] : wholeNumbers(inputs[1]!) ?? [Int.max])
             let rank = node.op == "Unsqueeze" ? x.count + axes.count : x.count
             guard axes.allSatisfy({ validAxis($0, rank) }), Set(axes.map { $0 < 0 ? $0 + rank : $0 }).count == axes.count else {
                 return "axes \(axes) do not fit a tensor of shape \(x)"

@@ -193,3 +193,29 @@ public final class ONNXGraph: Module, DescribableLayer {
         try evaluate(Tensor.zeros(shape).detached()).shape
     }
 }
+
+extension ONNXGraph.Node {
+    /// The integer attribute `name`, or `fallback` when the node has none of that type.
+    func int(_ name: String, _ fallback: Int) -> Int {
+        if case .int(let value) = attributes[name] { return value }
+        return fallback
+    }
+
+    /// The float attribute `name`, or `fallback`.
+    func float(_ name: String, _ fallback: Float) -> Float {
+        if case .float(let value) = attributes[name] { return value }
+        return fallback
+    }
+
+    /// The integer-list attribute `name`, or nil.
+    func ints(_ name: String) -> [Int]? {
+        if case .ints(let value) = attributes[name] { return value }
+        return nil
+    }
+
+    /// The string attribute `name`, or `fallback`.
+    func string(_ name: String, _ fallback: String) -> String {
+        if case .string(let value) = attributes[name] { return value }
+        return fallback
+    }
+}
