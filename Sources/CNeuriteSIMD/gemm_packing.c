@@ -106,10 +106,23 @@ void neurite_pack_a_avx2(const float *a, long lda, int transposed, float alpha, 
                 for (int i = 0; i < 6; i++) r[i] = _mm256_mul_ps(scale, _mm256_loadu_ps(a + (r0 + i) * lda + p));
                 r[6] = r[7] = _mm256_setzero_ps();
                 transpose8x8(r);
-                float block[64];
-                for (int q = 0; q < 8; q++) _mm256_storeu_ps(block + q * 8, r[q]);
-                for (int q = 0; q < 8; q++)
-                    for (int i = 0; i < 6; i++) out[(p + q) * 6 + i] = block[q * 8 + i];
+                // r[q] holds depth p + q of the six rows (and two zeros): eight-wide stores whose
+                // last two lanes the next depth overwrites, and 4 + 2 for the last, which must
+                // not write past the panel.
+                for (int q = 0; q < 7; q++) _mm256_storeu_ps(out + (p + q) * 6, r[q]);
+                _mm_storeu_ps(out + (p + 7) * 6, _mm256_castps256_ps128(r[7]));
+                _mm_storel_pi((__m64 *)(out + (p + 7) * 6 + 4), _mm256_extractf128_ps(r[7], 1));
+            }
+        } else if (valid == 6) {
+            // Stored transposed, a panel's six rows at depth p are six consecutive floats: 4 + 2,
+            // so that nothing past the sixth is read.
+            const __m128 scale4 = _mm256_castps256_ps128(scale);
+            for (; p < depth; p++) {
+                const float *source = a + p * lda + r0;
+                const __m128 low = _mm_mul_ps(scale4, _mm_loadu_ps(source));
+                const __m128 high = _mm_mul_ps(scale4, _mm_castpd_ps(_mm_load_sd((const double *)(source + 4))));
+                _mm_storeu_ps(out + p * 6, low);
+                _mm_storel_pi((__m64 *)(out + p * 6 + 4), high);
             }
         }
         for (; p < depth; p++) {

@@ -32,12 +32,14 @@ public struct ByteImageDataset: Dataset {
     public func batch(at indices: [Int]) -> Batch {
         let size = sampleShape.reduce(1, *), divisor = divisor
         let inputs = Tensor(unsafeUninitializedShape: [indices.count] + sampleShape) { buffer in
+            for index in indices {
+                precondition((0..<count).contains(index), "ByteImageDataset: index \(index) outside \(count) images")
+            }
             pixels.withUnsafeBufferPointer { source in
-                for (row, index) in indices.enumerated() {
-                    precondition((0..<count).contains(index), "ByteImageDataset: index \(index) outside \(count) images")
-                    let from = index * size, to = row * size
+                indices.withUnsafeBufferPointer { rows in
                     Conversion.floats(
-                        fromBytes: source.baseAddress! + from, into: buffer.baseAddress! + to, count: size, dividedBy: divisor)
+                        gatheringRows: rows, ofSize: size, fromBytes: source.baseAddress!, into: buffer.baseAddress!,
+                        dividedBy: divisor)
                 }
             }
         }

@@ -22,6 +22,29 @@ struct ConversionAndFiniteTests {
         }
     }
 
+    @Test("gathered rows of a byte table convert as each row alone, in the order asked, repeats included", arguments: SIMDLevel.available)
+    func gatheredRows(simd: SIMDLevel) {
+        let rows = 40
+        for size in [1, 5, 64, 65, 784] {
+            let table = (0..<rows * size).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 / 7) }
+            for indices in [[], [3], [39, 0, 17, 17, 2, 38, 5, 1, 30, 11], Array((0..<rows).reversed())] {
+                var output = [Float](repeating: -1, count: indices.count * size + 1)
+                table.withUnsafeBufferPointer { source in
+                    indices.withUnsafeBufferPointer { picked in
+                        output.withUnsafeMutableBufferPointer { out in
+                            Conversion.floats(
+                                gatheringRows: picked, ofSize: size, fromBytes: source.baseAddress!, into: out.baseAddress!,
+                                dividedBy: 255, simd: simd)
+                        }
+                    }
+                }
+                let expected = indices.flatMap { row in table[row * size..<(row + 1) * size].map { (Float($0) / 255).bitPattern } }
+                #expect(output.prefix(indices.count * size).map(\.bitPattern) == expected, "size \(size), rows \(indices)")
+                #expect(output.last == -1, "wrote past \(indices.count) rows")
+            }
+        }
+    }
+
     @Test("allFinite finds one ±∞ or NaN anywhere, and accepts the largest and smallest floats", arguments: SIMDLevel.available)
     func finiteness(simd: SIMDLevel) {
         let count = 5_000

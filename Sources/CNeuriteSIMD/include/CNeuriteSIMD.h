@@ -169,6 +169,12 @@ void neurite_adam_portable(float *p, float *m, float *v, const float *g, long n,
 /// out[i] = (float)bytes[i] / divisor (conversions.c).
 void neurite_bytes_to_floats_avx2(const unsigned char *bytes, float *out, long n, float divisor);
 void neurite_bytes_to_floats_portable(const unsigned char *bytes, float *out, long n, float divisor);
+/// out[r·size + i] = (float)source[indices[r]·size + i] / divisor for r < rows, i < size: rows of a
+/// byte table gathered and converted, prefetching the rows ahead (conversions.c).
+void neurite_gather_bytes_to_floats_avx2(const unsigned char *source, const long *indices, long rows, long size,
+                                         float divisor, float *out);
+void neurite_gather_bytes_to_floats_portable(const unsigned char *source, const long *indices, long rows, long size,
+                                             float divisor, float *out);
 
 /// 1 when no element of x is ±∞ or NaN, else 0 (reductions.c).
 int neurite_all_finite_avx2(const float *x, long n);
