@@ -70,7 +70,7 @@ let package = Package(
             exclude: ["Fixtures/make_numpy_fixtures.py"]),
         .testTarget(name: "NeuriteNNTests", dependencies: ["NeuriteNN", "NeuriteCheckpoint", "_NeuriteTestSupport"]),
         .testTarget(name: "NeuriteOptimizersTests", dependencies: ["NeuriteOptimizers", "_NeuriteTestSupport"]),
-        .testTarget(name: "NeuriteDataTests", dependencies: ["NeuriteData", "CZlib", "_NeuriteTestSupport"]),
+        .testTarget(name: "NeuriteDataTests", dependencies: ["NeuriteData", "NeuriteKernels", "CZlib", "_NeuriteTestSupport"]),
         .testTarget(
             name: "NeuriteTrainTests", dependencies: ["NeuriteTrain", "NeuriteCheckpoint", "_NeuriteTestSupport"],
             resources: [.copy("Fixtures/legacy_checkpoint_v1.safetensors")]),

@@ -1,4 +1,5 @@
-// Benchmarks of Neurite's kernels against NumPy, measured in the same run.
+// Benchmarks of Neurite's kernels against NumPy, measured in the same run (`step` times an MLP
+// training step's products and phases with Neurite alone).
 //
 //     swift run -c release neurite-bench [gemm|step|math|ops|interpret|cnn|conv|all] [--quick] [--rounds N]
 //
@@ -33,7 +34,10 @@ let chosen = sections.isEmpty ? ["all"] : sections
 do {
     print("Neurite benchmarks — \(ProcessInfo.processInfo.processorCount) cores, SIMD \(SIMDLevel.detected), medians of \(rounds) rounds")
     if chosen.contains("gemm") || chosen.contains("all") { try runGemmBenchmarks(quick: quick, rounds: rounds) }
-    if chosen.contains("step") || chosen.contains("all") { runStepProductBenchmarks(quick: quick, rounds: rounds) }
+    if chosen.contains("step") || chosen.contains("all") {
+        runStepProductBenchmarks(quick: quick, rounds: rounds)
+        try runStepPhaseBenchmarks(quick: quick, rounds: rounds)
+    }
     if chosen.contains("math") || chosen.contains("all") { try runMathBenchmarks(quick: quick, rounds: rounds) }
     if chosen.contains("ops") || chosen.contains("all") { try runOperationBenchmarks(quick: quick, rounds: rounds) }
     if chosen.contains("interpret") || chosen.contains("all") { try runInterpretBenchmarks(quick: quick, rounds: rounds) }

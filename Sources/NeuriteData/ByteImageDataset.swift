@@ -37,9 +37,15 @@ public struct ByteImageDataset: Dataset {
             }
             pixels.withUnsafeBufferPointer { source in
                 indices.withUnsafeBufferPointer { rows in
-                    Conversion.floats(
-                        gatheringRows: rows, ofSize: size, fromBytes: source.baseAddress!, into: buffer.baseAddress!,
-                        dividedBy: divisor)
+                    // Split over the kernels' threads when called on the training thread (a call
+                    // from a background loader finds the pool busy and runs the parts in turn).
+                    let (table, output) = (UncheckedSendable(source.baseAddress!), UncheckedSendable(buffer.baseAddress!))
+                    let parts = indices.count * size >= 1 << 16 ? Threading.maximumThreads : 1
+                    Parallel.forEachRange(indices.count, threads: parts) { range in
+                        Conversion.floats(
+                            gatheringRows: UnsafeBufferPointer(rebasing: rows[range]), ofSize: size, fromBytes: table.value,
+                            into: output.value + range.lowerBound * size, dividedBy: divisor)
+                    }
                 }
             }
         }

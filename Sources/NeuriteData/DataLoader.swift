@@ -1,5 +1,6 @@
 import Dispatch
 import NeuriteCore
+import NeuriteKernels
 import Synchronization
 
 /// Batches of a dataset, one epoch at a time (PyTorch's `DataLoader`).
@@ -7,8 +8,8 @@ import Synchronization
 /// With `shuffle`, each epoch's order is a permutation drawn from stream `epoch` of a generator
 /// seeded with `seed`, so epoch e has the same order in every run, whatever happened before it
 /// (resuming at epoch 5 gives epoch 5's order). Every sample appears once per epoch; the last
-/// batch is smaller unless `dropLast`. While a batch is being used, the next one is gathered (and
-/// transformed) on a background thread. An `EpochVaryingDataset` is asked for epoch `e`'s version
+/// batch is smaller unless `dropLast`. While a batch is being used, the next one can be gathered
+/// (and transformed) on a background thread: see `Prefetch` for when it is. An `EpochVaryingDataset` is asked for epoch `e`'s version
 /// of its samples (augmented texts). With a `shard`, each epoch is this rank's share of that
 /// order (`DataShard`, for data-parallel training).
 public struct DataLoader: Sendable {
@@ -27,13 +28,16 @@ public struct DataLoader: Sendable {
     public let transform: (@Sendable (Batch, inout PhiloxGenerator) -> Batch)?
     /// The share of each epoch this process takes in data-parallel training; nil: all of it.
     public let shard: DataShard?
+    /// Where the next batch is prepared while one is used.
+    public let prefetch: Prefetch
     /// The epoch the next `for … in loader` pass draws.
     private let passes = PassCounter()
 
-    /// A loader of `batchSize` samples at a time; with `shuffle`, epoch e's order is a permutation drawn from `seed` and e, so runs repeat exactly; `transform` (such as `Augmentation.pipeline`) changes each batch with its own generator; with `shard`, each epoch is that rank's share.
+    /// A loader of `batchSize` samples at a time; with `shuffle`, epoch e's order is a permutation drawn from `seed` and e, so runs repeat exactly; `transform` (such as `Augmentation.pipeline`) changes each batch with its own generator; with `shard`, each epoch is that rank's share; `prefetch` says where batches are prepared (the batches are the same either way).
     public init(
         _ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, dropLast: Bool = false, seed: UInt64 = 0,
-        shard: DataShard? = nil, transform: (@Sendable (Batch, inout PhiloxGenerator) -> Batch)? = nil
+        shard: DataShard? = nil, prefetch: Prefetch = .automatic,
+        transform: (@Sendable (Batch, inout PhiloxGenerator) -> Batch)? = nil
     ) {
         precondition(batchSize > 0, "DataLoader: batch size \(batchSize) must be positive")
         self.dataset = dataset
@@ -43,11 +47,42 @@ public struct DataLoader: Sendable {
         self.seed = seed
         self.transform = transform
         self.shard = shard
+        self.prefetch = prefetch
+    }
+
+    /// Where a loader prepares the next batch. The batches are the same bits either way.
+    public enum Prefetch: Sendable, Equatable {
+        /// In the background when that is likely to pay: when there is a `transform` or the data
+        /// set varies by epoch (augmentation: real work), or when the kernels leave a processor
+        /// free (`Threading.maximumThreads` below the active processor count). Otherwise on the
+        /// calling thread when it is asked for: a gather of ready samples takes tens of
+        /// microseconds, and a third thread doing it beside kernels that busy every core takes a
+        /// core from them in the middle of a product, which costs more (an MLP epoch on 2 cores:
+        /// 0.47–0.53 s with the background thread, 0.46–0.49 s without; BENCHMARKS.md).
+        case automatic
+        /// Always on a background thread, one batch ahead.
+        case background
+        /// On the calling thread, when the batch is asked for.
+        case onCallingThread
+    }
+
+    /// Whether `prefetch` puts the work on a background thread now (`.automatic` decides when a
+    /// pass starts, from the transform and the kernels' thread count at that moment).
+    public var prefetchesInBackground: Bool {
+        switch prefetch {
+        case .background: return true
+        case .onCallingThread: return false
+        case .automatic:
+            if transform != nil || dataset is any EpochVaryingDataset { return true }
+            return Threading.maximumThreads < Threading.onlineProcessors
+        }
     }
 
     /// The same loader taking `shard`'s share of each epoch.
     public func sharded(_ shard: DataShard) -> DataLoader {
-        DataLoader(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, seed: seed, shard: shard, transform: transform)
+        DataLoader(
+            dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, seed: seed, shard: shard, prefetch: prefetch,
+            transform: transform)
     }
 
     /// Samples per epoch: the data set's, or the shard's share of it.
@@ -68,7 +103,7 @@ public struct DataLoader: Sendable {
         return shard?.share(of: indices) ?? indices
     }
 
-    /// The batches of `epoch`, gathered one ahead in the background.
+    /// The batches of `epoch` (gathered one ahead in the background where `prefetch` says so).
     public func batches(epoch: Int = 0) -> PrefetchingBatches {
         PrefetchingBatches(loader: self, order: order(epoch: epoch), epoch: epoch)
     }
@@ -126,7 +161,8 @@ extension DataLoader: Sequence {
     }
 }
 
-/// The batches of one epoch; iterating gathers batch i + 1 in the background while batch i is used.
+/// The batches of one epoch; iterating gathers batch i + 1 in the background while batch i is used
+/// when the loader's `prefetch` says so, else batch i when it is asked for.
 public struct PrefetchingBatches: Sequence, Sendable {
     let loader: DataLoader
     let order: [Int]
@@ -141,6 +177,7 @@ public struct PrefetchingBatches: Sequence, Sendable {
         private var nextIndex = 0
         private var pending: Pending?
         private let queue = DispatchQueue(label: "Neurite.DataLoader.prefetch")
+        private let inBackground: Bool
 
         /// A batch being gathered on `queue`.
         private final class Pending: @unchecked Sendable {
@@ -150,7 +187,8 @@ public struct PrefetchingBatches: Sequence, Sendable {
 
         init(batches: PrefetchingBatches) {
             self.batches = batches
-            pending = start(0)
+            inBackground = batches.loader.prefetchesInBackground
+            pending = inBackground ? start(0) : nil
         }
 
         private func start(_ index: Int) -> Pending? {
@@ -165,6 +203,11 @@ public struct PrefetchingBatches: Sequence, Sendable {
         }
 
         public func next() -> Batch? {
+            guard inBackground else {
+                guard nextIndex < batches.loader.batchCount else { return nil }
+                defer { nextIndex += 1 }
+                return batches.loader.makeBatch(nextIndex, order: batches.order, epoch: batches.epoch)
+            }
             guard let current = pending else { return nil }
             current.ready.wait()
             nextIndex += 1

@@ -38,8 +38,11 @@ public enum Threading {
         {
             return value
         }
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        return onlineProcessors
     }
+
+    /// The processors online now (at least 1).
+    public static var onlineProcessors: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
 
 /// Splits work across threads.

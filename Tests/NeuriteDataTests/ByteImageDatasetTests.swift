@@ -1,5 +1,6 @@
 import Foundation
 import NeuriteCore
+import NeuriteKernels
 import Testing
 
 @testable import NeuriteData
@@ -19,6 +20,23 @@ struct ByteImageDatasetTests {
             #expect(a.targets.scalars == b.targets.scalars)
         }
         #expect(bytes.materialized().inputs.scalars == floats.inputs.scalars)
+    }
+
+    @Test("a batch large enough to be split over threads has the same bits on 1, 2 and 3 threads")
+    func largeBatchesAreTheSameOnAnyThreadCount() {
+        let (count, shape) = (300, [1, 28, 28])
+        let pixels = (0..<(count * 784)).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 / 5) }
+        let bytes = ByteImageDataset(pixels: pixels, sampleShape: shape, targets: Tensor((0..<count).map { Float($0 % 10) }))
+        let indices = (0..<count).map { ($0 * 7 + 3) % count }
+        let expected = indices.flatMap { row in pixels[row * 784..<(row + 1) * 784].map { (Float($0) / 255).bitPattern } }
+        let saved = Threading.maximumThreads
+        defer { Threading.maximumThreads = saved }
+        for threads in [1, 2, 3] {
+            Threading.maximumThreads = threads
+            let batch = bytes.batch(at: indices)
+            #expect(batch.inputs.shape == [count] + shape)
+            #expect(batch.inputs.scalars.map(\.bitPattern) == expected, "\(threads) threads")
+        }
     }
 
     @Test func idxFilesLoadAsBytesWithTheSameValues() throws {

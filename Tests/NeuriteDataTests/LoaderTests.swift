@@ -42,6 +42,27 @@ struct LoaderTests {
         #expect(first != Array(loader.batches(epoch: 3)).map(\.inputs))
     }
 
+    @Test("the batches are the same whether prepared in the background or when asked for")
+    func prefetchPlacesWorkNotResults() {
+        let transform: @Sendable (Batch, inout PhiloxGenerator) -> Batch = { batch, generator in
+            Batch(inputs: batch.inputs * Tensor.uniform([1], generator: &generator), targets: batch.targets)
+        }
+        for withTransform in [false, true] {
+            let loaders = [DataLoader.Prefetch.automatic, .background, .onCallingThread].map { prefetch in
+                DataLoader(
+                    data, batchSize: 3, shuffle: true, seed: 5, prefetch: prefetch, transform: withTransform ? transform : nil)
+            }
+            let passes = loaders.map { loader in Array(loader.batches(epoch: 1)).map { [$0.inputs.scalars, $0.targets.scalars] } }
+            #expect(passes[0].count == 4)
+            #expect(passes[1] == passes[0] && passes[2] == passes[0], "transform: \(withTransform)")
+            #expect(loaders[2].sharded(DataShard(rank: 1, count: 2)).prefetch == .onCallingThread)
+        }
+        // Augmentation (a transform) is real work: in the background by default.
+        #expect(DataLoader(data, batchSize: 3, transform: transform).prefetchesInBackground)
+        #expect(!DataLoader(data, batchSize: 3, prefetch: .onCallingThread, transform: transform).prefetchesInBackground)
+        #expect(DataLoader(data, batchSize: 3, prefetch: .background).prefetchesInBackground)
+    }
+
     @Test func seededSplitAndNormalisationFromTrainingDataOnly() {
         let (train, validation) = data.split(fraction: 0.8, seed: 5)
         #expect(train.count == 8 && validation.count == 2)
