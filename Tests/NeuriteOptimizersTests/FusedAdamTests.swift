@@ -65,6 +65,54 @@ struct FusedAdamTests {
         #expect(outputs[0].map(\.bitPattern) == outputs[1].map(\.bitPattern))
     }
 
+    /// The AVX2 kernel divides by √(1 − β₂ᵗ) with a corrected multiplication instead of a division:
+    /// the same bits as the portable kernel's division for second moments across the whole float
+    /// range (zero, subnormal, the largest, +∞, NaN) and for the divisors of many steps and betas.
+    @Test func correctedDivisionGivesTheDivisionsBits() {
+        let count = 4099  // a tail after the vector blocks
+        var generator = SplitMixForAdam(seed: 5)
+        let special: [Float] = [0, .leastNonzeroMagnitude, .leastNormalMagnitude, 1e-30, 1, .greatestFiniteMagnitude, .infinity, .nan]
+        let seconds = (0..<count).map { index -> Float in
+            if index < special.count { return special[index] }
+            // Random mantissa and exponent over the whole positive range.
+            return Float(
+                sign: .plus, exponentBitPattern: UInt(generator.next() % 254 + 1), significandBitPattern: UInt32(generator.next() % (1 << 23)))
+        }
+        let firsts = (0..<count).map { _ in Float(Int(generator.next() % 2001) - 1000) / 37 }
+        var divisors: [Float] = []
+        for beta2 in [0.999, 0.9999999, 0.5, 0] as [Double] {
+            for step in [1, 2, 3, 10, 77, 1000, 123_457] { divisors.append(Float(1 - pow(beta2, Double(step))).squareRoot()) }
+        }
+        divisors += (0..<40).map { _ in Float(sign: .plus, exponentBitPattern: 126, significandBitPattern: UInt32(generator.next() % (1 << 23))) }
+        func same(_ a: Float, _ b: Float) -> Bool { a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN) }
+        for root2 in divisors {
+            var results: [[Float]] = []
+            for level in SIMDLevel.available {
+                // β₂ = 1 keeps each second moment as it is (its update adds g²·0).
+                var p = [Float](repeating: 0.5, count: count), m = firsts, v = seconds
+                FusedAdam.update(
+                    parameter: &p, firstMoment: &m, secondMoment: &v, gradient: [Float](repeating: 0, count: count), count: count,
+                    beta1: 1, beta2: 1, root2: root2, epsilon: 1e-8, stepSize: 0.01, decay: .none, factor: 0, simd: level)
+                results.append(p)
+            }
+            let mismatches = zip(results[0], results.last!).filter { !same($0, $1) }.count
+            #expect(mismatches == 0, "root2 \(root2): \(mismatches) of \(count) differ")
+        }
+    }
+
+    /// SplitMix64, for the test's random bit patterns.
+    struct SplitMixForAdam {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
     /// A saved state that shares its buffers with the optimiser's is not changed by later steps.
     @Test func savedStateIsNotChangedByLaterSteps() throws {
         let parameter = Parameter(Tensor.normal([4, 4], seed: 1))
