@@ -8,7 +8,7 @@
 
 // MARK: Portable versions (the compiler vectorises the j loops).
 
-void neurite_gemm_kernel_6x16_portable(long k, const float *a, const float *b, float *c, long ldc, int overwrite) {
+void neurite_gemm_kernel_6x16_portable(long k, const float *a, const float *b, float *c, long ldc, int overwrite, int rows) {
     float acc[6][16] = {{0}};
     for (long p = 0; p < k; p++) {
         const float *bp = b + p * 16;
@@ -17,7 +17,7 @@ void neurite_gemm_kernel_6x16_portable(long k, const float *a, const float *b, f
             for (int j = 0; j < 16; j++) acc[i][j] += ai * bp[j];
         }
     }
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < rows && i < 6; i++)
         for (int j = 0; j < 16; j++) c[i * ldc + j] = overwrite ? acc[i][j] : c[i * ldc + j] + acc[i][j];
 }
 
@@ -59,7 +59,7 @@ void neurite_gemm_small_m_nn_portable(long m, long n, long k, float alpha, const
 #if defined(__x86_64__)
 
 NEURITE_AVX2
-void neurite_gemm_kernel_6x16_avx2(long k, const float *a, const float *b, float *c, long ldc, int overwrite) {
+void neurite_gemm_kernel_6x16_avx2(long k, const float *a, const float *b, float *c, long ldc, int overwrite, int rows) {
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
     __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
     __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -67,7 +67,7 @@ void neurite_gemm_kernel_6x16_avx2(long k, const float *a, const float *b, float
     __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
     __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
     // The C tile is read (or written) after the loop: start fetching it now.
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < rows && i < 6; i++) {
         _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
         _mm_prefetch((const char *)(c + i * ldc + 15), _MM_HINT_T0);
     }
@@ -90,11 +90,11 @@ void neurite_gemm_kernel_6x16_avx2(long k, const float *a, const float *b, float
     _mm256_storeu_ps(c + row * ldc, overwrite ? lo : _mm256_add_ps(_mm256_loadu_ps(c + row * ldc), lo));         \
     _mm256_storeu_ps(c + row * ldc + 8, overwrite ? hi : _mm256_add_ps(_mm256_loadu_ps(c + row * ldc + 8), hi));
     NEURITE_FINISH_ROW(0, c00, c01)
-    NEURITE_FINISH_ROW(1, c10, c11)
-    NEURITE_FINISH_ROW(2, c20, c21)
-    NEURITE_FINISH_ROW(3, c30, c31)
-    NEURITE_FINISH_ROW(4, c40, c41)
-    NEURITE_FINISH_ROW(5, c50, c51)
+    if (rows > 1) { NEURITE_FINISH_ROW(1, c10, c11) }
+    if (rows > 2) { NEURITE_FINISH_ROW(2, c20, c21) }
+    if (rows > 3) { NEURITE_FINISH_ROW(3, c30, c31) }
+    if (rows > 4) { NEURITE_FINISH_ROW(4, c40, c41) }
+    if (rows > 5) { NEURITE_FINISH_ROW(5, c50, c51) }
 #undef NEURITE_FINISH_ROW
 }
 
@@ -183,8 +183,8 @@ void neurite_gemm_small_m_nn_avx2(long m, long n, long k, float alpha, const flo
 
 #else  // Not x86-64: the AVX2 entry points are never chosen; they forward to the portable code.
 
-void neurite_gemm_kernel_6x16_avx2(long k, const float *a, const float *b, float *c, long ldc, int overwrite) {
-    neurite_gemm_kernel_6x16_portable(k, a, b, c, ldc, overwrite);
+void neurite_gemm_kernel_6x16_avx2(long k, const float *a, const float *b, float *c, long ldc, int overwrite, int rows) {
+    neurite_gemm_kernel_6x16_portable(k, a, b, c, ldc, overwrite, rows);
 }
 void neurite_gemm_small_m_nt_avx2(long m, long n, long k, float alpha, const float *a, long lda,
                                   const float *b, long ldb, float *c, long ldc) {

@@ -225,12 +225,14 @@ public enum Gemm {
                                     let panelRows = min(rowTile, rowStart + blockRows - row)
                                     let aPanel = aBlock + rowPanel * depth * rowTile
                                     let target = c + row * ldc + column
-                                    if panelRows == rowTile && panelColumns == columnTile {
-                                        kernel(depth, aPanel, bPanel, target, ldc, store)
+                                    if panelColumns == columnTile {
+                                        // The last row panel may have fewer than 6 rows: all six are computed
+                                        // alike (the packing padded A with zeros), the rows present written.
+                                        kernel(depth, aPanel, bPanel, target, ldc, store, Int32(panelRows))
                                     } else {
                                         // Edge tile: the same arithmetic into a scratch tile, then stored or
                                         // added, so results do not depend on where a tile falls.
-                                        kernel(depth, aPanel, bPanel, edge, columnTile, 1)
+                                        kernel(depth, aPanel, bPanel, edge, columnTile, 1, Int32(rowTile))
                                         for i in 0..<panelRows {
                                             for j in 0..<panelColumns {
                                                 target[i * ldc + j] =

@@ -36,13 +36,14 @@ float neurite_extremum_portable(const float *x, long n, int maximum);
 /// The register tile of the GEMM micro-kernels: 6 rows by 16 columns.
 enum { NEURITE_GEMM_MR = 6, NEURITE_GEMM_NR = 16 };
 
-/// c[i * ldc + j] += Σ_p a[p * 6 + i] · b[p * 16 + j] for i < 6, j < 16, p < k, summed over p in
-/// increasing order into a zero-initialised accumulator that is then added to c — or, when
-/// `overwrite` is non-zero, stored into c without reading it (the first depth block of a product
-/// with beta = 0: no pass to zero c first). `a` is a packed 6-row panel, `b` a packed 16-column
-/// panel.
-void neurite_gemm_kernel_6x16_avx2(long k, const float *a, const float *b, float *c, long ldc, int overwrite);
-void neurite_gemm_kernel_6x16_portable(long k, const float *a, const float *b, float *c, long ldc, int overwrite);
+/// c[i * ldc + j] += Σ_p a[p * 6 + i] · b[p * 16 + j] for i < rows (at most 6), j < 16, p < k,
+/// summed over p in increasing order into a zero-initialised accumulator that is then added to c —
+/// or, when `overwrite` is non-zero, stored into c without reading it (the first depth block of a
+/// product with beta = 0: no pass to zero c first). `a` is a packed 6-row panel, `b` a packed
+/// 16-column panel. All six rows are computed the same way whatever `rows` is; only the first
+/// `rows` are read and written (the last panel of a matrix whose rows are not a multiple of 6).
+void neurite_gemm_kernel_6x16_avx2(long k, const float *a, const float *b, float *c, long ldc, int overwrite, int rows);
+void neurite_gemm_kernel_6x16_portable(long k, const float *a, const float *b, float *c, long ldc, int overwrite, int rows);
 
 /// Packs `alpha · op(A)` for `rows` rows and `depth` columns (a at the block's first element;
 /// op(A)[i, p] is a[i·lda + p], or a[p·lda + i] when transposed) into consecutive 6-row panels laid
