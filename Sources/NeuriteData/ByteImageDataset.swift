@@ -35,6 +35,7 @@ public struct ByteImageDataset: Dataset {
             for index in indices {
                 precondition((0..<count).contains(index), "ByteImageDataset: index \(index) outside \(count) images")
             }
+            guard !indices.isEmpty, size > 0 else { return }  // nothing to gather (and no storage to point at)
             pixels.withUnsafeBufferPointer { source in
                 indices.withUnsafeBufferPointer { rows in
                     // Split over the kernels' threads when called on the training thread (a call

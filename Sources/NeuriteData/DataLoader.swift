@@ -9,9 +9,10 @@ import Synchronization
 /// seeded with `seed`, so epoch e has the same order in every run, whatever happened before it
 /// (resuming at epoch 5 gives epoch 5's order). Every sample appears once per epoch; the last
 /// batch is smaller unless `dropLast`. While a batch is being used, the next one can be gathered
-/// (and transformed) on a background thread: see `Prefetch` for when it is. An `EpochVaryingDataset` is asked for epoch `e`'s version
-/// of its samples (augmented texts). With a `shard`, each epoch is this rank's share of that
-/// order (`DataShard`, for data-parallel training).
+/// (and transformed) on a background thread: see `Prefetch` for when it is. An
+/// `EpochVaryingDataset` is asked for epoch `e`'s version of its samples (augmented texts). With a
+/// `shard`, each epoch is this rank's share of that order (`DataShard`, for data-parallel
+/// training).
 public struct DataLoader: Sendable {
     /// The data set batches are drawn from.
     public let dataset: any Dataset
@@ -57,8 +58,9 @@ public struct DataLoader: Sendable {
         /// free (`Threading.maximumThreads` below the active processor count). Otherwise on the
         /// calling thread when it is asked for: a gather of ready samples takes tens of
         /// microseconds, and a third thread doing it beside kernels that busy every core takes a
-        /// core from them in the middle of a product, which costs more (an MLP epoch on 2 cores:
-        /// 0.47–0.53 s with the background thread, 0.46–0.49 s without; BENCHMARKS.md).
+        /// core from them in the middle of a product, which costs more (a Fashion-MNIST MLP epoch
+        /// on 2 cores: 0.49–0.52 s with the background thread, 0.456–0.462 s without;
+        /// BENCHMARKS.md).
         case automatic
         /// Always on a background thread, one batch ahead.
         case background

@@ -20,6 +20,10 @@ struct ByteImageDatasetTests {
             #expect(a.targets.scalars == b.targets.scalars)
         }
         #expect(bytes.materialized().inputs.scalars == floats.inputs.scalars)
+        // No images asked for, or none there at all: an empty batch.
+        #expect(bytes.batch(at: []).inputs.shape == [0, 1, 2, 3])
+        let empty = ByteImageDataset(pixels: [], sampleShape: [1, 2, 3], targets: Tensor.zeros([0]))
+        #expect(empty.batch(at: []).inputs.shape == [0, 1, 2, 3] && empty.materialized().inputs.scalarCount == 0)
     }
 
     @Test("a batch large enough to be split over threads has the same bits on 1, 2 and 3 threads")
