@@ -33,7 +33,7 @@ func runStepProductBenchmarks(quick: Bool, rounds: Int) {
 /// inputs, split into its phases: forward pass and loss, backward pass, optimizer step (with
 /// zeroing the gradients). No data loading, no divergence guard, no metrics: what is left beside
 /// the products. Medians of `steps` steps per phase, after 20 warm-up steps.
-func runStepPhaseBenchmarks(quick: Bool, rounds: Int) throws {
+func runStepPhaseBenchmarks(quick: Bool) throws {
     let steps = quick ? 100 : 400
     print("\nOne MLP training step in phases (µs, medians of \(steps) steps)")
     print("\(padded("threads", 8)) \(padded("forward", 9)) \(padded("backward", 9)) \(padded("optimizer", 10)) \(padded("step", 9))")

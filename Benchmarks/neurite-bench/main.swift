@@ -36,7 +36,7 @@ do {
     if chosen.contains("gemm") || chosen.contains("all") { try runGemmBenchmarks(quick: quick, rounds: rounds) }
     if chosen.contains("step") || chosen.contains("all") {
         runStepProductBenchmarks(quick: quick, rounds: rounds)
-        try runStepPhaseBenchmarks(quick: quick, rounds: rounds)
+        try runStepPhaseBenchmarks(quick: quick)
     }
     if chosen.contains("math") || chosen.contains("all") { try runMathBenchmarks(quick: quick, rounds: rounds) }
     if chosen.contains("ops") || chosen.contains("all") { try runOperationBenchmarks(quick: quick, rounds: rounds) }

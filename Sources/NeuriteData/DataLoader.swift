@@ -198,7 +198,8 @@ public struct PrefetchingBatches: Sequence, Sendable {
             let pending = Pending()
             let (loader, order, epoch) = (batches.loader, batches.order, batches.epoch)
             queue.async {
-                pending.batch = loader.makeBatch(index, order: order, epoch: epoch)
+                // Beside the training thread: kernels here stay off the worker pool it uses.
+                pending.batch = Parallel.serially { loader.makeBatch(index, order: order, epoch: epoch) }
                 pending.ready.signal()
             }
             return pending

@@ -54,7 +54,7 @@ public enum Parallel {
     public static func forEachRange(
         _ count: Int, threads: Int = Threading.maximumThreads, _ body: (Range<Int>) -> Void
     ) {
-        let workers = min(max(threads, 1), count)
+        let workers = isSerial ? min(1, count) : min(max(threads, 1), count)
         if workers <= 1 {
             if count > 0 { body(0..<count) }
             return
@@ -68,6 +68,30 @@ public enum Parallel {
         }
     }
 }
+
+extension Parallel {
+    /// Runs `body` with every `forEachRange` it makes on this thread running on this thread alone
+    /// (the same results: they never depend on the thread count). For work beside the training
+    /// thread, such as a data loader preparing the next batch in the background: taking the worker
+    /// pool there would leave the training thread's next product to run on one thread.
+    public static func serially<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let outer = pthread_getspecific(serialKey)
+        pthread_setspecific(serialKey, UnsafeRawPointer(bitPattern: 1))
+        defer { pthread_setspecific(serialKey, outer) }
+        return try body()
+    }
+
+    /// Whether this thread is inside `serially`.
+    static var isSerial: Bool { pthread_getspecific(serialKey) != nil }
+}
+
+/// The thread-specific flag of `Parallel.serially`.
+private let serialKey: pthread_key_t = {
+    var key = pthread_key_t()
+    let status = pthread_key_create(&key, nil)
+    precondition(status == 0, "Parallel: cannot create a thread-specific key (error \(status))")
+    return key
+}()
 
 /// Wraps a value that is safe to share across the threads of one `Parallel` call (a pointer into
 /// disjoint ranges, a closure that only touches them).

@@ -1,6 +1,8 @@
 import Foundation
 import NeuriteCore
 import NeuriteData
+import NeuriteKernels
+import Synchronization
 import Testing
 import _NeuriteTestSupport
 
@@ -61,6 +63,25 @@ struct LoaderTests {
         #expect(DataLoader(data, batchSize: 3, transform: transform).prefetchesInBackground)
         #expect(!DataLoader(data, batchSize: 3, prefetch: .onCallingThread, transform: transform).prefetchesInBackground)
         #expect(DataLoader(data, batchSize: 3, prefetch: .background).prefetchesInBackground)
+    }
+
+    /// A data set whose batches record how many ranges a three-way split of their work became.
+    struct SplitRecordingDataset: Dataset {
+        var count: Int { 6 }
+        func batch(at indices: [Int]) -> Batch {
+            let ranges = Mutex(0)
+            Parallel.forEachRange(12, threads: 3) { _ in ranges.withLock { $0 += 1 } }
+            return Batch(inputs: Tensor([Float(ranges.withLock { $0 })]), targets: Tensor([0]))
+        }
+    }
+
+    @Test("a background loader's kernels stay off the worker pool; on the calling thread they split")
+    func backgroundPreparationRunsSerially() {
+        let splits = [DataLoader.Prefetch.background, .onCallingThread].map { prefetch in
+            Array(DataLoader(SplitRecordingDataset(), batchSize: 2, prefetch: prefetch).batches()).map(\.inputs.scalar)
+        }
+        #expect(splits[0] == [1, 1, 1])
+        #expect(splits[1] == [3, 3, 3])
     }
 
     @Test func seededSplitAndNormalisationFromTrainingDataOnly() {

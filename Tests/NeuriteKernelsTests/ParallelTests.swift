@@ -37,6 +37,40 @@ struct ParallelTests {
         #expect(total.load(ordering: .relaxed) == 4 * 50 * 4 * 3)
     }
 
+    @Test("inside Parallel.serially a split runs as one range on the calling thread, nested or not; outside it splits again")
+    func seriallyKeepsWorkOnTheCallingThread() {
+        @Sendable func ranges() -> [Range<Int>] {
+            let seen = Mutex<[Range<Int>]>([])
+            Parallel.forEachRange(10, threads: 3) { range in seen.withLock { $0.append(range) } }
+            return seen.withLock { $0 }.sorted { $0.lowerBound < $1.lowerBound }
+        }
+        #expect(ranges().count == 3)
+        let (inside, nested, afterNested) = Parallel.serially {
+            let inside = ranges()
+            let nested = Parallel.serially { ranges() }
+            return (inside, nested, ranges())
+        }
+        #expect(inside == [0..<10] && nested == [0..<10] && afterNested == [0..<10])
+        #expect(ranges().count == 3, "the flag is cleared on the way out")
+        // On another thread the flag is its own.
+        let other = Mutex<Int>(0)
+        Parallel.serially {
+            let done = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async {
+                other.withLock { $0 = ranges().count }
+                done.signal()
+            }
+            done.wait()
+        }
+        #expect(other.withLock { $0 } == 3)
+        #expect(
+            Parallel.serially { () -> Int in
+                var zero = 0
+                Parallel.forEachRange(0) { _ in zero += 1 }
+                return zero
+            } == 0)
+    }
+
     @Test func manyBackToBackCallsOnThePool() {
         var sums = [Int](repeating: 0, count: 2)
         for round in 0..<2000 {
