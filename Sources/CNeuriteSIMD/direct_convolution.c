@@ -71,6 +71,27 @@ static inline void direct_weight_gradient(const float *padded, long batch, long 
 }
 
 #if defined(__x86_64__)
+/// The forward pass of a one-channel 3×3 kernel (a grayscale first layer): as the general loop
+/// below, with the nine input vectors of a block in registers instead of an array on the stack,
+/// which halves the loads per output channel. The same FMAs in the same order, so the same bits.
+NEURITE_AVX2 static void forward_one_channel_3x3(const float *padded, long ph, long pw, const float *weight, long out_channels,
+                                                 const float *bias, long oh, long ow, float *out) {
+    (void)ph;
+    for (long y = 0; y < oh; y++)
+        for (long x = 0; x < ow; x += 8) {
+            const long b = x + 8 <= ow ? x : ow - 8;
+            __m256 source[9];
+            for (int i = 0; i < 3; i++)
+                for (int j = 0; j < 3; j++) source[3 * i + j] = _mm256_loadu_ps(padded + (y + i) * pw + b + j);
+            for (long o = 0; o < out_channels; o++) {
+                const float *w = weight + o * 9;
+                __m256 sum = _mm256_set1_ps(bias ? bias[o] : 0.0f);
+                for (int t = 0; t < 9; t++) sum = _mm256_fmadd_ps(_mm256_broadcast_ss(w + t), source[t], sum);
+                _mm256_storeu_ps(out + (o * oh + y) * ow + b, sum);
+            }
+        }
+}
+
 /// Eight outputs of a row at a time: the C·kh·kw input vectors they read are loaded once and
 /// shared by every output channel (a first layer has 32 or 64 of them). A row's last block
 /// overlaps the one before rather than running short; rows narrower than eight go the scalar way.
@@ -80,6 +101,10 @@ NEURITE_AVX2 void neurite_conv_direct_forward_avx2(const float *padded, long cha
     const long taps = channels * kh * kw;
     if (ow < 8 || taps > 64) {
         direct_forward(padded, channels, ph, pw, weight, out_channels, kh, kw, bias, oh, ow, out);
+        return;
+    }
+    if (channels == 1 && kh == 3 && kw == 3) {
+        forward_one_channel_3x3(padded, ph, pw, weight, out_channels, bias, oh, ow, out);
         return;
     }
     __m256 source[64];
