@@ -53,6 +53,19 @@ func runConvolutionBenchmarks(quick: Bool, rounds: Int) throws {
         "\(padded("sum of layers", 34)) \(padded(formatted(totalForward * 1000, decimals: 2), 9)) \(padded(formatted(totalBoth * 1000, decimals: 2), 9))"
     )
 
+    // The first three layers as `Sequential` runs them in training: one fused operation
+    // (`convolutionRectifiedMaxPool`), the images needing no gradient.
+    let opening = Sequential(Array(model.layers.prefix(3)))
+    let openingUpstream = Tensor.normal(withoutGradients { opening(images) }.shape, generator: &generator)
+    let openingForward = medianSeconds(budget: budget) { _ = withoutGradients { opening(images) } }
+    let openingBoth = medianSeconds(budget: budget) {
+        opening(images).backward(openingUpstream)
+        for parameter in opening.parameters { parameter.zeroGradient() }
+    }
+    print(
+        "\(padded("0–2 fused (convolution, ReLU, pool)", 34)) \(padded(formatted(openingForward * 1000, decimals: 2), 9)) \(padded(formatted(openingBoth * 1000, decimals: 2), 9))"
+    )
+
     let optimizer = try Adam(model.parameters, learningRate: 1e-3)
     let step = medianSeconds(budget: budget * 3) {
         optimizer.zeroGradients()
