@@ -164,6 +164,39 @@ __attribute__((always_inline)) static inline void input_transform(const float *s
     }
 }
 
+/// A row of 16 values `low`, `high` written to — or, with `accumulate`, added to — columns
+/// 0 … count − 1 of `target` (8 ≤ count ≤ 16) with two vector stores: columns 0 … 7 and
+/// count − 8 … count − 1. Where they overlap both stores hold the same values (the same sums of the
+/// same old values, all loaded before either store, so no load waits on a store that half
+/// covers it). A loop over the columns had become a call to memcpy per row.
+__attribute__((always_inline)) static inline void put_row(float *target, long count, v8 low, v8 high, int accumulate) {
+    // Lane l of the second store is column count − 8 + l: from `low` below column 8, `high` from
+    // it on (constant shuffles, one per count: count is the same for every row of a plane).
+    v8 tail;
+    switch (count) {
+#define NEURITE_WINDOW(s) __builtin_shufflevector(low, high, s, s + 1, s + 2, s + 3, s + 4, s + 5, s + 6, s + 7)
+    case 8: tail = low; break;
+    case 9: tail = NEURITE_WINDOW(1); break;
+    case 10: tail = NEURITE_WINDOW(2); break;
+    case 11: tail = NEURITE_WINDOW(3); break;
+    case 12: tail = NEURITE_WINDOW(4); break;
+    case 13: tail = NEURITE_WINDOW(5); break;
+    case 14: tail = NEURITE_WINDOW(6); break;
+    case 15: tail = NEURITE_WINDOW(7); break;
+    default: tail = high; break;
+#undef NEURITE_WINDOW
+    }
+    float *at = target + count - 8;
+    if (accumulate) {
+        const v8 head = load8(target) + low;
+        tail = load8(at) + tail;
+        store8(target, head);
+    } else {
+        store8(target, low);
+    }
+    store8(at, tail);
+}
+
 /// The output transform of one sample: for every output channel o and tile (i, j), Aᵀ m A, where
 /// m[ξ] is element (o, first_slot + i·slots + j) of row-major matrix ξ (`ldm` columns, matrices
 /// `matrix_stride` floats apart), plus bias[o] (NULL: none), written — or added, with
@@ -190,15 +223,17 @@ __attribute__((always_inline)) static inline void output_transform(const float *
                     const long y = 2 * i + a;
                     if (y >= oh) break;
                     const v8 left = s[a][0] + s[a][1] + s[a][2] + b, right = s[a][1] - s[a][2] - s[a][3] + b;
-                    float values[16];
-                    store8(values, __builtin_shufflevector(left, right, 0, 8, 1, 9, 2, 10, 3, 11));
-                    store8(values + 8, __builtin_shufflevector(left, right, 4, 12, 5, 13, 6, 14, 7, 15));
+                    const v8 low = __builtin_shufflevector(left, right, 0, 8, 1, 9, 2, 10, 3, 11);
+                    const v8 high = __builtin_shufflevector(left, right, 4, 12, 5, 13, 6, 14, 7, 15);
                     float *target = plane + y * ow + 2 * j;
                     const long count = ow - 2 * j < 16 ? ow - 2 * j : 16;
-                    if (accumulate)
-                        for (long x = 0; x < count; x++) target[x] += values[x];
-                    else
-                        for (long x = 0; x < count; x++) target[x] = values[x];
+                    if (count >= 8) {
+                        put_row(target, count, low, high, accumulate);
+                    } else {
+                        float values[8];
+                        store8(values, low);
+                        for (long x = 0; x < count; x++) target[x] = accumulate ? target[x] + values[x] : values[x];
+                    }
                 }
             }
         }
