@@ -230,7 +230,7 @@ void neurite_max_pool_plane_portable(const float *plane, long width, long output
 /// comparing the stored position, interleaved back into two input rows of sixteen.
 /// With `lanes` below 8, only that many windows are read and their 2·lanes columns written (masked
 /// loads and stores: a row of fewer than eight windows).
-NEURITE_AVX2 static void unpool_2x2_lanes(const float *g, const int *at, long base, long width, long c, long lanes, float *top,
+NEURITE_AVX2 __attribute__((always_inline)) static inline void unpool_2x2_lanes(const float *g, const int *at, long base, long width, long c, long lanes, float *top,
                                           float *bottom) {
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     const __m256i read = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)lanes), lane);
@@ -262,10 +262,56 @@ NEURITE_AVX2 static void unpool_2x2_lanes(const float *g, const int *at, long ba
     _mm256_maskstore_ps(bottom + 2 * c + 8, second, _mm256_permute2f128_ps(bottom_low, bottom_high, 0x31));
 }
 
+/// `neurite_max_unpool_2x2` with the windows eight at a time. A row of fewer than eight windows
+/// (7 after a 14×14 convolution) is read and written with whole vectors too: the extra lanes read
+/// the next row's values and write columns past the row's end, which this call writes again
+/// afterwards (it writes its planes in address order, each row before the next, the columns past
+/// the windows and the rows below them after the windows). Only where a whole vector would reach
+/// past the call's own planes (the last rows) are the loads and stores masked.
+NEURITE_AVX2 static void unpool_2x2_avx2(const float *gradient, const int *indices, long planes, long height, long width,
+                                         long outputs_y, long outputs_x, float *out) {
+    const long outputs_plane = outputs_y * outputs_x, all_windows = planes * outputs_plane, all_inputs = planes * height * width;
+    for (long p = 0; p < planes; p++) {
+        const float *g = gradient + p * outputs_plane;
+        const int *at = indices + p * outputs_plane;
+        float *plane = out + p * height * width;
+        for (long r = 0; r < outputs_y; r++) {
+            float *top = plane + 2 * r * width, *bottom = top + width;
+            const long base = 2 * r * width;
+            const float *gradient_row = g + r * outputs_x;
+            const int *index_row = at + r * outputs_x;
+            long c = 0;
+            for (; c + 8 <= outputs_x; c += 8) unpool_2x2_lanes(gradient_row, index_row, base, width, c, 8, top, bottom);
+            if (c < outputs_x) {
+                // The rest: a block that overlaps the one before (writing the same values again),
+                // or, in a row of fewer than eight windows, a whole or a masked one.
+                const long window = p * outputs_plane + r * outputs_x, input = p * height * width + base + width;
+                if (outputs_x >= 8)
+                    unpool_2x2_lanes(gradient_row, index_row, base, width, outputs_x - 8, 8, top, bottom);
+                else if (window + 8 <= all_windows && input + 16 <= all_inputs)
+                    unpool_2x2_lanes(gradient_row, index_row, base, width, 0, 8, top, bottom);
+                else
+                    unpool_2x2_lanes(gradient_row, index_row, base, width, 0, outputs_x, top, bottom);
+            }
+            for (long x = 2 * outputs_x; x < width; x++) top[x] = bottom[x] = 0.0f;
+        }
+        for (long y = 2 * outputs_y; y < height; y++)
+            for (long x = 0; x < width; x++) plane[y * width + x] = 0.0f;
+    }
+}
+
 #endif
 
 void neurite_max_unpool_2x2(const float *gradient, const int *indices, long planes, long height, long width, long outputs_y,
                             long outputs_x, int vectorised, float *out) {
+#if defined(__x86_64__)
+    if (vectorised) {
+        unpool_2x2_avx2(gradient, indices, planes, height, width, outputs_y, outputs_x, out);
+        return;
+    }
+#else
+    (void)vectorised;
+#endif
     for (long p = 0; p < planes; p++) {
         const float *g = gradient + p * outputs_y * outputs_x;
         const int *at = indices + p * outputs_y * outputs_x;
@@ -274,22 +320,6 @@ void neurite_max_unpool_2x2(const float *gradient, const int *indices, long plan
             float *top = plane + 2 * r * width, *bottom = top + width;
             const long base = 2 * r * width;
             long c = 0;
-#if defined(__x86_64__)
-            if (vectorised) {
-                const float *gradient_row = g + r * outputs_x;
-                const int *index_row = at + r * outputs_x;
-                for (; c + 8 <= outputs_x; c += 8) unpool_2x2_lanes(gradient_row, index_row, base, width, c, 8, top, bottom);
-                // The rest: a block that overlaps the one before (writing the same values again),
-                // or, in a row of fewer than eight windows, a masked one.
-                if (c < outputs_x) {
-                    if (outputs_x >= 8)
-                        unpool_2x2_lanes(gradient_row, index_row, base, width, outputs_x - 8, 8, top, bottom);
-                    else
-                        unpool_2x2_lanes(gradient_row, index_row, base, width, 0, outputs_x, top, bottom);
-                    c = outputs_x;
-                }
-            }
-#endif
             for (; c < outputs_x; c++) {
                 // 0 + g, as zeroing and adding gives (−0 becomes +0).
                 const float value = 0.0f + g[r * outputs_x + c];

@@ -45,7 +45,8 @@ struct PoolingKernelTests {
         #expect(scalar.1.allSatisfy { $0 >= 0 })
     }
     /// The dense 2×2 gradient against zeroing and adding: the same bits (−0 gradients become +0),
-    /// rows and columns outside every window zero, positions of −1 (rectified maxima) dropped.
+    /// rows and columns outside every window zero, positions of −1 (rectified maxima) dropped;
+    /// rows of 14, 7 and 2 windows.
     @Test(arguments: [(height: 8, width: 28), (height: 9, width: 15), (height: 5, width: 4)])
     func denseTwoByTwoGradientMatchesZeroAndAdd(height: Int, width: Int) {
         let planes = 3
@@ -60,12 +61,16 @@ struct PoolingKernelTests {
         }
         var added = [Float](repeating: 0, count: planes * height * width)
         Pooling.maxBackward(gradient, indices: indices, planes: planes, planeSize: height * width, outputPlane: outputs / planes, into: &added)
+        // On two threads each call has its own planes: rows of fewer than eight windows written
+        // with whole vectors must not reach into the other's.
         for simd in SIMDLevel.available {
-            var dense = [Float](repeating: .nan, count: planes * height * width)
-            Pooling.maxGradient(
-                gradient, indices: indices, planes: planes, height: height, width: width, rows: rows, columns: columns, into: &dense,
-                simd: simd)
-            #expect(dense.map(\.bitPattern) == added.map(\.bitPattern), "\(simd)")
+            for threads in [1, 2] {
+                var dense = [Float](repeating: .nan, count: planes * height * width)
+                Pooling.maxGradient(
+                    gradient, indices: indices, planes: planes, height: height, width: width, rows: rows, columns: columns,
+                    into: &dense, threads: threads, simd: simd)
+                #expect(dense.map(\.bitPattern) == added.map(\.bitPattern), "\(simd), \(threads) threads")
+            }
         }
     }
 }
