@@ -92,7 +92,18 @@ NEURITE_AVX2 static void split_plane_avx2(const float *plane, long height, long 
             const __m256i low = _mm256_add_epi32(lane, _mm256_set1_epi32((int)x)), high = _mm256_add_epi32(low, _mm256_set1_epi32(8));
             const __m256i in_low = _mm256_andnot_si256(_mm256_cmpgt_epi32(zero, low), _mm256_cmpgt_epi32(limit, low));
             const __m256i in_high = _mm256_andnot_si256(_mm256_cmpgt_epi32(zero, high), _mm256_cmpgt_epi32(limit, high));
-            const __m256 a = _mm256_maskload_ps(row + x, in_low), b = _mm256_maskload_ps(row + x + 8, in_high);
+            __m256 a = _mm256_setzero_ps(), b = _mm256_setzero_ps();
+            if (x >= width) {
+                // Past the row: padding only.
+            } else if (y * width + x >= 0 && y * width + x + 16 <= height * width) {
+                // Inside the plane: plain loads (the lanes outside the row read its neighbours and
+                // are cleared), which the hardware prefetcher follows and masked loads are slower than.
+                a = _mm256_and_ps(_mm256_loadu_ps(row + x), _mm256_castsi256_ps(in_low));
+                b = _mm256_and_ps(_mm256_loadu_ps(row + x + 8), _mm256_castsi256_ps(in_high));
+            } else {
+                a = _mm256_maskload_ps(row + x, in_low);
+                b = _mm256_maskload_ps(row + x + 8, in_high);
+            }
             // [a0 a2 b0 b2 | a4 a6 b4 b6], then the middle 64-bit pairs swapped: a0 a2 a4 a6 b0 b2 b4 b6.
             const __m256 e = _mm256_shuffle_ps(a, b, 0x88), o = _mm256_shuffle_ps(a, b, 0xdd);
             _mm256_storeu_ps(even_row + k, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), 0xd8)));
