@@ -230,8 +230,8 @@ void neurite_max_pool_plane_portable(const float *plane, long width, long output
 /// comparing the stored position, interleaved back into two input rows of sixteen.
 /// With `lanes` below 8, only that many windows are read and their 2·lanes columns written (masked
 /// loads and stores: a row of fewer than eight windows).
-NEURITE_AVX2 __attribute__((always_inline)) static inline void unpool_2x2_lanes(const float *g, const int *at, long base, long width, long c, long lanes, float *top,
-                                          float *bottom) {
+NEURITE_AVX2 __attribute__((always_inline)) static inline void unpool_2x2_lanes(const float *g, const int *at, long base, long width,
+                                                                                long c, long lanes, float *top, float *bottom) {
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     const __m256i read = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)lanes), lane);
     const __m256 value = _mm256_add_ps(_mm256_setzero_ps(), lanes == 8 ? _mm256_loadu_ps(g + c) : _mm256_maskload_ps(g + c, read));

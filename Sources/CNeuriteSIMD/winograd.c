@@ -65,10 +65,11 @@ __attribute__((always_inline)) static inline void split_plane(const float *plane
 typedef void (*split_function)(const float *plane, long height, long width, long pad_top, long pad_left, long rows, long span,
                                float *padded, float *even, float *odd);
 
-/// `split_plane` without the padded copy: each row's 2·span columns are read with masked loads
-/// (the lanes outside the plane read as zeros and touch no memory) and split in registers. The
-/// same values; about three times faster, as the copy's narrow stores no longer wait to be read
-/// back by the split's wide loads. `padded` is not used.
+/// `split_plane` without the padded copy, whose narrow stores the split's wide loads waited on:
+/// each row's 2·span columns are read straight from the plane and split in registers — plain
+/// loads with the lanes outside the row cleared where all 16 columns lie inside the plane (the
+/// hardware prefetcher follows them; masked loads are slower), masked loads at the plane's edges,
+/// zeros without a load past the row's end. The same values. `padded` is not used.
 #if defined(__x86_64__)
 NEURITE_AVX2 static void split_plane_avx2(const float *plane, long height, long width, long pad_top, long pad_left, long rows,
                                           long span, float *padded, float *even, float *odd) {
@@ -92,15 +93,12 @@ NEURITE_AVX2 static void split_plane_avx2(const float *plane, long height, long 
             const __m256i low = _mm256_add_epi32(lane, _mm256_set1_epi32((int)x)), high = _mm256_add_epi32(low, _mm256_set1_epi32(8));
             const __m256i in_low = _mm256_andnot_si256(_mm256_cmpgt_epi32(zero, low), _mm256_cmpgt_epi32(limit, low));
             const __m256i in_high = _mm256_andnot_si256(_mm256_cmpgt_epi32(zero, high), _mm256_cmpgt_epi32(limit, high));
-            __m256 a = _mm256_setzero_ps(), b = _mm256_setzero_ps();
-            if (x >= width) {
-                // Past the row: padding only.
-            } else if (y * width + x >= 0 && y * width + x + 16 <= height * width) {
-                // Inside the plane: plain loads (the lanes outside the row read its neighbours and
-                // are cleared), which the hardware prefetcher follows and masked loads are slower than.
+            __m256 a = _mm256_setzero_ps(), b = _mm256_setzero_ps();  // past the row's end: padding
+            if (x < width && y * width + x >= 0 && y * width + x + 16 <= height * width) {
+                // The lanes outside the row read its neighbours in the plane and are cleared.
                 a = _mm256_and_ps(_mm256_loadu_ps(row + x), _mm256_castsi256_ps(in_low));
                 b = _mm256_and_ps(_mm256_loadu_ps(row + x + 8), _mm256_castsi256_ps(in_high));
-            } else {
+            } else if (x < width) {
                 a = _mm256_maskload_ps(row + x, in_low);
                 b = _mm256_maskload_ps(row + x + 8, in_high);
             }
@@ -121,8 +119,8 @@ static void split_plane_portable(const float *plane, long height, long width, lo
 
 /// Asks for plane `index` of `planes` (`size` floats each) to be brought into the cache, a line at
 /// a time: the transforms read a plane's few short rows too briefly for the hardware prefetcher
-/// to run ahead of them, and the planes they read were written by earlier layers (often by the
-/// other core), so without this the split waited on each line.
+/// to run ahead of them, and the planes they read were written by earlier layers and are seldom
+/// still in this core's cache, so without this the split waited on each line.
 __attribute__((always_inline)) static inline void prefetch_plane(const float *planes, long index, long count, long size) {
     if (index >= count) return;
     const float *plane = planes + index * size;
