@@ -31,6 +31,12 @@ static inline void direct_forward(const float *padded, long channels, long ph, l
     }
 }
 
+/// The sum of eight partial sums in the fixed order ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)),
+/// which every weight-gradient path uses.
+static inline float sum_of_lanes(const float *lane) {
+    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+}
+
 /// weight_gradient[o][c][i][j] = Σ_{n,y,x} g[n][o][y][x] · padded[n][c][y + i][x + j] for output
 /// channels first_out ..< end_out, over the whole batch in order. At most 64 taps (C·kh·kw).
 static inline void direct_weight_gradient(const float *padded, long batch, long channels, long ph, long pw, const float *g,
@@ -60,23 +66,24 @@ static inline void direct_weight_gradient(const float *padded, long batch, long 
                             for (int t = 0; x < ow; x++, t++) lane[t] += gradient[x] * source[x];
                         }
             }
-        for (long tap = 0; tap < taps; tap++) {
-            const float *lane = lanes[tap];
-            weight_gradient[o * taps + tap] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
-        }
-        if (bias_gradient)
-            bias_gradient[o] = ((bias_lanes[0] + bias_lanes[1]) + (bias_lanes[2] + bias_lanes[3])) +
-                               ((bias_lanes[4] + bias_lanes[5]) + (bias_lanes[6] + bias_lanes[7]));
+        for (long tap = 0; tap < taps; tap++) weight_gradient[o * taps + tap] = sum_of_lanes(lanes[tap]);
+        if (bias_gradient) bias_gradient[o] = sum_of_lanes(bias_lanes);
     }
 }
 
 #if defined(__x86_64__)
+/// `sum_of_lanes` of a vector's eight lanes.
+NEURITE_AVX2 static inline float sum_of_vector(__m256 sums) {
+    float lanes[8];
+    _mm256_storeu_ps(lanes, sums);
+    return sum_of_lanes(lanes);
+}
+
 /// The forward pass of a one-channel 3×3 kernel (a grayscale first layer): as the general loop
 /// below, with the nine input vectors of a block in registers instead of an array on the stack,
 /// which halves the loads per output channel. The same FMAs in the same order, so the same bits.
-NEURITE_AVX2 static void forward_one_channel_3x3(const float *padded, long ph, long pw, const float *weight, long out_channels,
+NEURITE_AVX2 static void forward_one_channel_3x3(const float *padded, long pw, const float *weight, long out_channels,
                                                  const float *bias, long oh, long ow, float *out) {
-    (void)ph;
     for (long y = 0; y < oh; y++)
         for (long x = 0; x < ow; x += 8) {
             const long b = x + 8 <= ow ? x : ow - 8;
@@ -104,7 +111,7 @@ NEURITE_AVX2 void neurite_conv_direct_forward_avx2(const float *padded, long cha
         return;
     }
     if (channels == 1 && kh == 3 && kw == 3) {
-        forward_one_channel_3x3(padded, ph, pw, weight, out_channels, bias, oh, ow, out);
+        forward_one_channel_3x3(padded, pw, weight, out_channels, bias, oh, ow, out);
         return;
     }
     __m256 source[64];
@@ -169,18 +176,9 @@ NEURITE_AVX2 static void weight_gradient_3x3(const float *padded, long batch, lo
                 }
             }
         }
-        for (int t = 0; t < 9; t++) {
-            float lanes[8];
-            _mm256_storeu_ps(lanes, sums[t]);
-            weight_gradient[(o * channels + c) * 9 + t] =
-                ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
-        }
+        for (int t = 0; t < 9; t++) weight_gradient[(o * channels + c) * 9 + t] = sum_of_vector(sums[t]);
     }
-    if (bias_gradient) {
-        float lanes[8];
-        _mm256_storeu_ps(lanes, bias_sum);
-        bias_gradient[o] = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
-    }
+    if (bias_gradient) bias_gradient[o] = sum_of_vector(bias_sum);
 }
 
 /// Per output channel, the taps' sums in eight-lane registers over the batch in order; a row's
@@ -220,16 +218,8 @@ NEURITE_AVX2 void neurite_conv_direct_weight_gradient_avx2(const float *padded, 
                                 sums[t] = _mm256_fmadd_ps(upstream, _mm256_loadu_ps(sample + (c * ph + y + i) * pw + b + j), sums[t]);
                 }
             }
-        for (long t = 0; t < taps; t++) {
-            float lanes[8];
-            _mm256_storeu_ps(lanes, sums[t]);
-            weight_gradient[o * taps + t] = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
-        }
-        if (bias_gradient) {
-            float lanes[8];
-            _mm256_storeu_ps(lanes, bias_sum);
-            bias_gradient[o] = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
-        }
+        for (long t = 0; t < taps; t++) weight_gradient[o * taps + t] = sum_of_vector(sums[t]);
+        if (bias_gradient) bias_gradient[o] = sum_of_vector(bias_sum);
     }
 }
 #else

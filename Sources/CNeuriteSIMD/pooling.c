@@ -225,6 +225,15 @@ void neurite_max_pool_plane_portable(const float *plane, long width, long output
     max_pool_plane(plane, width, outputs_y, first_y, count_y, step_y, outputs_x, first_x, count_x, step_x, out, indices);
 }
 
+/// Zeros what no 2×2 window of a plane covers: the columns past 2·outputs_x of the rows the
+/// windows span, and the rows past 2·outputs_y.
+static inline void clear_outside_windows(float *plane, long height, long width, long outputs_y, long outputs_x) {
+    for (long y = 0; y < 2 * outputs_y; y++)
+        for (long x = 2 * outputs_x; x < width; x++) plane[y * width + x] = 0.0f;
+    for (long y = 2 * outputs_y; y < height; y++)
+        for (long x = 0; x < width; x++) plane[y * width + x] = 0.0f;
+}
+
 #if defined(__x86_64__)
 /// Eight windows' gradients on one row of outputs, from `c`: the four taps of each chosen by
 /// comparing the stored position, interleaved back into two input rows of sixteen.
@@ -265,8 +274,8 @@ NEURITE_AVX2 __attribute__((always_inline)) static inline void unpool_2x2_lanes(
 /// `neurite_max_unpool_2x2` with the windows eight at a time. A row of fewer than eight windows
 /// (7 after a 14×14 convolution) is read and written with whole vectors too: the extra lanes read
 /// the next row's values and write columns past the row's end, which this call writes again
-/// afterwards (it writes its planes in address order, each row before the next, the columns past
-/// the windows and the rows below them after the windows). Only where a whole vector would reach
+/// afterwards (it writes its planes in address order, each row before the next, and clears what
+/// no window covers after a plane's windows). Only where a whole vector would reach
 /// past the call's own planes (the last rows) are the loads and stores masked.
 NEURITE_AVX2 static void unpool_2x2_avx2(const float *gradient, const int *indices, long planes, long height, long width,
                                          long outputs_y, long outputs_x, float *out) {
@@ -293,10 +302,8 @@ NEURITE_AVX2 static void unpool_2x2_avx2(const float *gradient, const int *indic
                 else
                     unpool_2x2_lanes(gradient_row, index_row, base, width, 0, outputs_x, top, bottom);
             }
-            for (long x = 2 * outputs_x; x < width; x++) top[x] = bottom[x] = 0.0f;
         }
-        for (long y = 2 * outputs_y; y < height; y++)
-            for (long x = 0; x < width; x++) plane[y * width + x] = 0.0f;
+        clear_outside_windows(plane, height, width, outputs_y, outputs_x);
     }
 }
 
@@ -319,8 +326,7 @@ void neurite_max_unpool_2x2(const float *gradient, const int *indices, long plan
         for (long r = 0; r < outputs_y; r++) {
             float *top = plane + 2 * r * width, *bottom = top + width;
             const long base = 2 * r * width;
-            long c = 0;
-            for (; c < outputs_x; c++) {
+            for (long c = 0; c < outputs_x; c++) {
                 // 0 + g, as zeroing and adding gives (−0 becomes +0).
                 const float value = 0.0f + g[r * outputs_x + c];
                 const long index = at[r * outputs_x + c], left = base + 2 * c;
@@ -329,9 +335,7 @@ void neurite_max_unpool_2x2(const float *gradient, const int *indices, long plan
                 bottom[2 * c] = index == left + width ? value : 0.0f;
                 bottom[2 * c + 1] = index == left + width + 1 ? value : 0.0f;
             }
-            for (long x = 2 * outputs_x; x < width; x++) top[x] = bottom[x] = 0.0f;
         }
-        for (long y = 2 * outputs_y; y < height; y++)
-            for (long x = 0; x < width; x++) plane[y * width + x] = 0.0f;
+        clear_outside_windows(plane, height, width, outputs_y, outputs_x);
     }
 }
